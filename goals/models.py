@@ -1,0 +1,374 @@
+"""The plan as data: plan, axes, dimensions, problem → objective → target rows, projects."""
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from indicators.models import Indicator
+
+
+class Comparator(models.TextChoices):
+    # The same five strings as goals.progress.Comparator (a test holds them equal); the
+    # pure module stays free of Django.
+    LT = "<", _("menor que")
+    LE = "<=", _("menor o igual que")
+    GE = ">=", _("mayor o igual que")
+    GT = ">", _("mayor que")
+    EQ = "=", _("igual a")
+
+
+class TargetKind(models.TextChoices):
+    NUMBER = "number", _("Valor numérico")
+    DELIVERED = "delivered", _("Entregable")
+    RECURRING = "recurring", _("Deber recurrente")
+
+
+plan_code_validator = RegexValidator(r"^[A-Z0-9][A-Z0-9.-]*$", _("Use mayúsculas, dígitos, puntos y guiones."))
+
+
+class PlanManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Plan(models.Model):
+    slug = models.SlugField(_("identificador"), max_length=60, unique=True, help_text=_("Por ejemplo: ilo-2019-2022."))
+    title = models.CharField(_("título"), max_length=250)
+    municipality = models.CharField(_("municipalidad"), max_length=150)
+    province = models.CharField(_("provincia"), max_length=100)
+    department = models.CharField(_("departamento"), max_length=100)
+    party = models.CharField(_("organización política"), max_length=150)
+    period_start = models.DateField(_("inicio del periodo"))
+    period_end = models.DateField(_("fin del periodo"))
+    province_created_on = models.DateField(_("fecha de creación de la provincia"), null=True, blank=True)
+    area_km2 = models.DecimalField(_("extensión (km²)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    population = models.PositiveIntegerField(_("población total"), null=True, blank=True)
+    population_source = models.CharField(_("fuente de la población"), max_length=150, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("año de la población"), null=True, blank=True)
+    distance_to_capital_km = models.PositiveIntegerField(_("distancia a Lima (km)"), null=True, blank=True)
+    latitude_range = models.CharField(
+        _("latitud"), max_length=100, blank=True, help_text=_("Por ejemplo: 17°38'15\" S")
+    )
+    longitude_range = models.CharField(_("longitud"), max_length=100, blank=True)
+    location = models.TextField(_("ubicación física"), blank=True)
+    source_document = models.CharField(_("documento fuente"), max_length=250, blank=True)
+    history = HistoricalRecords()
+
+    objects = PlanManager()
+
+    class Meta:
+        verbose_name = _("plan de gobierno")
+        verbose_name_plural = _("planes de gobierno")
+        ordering = ["-period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lt=models.F("period_end")),
+                name="plan_period_ordered",
+                violation_error_message=_("El periodo debe empezar antes de terminar."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PlanNumberManager(models.Manager):
+    def get_by_natural_key(self, plan_slug, number):
+        return self.get(plan__slug=plan_slug, number=number)
+
+
+class StrategicAxis(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="axes")
+    number = models.PositiveSmallIntegerField(_("número"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("eje estratégico"), max_length=300, help_text=_("Como lo enuncia la sección II."))
+    objective = models.CharField(_("objetivo del plan"), max_length=300, help_text=_("Como lo enuncia la sección VI."))
+    annex_objective = models.CharField(
+        _("objetivo en el anexo"), max_length=300, blank=True, help_text=_("Como lo enuncia el anexo VIII.")
+    )
+    history = HistoricalRecords()
+
+    objects = PlanNumberManager()
+
+    class Meta:
+        verbose_name = _("eje estratégico")
+        verbose_name_plural = _("ejes estratégicos")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="axis_number_unique_per_plan",
+                violation_error_message=_("Ya existe un eje con ese número en el plan."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="axis_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("goals:axis-detail", args=[self.number])
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.number)
+
+    natural_key.dependencies = ["goals.plan"]
+
+
+class Dimension(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="dimensions")
+    number = models.PositiveSmallIntegerField(_("número"), validators=[MinValueValidator(1)])
+    slug = models.SlugField(_("identificador"), max_length=40, help_text=_("Por ejemplo: social."))
+    name = models.CharField(_("nombre"), max_length=100)
+    history = HistoricalRecords()
+
+    objects = PlanNumberManager()
+
+    class Meta:
+        verbose_name = _("dimensión")
+        verbose_name_plural = _("dimensiones")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="dimension_number_unique_per_plan"),
+            models.UniqueConstraint(fields=["plan", "slug"], name="dimension_slug_unique_per_plan"),
+        ]
+
+    def __str__(self):
+        return f"Dimensión {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("goals:dimension-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.number)
+
+    natural_key.dependencies = ["goals.plan"]
+
+
+class PlanCodeManager(models.Manager):
+    def get_by_natural_key(self, plan_slug, code):
+        return self.get(plan__slug=plan_slug, code=code)
+
+
+class Problem(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="problems")
+    code = models.CharField(
+        _("código"), max_length=20, validators=[plan_code_validator], help_text=_("Por ejemplo: S1.")
+    )
+    dimension = models.ForeignKey(
+        Dimension, verbose_name=_("dimensión"), on_delete=models.PROTECT, related_name="problems"
+    )
+    order = models.PositiveSmallIntegerField(_("orden"), default=0)
+    text = models.TextField(_("problema identificado"))
+    history = HistoricalRecords()
+
+    objects = PlanCodeManager()
+
+    class Meta:
+        verbose_name = _("problema")
+        verbose_name_plural = _("problemas")
+        ordering = ["dimension__number", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="problem_code_unique_per_plan")]
+
+    def __str__(self):
+        return f"{self.code}. {self.text[:80]}"
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.code)
+
+    natural_key.dependencies = ["goals.plan", "goals.dimension"]
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="objectives")
+    code = models.CharField(
+        _("código"), max_length=20, validators=[plan_code_validator], help_text=_("Por ejemplo: S1.1.")
+    )
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problema"), on_delete=models.PROTECT, related_name="objectives"
+    )
+    axis = models.ForeignKey(
+        StrategicAxis,
+        verbose_name=_("eje estratégico"),
+        on_delete=models.PROTECT,
+        related_name="objectives",
+        help_text=_("El plan no lo dice: es una decisión editorial, explicada en la metodología."),
+    )
+    order = models.PositiveSmallIntegerField(_("orden"), default=0)
+    text = models.TextField(_("objetivo estratégico"))
+    history = HistoricalRecords()
+
+    objects = PlanCodeManager()
+
+    class Meta:
+        verbose_name = _("objetivo estratégico")
+        verbose_name_plural = _("objetivos estratégicos")
+        ordering = ["problem__dimension__number", "problem__order", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="objective_code_unique_per_plan")]
+
+    def __str__(self):
+        return f"{self.code}. {self.text[:80]}"
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.code)
+
+    natural_key.dependencies = ["goals.plan", "goals.problem", "goals.strategicaxis"]
+
+
+class Project(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="projects")
+    code = models.CharField(
+        _("código"), max_length=40, validators=[plan_code_validator], help_text=_("Por ejemplo: PTAR-ILO.")
+    )
+    name = models.CharField(_("nombre"), max_length=250)
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objetivo"), on_delete=models.PROTECT, related_name="projects"
+    )
+    cui = models.CharField(
+        _("Código Único de Inversiones (CUI)"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^\d{7}$", _("El CUI tiene 7 dígitos."))],
+        help_text=_("Del Banco de Inversiones del MEF, cuando el proyecto ya tiene uno."),
+    )
+    description = models.TextField(_("descripción"), blank=True)
+    history = HistoricalRecords()
+
+    objects = PlanCodeManager()
+
+    class Meta:
+        verbose_name = _("proyecto")
+        verbose_name_plural = _("proyectos")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="project_code_unique_per_plan")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.code)
+
+    natural_key.dependencies = ["goals.plan", "goals.objective"]
+
+
+class MilestoneManager(models.Manager):
+    def get_by_natural_key(self, plan_slug, project_code, order):
+        return self.get(project__plan__slug=plan_slug, project__code=project_code, order=order)
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("proyecto"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    order = models.PositiveSmallIntegerField(_("orden"))
+    name = models.CharField(_("hito"), max_length=250)
+    weight = models.DecimalField(
+        _("peso"), max_digits=6, decimal_places=2, default=1, help_text=_("Cuánto pesa en el avance del proyecto.")
+    )
+    planned_date = models.DateField(_("fecha prevista"), null=True, blank=True)
+    done_date = models.DateField(_("fecha de cumplimiento"), null=True, blank=True)
+    evidence = models.CharField(_("evidencia"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("dato de demostración"), default=False)
+    history = HistoricalRecords()
+
+    objects = MilestoneManager()
+
+    class Meta:
+        verbose_name = _("hito")
+        verbose_name_plural = _("hitos")
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="milestone_order_unique_per_project"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="milestone_weight_positive",
+                violation_error_message=_("El peso debe ser mayor que cero."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.order}. {self.name}"
+
+    def natural_key(self):
+        return (*self.project.natural_key(), self.order)
+
+    natural_key.dependencies = ["goals.project"]
+
+
+class Target(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
+    code = models.CharField(
+        _("código"), max_length=20, validators=[plan_code_validator], help_text=_("Por ejemplo: S1.1-M.")
+    )
+    objective = models.ForeignKey(
+        Objective, verbose_name=_("objetivo"), on_delete=models.PROTECT, related_name="targets"
+    )
+    sentence = models.TextField(_("meta (como la enuncia el plan)"))
+    kind = models.CharField(_("tipo"), max_length=10, choices=TargetKind.choices, default=TargetKind.NUMBER)
+    comparator = models.CharField(_("comparador"), max_length=2, choices=Comparator.choices, default=Comparator.GE)
+    value = models.DecimalField(_("valor meta"), max_digits=16, decimal_places=4)
+    unit = models.CharField(
+        _("unidad"), max_length=80, help_text=_("Como la dice el plan: horas al día, %, denuncias.")
+    )
+    deadline = models.DateField(_("plazo"))
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicador"),
+        on_delete=models.PROTECT,
+        related_name="targets",
+        null=True,
+        blank=True,
+        help_text=_("Mide la meta numérica o recurrente."),
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("proyecto"),
+        on_delete=models.PROTECT,
+        related_name="targets",
+        null=True,
+        blank=True,
+        help_text=_("Para un entregable: su avance sale de los hitos ponderados del proyecto."),
+    )
+    order = models.PositiveSmallIntegerField(_("orden"), default=0)
+    history = HistoricalRecords()
+
+    objects = PlanCodeManager()
+
+    class Meta:
+        verbose_name = _("meta")
+        verbose_name_plural = _("metas")
+        ordering = ["objective__problem__dimension__number", "objective__problem__order", "objective__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique_per_plan"),
+            models.CheckConstraint(
+                condition=Q(comparator__in=Comparator.values),
+                name="target_comparator_valid",
+                violation_error_message=_("Comparador no válido: use <, <=, >=, > o =."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=TargetKind.values),
+                name="target_kind_valid",
+                violation_error_message=_("Tipo de meta no válido."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="number") | Q(indicator__isnull=False),
+                name="target_number_has_indicator",
+                violation_error_message=_("Una meta numérica necesita su indicador."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.sentence}"
+
+    def get_absolute_url(self):
+        return reverse("goals:target-detail", args=[self.code])
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.code)
+
+    natural_key.dependencies = ["goals.plan", "goals.objective", "goals.project", "indicators.indicator"]

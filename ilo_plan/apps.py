@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IloPlanConfig(AppConfig):
+    name = "ilo_plan"
+    verbose_name = "Sitio"

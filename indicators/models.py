@@ -1,0 +1,280 @@
+"""Offices, indicators and their readings: the measured side of the plan.
+
+This app is the bottom layer: it knows nothing of plans, axes or targets."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Mayor es mejor")
+    DOWN = "down", _("Menor es mejor")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Mensual")
+    QUARTERLY = "quarterly", _("Trimestral")
+    SEMIANNUAL = "semiannual", _("Semestral")
+    ANNUAL = "annual", _("Anual")
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Borrador")
+    SUBMITTED = "submitted", _("Enviada a revisión")
+    APPROVED = "approved", _("Aprobada")
+    REJECTED = "rejected", _("Rechazada")
+    SUPERSEDED = "superseded", _("Reemplazada por una corrección")
+    WITHDRAWN = "withdrawn", _("Retirada")
+
+
+code_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]*$", _("Use mayúsculas, dígitos y guiones, por ejemplo AGUA-HORAS.")
+)
+
+
+class CodeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Unit(models.Model):
+    code = models.SlugField(_("código"), max_length=40, unique=True, help_text=_("Por ejemplo: porcentaje."))
+    name = models.CharField(_("nombre"), max_length=80)
+    symbol = models.CharField(_("símbolo"), max_length=40, blank=True, help_text=_("Por ejemplo: %, h/día."))
+    min_value = models.DecimalField(_("valor mínimo"), max_digits=16, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(
+        _("valor máximo"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Vacío cuando no hay tope (conteos)."),
+    )
+    decimals = models.PositiveSmallIntegerField(
+        _("decimales"), default=0, validators=[MaxValueValidator(4)], help_text=_("0 para conteos enteros.")
+    )
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("unidad")
+        verbose_name_plural = _("unidades")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lt=models.F("max_value")),
+                name="unit_min_below_max",
+                violation_error_message=_("El valor mínimo debe ser menor que el máximo."),
+            ),
+            models.CheckConstraint(condition=Q(decimals__lte=4), name="unit_decimals_at_most_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.symbol})" if self.symbol else self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Office(models.Model):
+    code = models.CharField(_("código"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("nombre"), max_length=200)
+    description = models.TextField(_("descripción"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personal"),
+        related_name="offices",
+        blank=True,
+        help_text=_("Registradores y revisores que trabajan los indicadores de esta oficina."),
+    )
+    history = HistoricalRecords(m2m_fields=[members])
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("oficina")
+        verbose_name_plural = _("oficinas")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Indicator(models.Model):
+    code = models.CharField(
+        _("código"), max_length=40, unique=True, validators=[code_validator], help_text=_("Por ejemplo: AGUA-HORAS.")
+    )
+    name = models.CharField(_("nombre"), max_length=250)
+    description = models.TextField(_("descripción"), blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unidad"), on_delete=models.PROTECT, related_name="indicators")
+    direction = models.CharField(_("sentido"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    frequency = models.CharField(_("frecuencia"), max_length=12, choices=Frequency.choices, default=Frequency.ANNUAL)
+    office = models.ForeignKey(
+        Office, verbose_name=_("oficina responsable"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    source = models.CharField(_("fuente"), max_length=300, blank=True, help_text=_("Por ejemplo: EPS Ilo, MINSA."))
+    method = models.TextField(_("método de cálculo"), blank=True)
+    baseline_value = models.DecimalField(_("línea de base"), max_digits=16, decimal_places=4, null=True, blank=True)
+    baseline_date = models.DateField(_("fecha de la línea de base"), null=True, blank=True)
+    baseline_source = models.CharField(_("fuente de la línea de base"), max_length=300, blank=True)
+    reference_value = models.DecimalField(
+        _("valor de referencia"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Un umbral externo citado por el plan, por ejemplo menos de 27 casos de TBC por 100 mil."),
+    )
+    reference_note = models.CharField(_("nota del valor de referencia"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("orden"), default=0)
+    history = HistoricalRecords()
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("indicador")
+        verbose_name_plural = _("indicadores")
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values),
+                name="indicator_direction_valid",
+                violation_error_message=_("Sentido no válido."),
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values),
+                name="indicator_frequency_valid",
+                violation_error_message=_("Frecuencia no válida."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(baseline_date__isnull=False),
+                name="indicator_baseline_has_date",
+                violation_error_message=_("Una línea de base necesita su fecha."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("indicators:indicator-detail", args=[self.code])
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class ReadingManager(models.Manager):
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+
+class Reading(models.Model):
+    uid = models.UUIDField(_("identificador"), default=uuid.uuid4, unique=True, editable=False)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicador"), on_delete=models.PROTECT, related_name="readings"
+    )
+    period = models.DateField(_("periodo"), help_text=_("El primer día del mes, trimestre o año que mide la lectura."))
+    value = models.DecimalField(_("valor"), max_digits=16, decimal_places=4)
+    source = models.CharField(_("fuente"), max_length=300, help_text=_("Documento o sistema de donde sale el dato."))
+    note = models.TextField(_("nota"), blank=True)
+    status = models.CharField(
+        _("estado de revisión"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    is_demo = models.BooleanField(
+        _("dato de demostración"), default=False, help_text=_("Creado por load_demo; nunca es un dato real.")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrado por"),
+        on_delete=models.PROTECT,
+        related_name="readings_entered",
+        null=True,
+        blank=True,
+    )
+    last_modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modificado por"),
+        on_delete=models.PROTECT,
+        related_name="readings_modified",
+        null=True,
+        blank=True,
+    )
+    submitted_at = models.DateTimeField(_("enviada el"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revisado por"),
+        on_delete=models.PROTECT,
+        related_name="readings_reviewed",
+        null=True,
+        blank=True,
+    )
+    reviewed_at = models.DateTimeField(_("revisada el"), null=True, blank=True)
+    review_note = models.TextField(_("motivo del rechazo"), blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrige a"),
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        null=True,
+        blank=True,
+    )
+    correction_reason = models.TextField(_("motivo de la corrección"), blank=True)
+    superseded_at = models.DateTimeField(_("reemplazada el"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("retirada el"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("motivo del retiro"), blank=True)
+    is_outlier = models.BooleanField(
+        _("valor atípico"), default=False, help_text=_("Muy lejos del historial aprobado del indicador.")
+    )
+    created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizada el"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ReadingManager()
+
+    class Meta:
+        verbose_name = _("lectura")
+        verbose_name_plural = _("lecturas")
+        ordering = ["indicator", "period", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                condition=Q(status="approved"),
+                name="reading_one_approved_per_period",
+                violation_error_message=_("Ya hay una lectura aprobada para este indicador y periodo."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewStatus.values),
+                name="reading_status_valid",
+                violation_error_message=_("Estado de revisión no válido."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(reviewed_at__isnull=False),
+                name="reading_approved_has_review_date",
+                violation_error_message=_("Una lectura aprobada necesita su fecha de aprobación."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "status", "period"], name="reading_ind_status_period"),
+            models.Index(fields=["status", "period"], name="reading_status_period"),
+            models.Index(fields=["period"], name="reading_period"),
+            models.Index(fields=["reviewed_at"], name="reading_reviewed_at"),
+            models.Index(fields=["is_demo"], name="reading_is_demo"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.period:%Y-%m-%d}: {self.value}"
+
+    def natural_key(self):
+        return (self.uid,)
