@@ -300,6 +300,23 @@ class Milestone(models.Model):
     natural_key.dependencies = ["goals.project"]
 
 
+class TargetQuerySet(models.QuerySet):
+    def for_public(self):
+        """Targets with everything a public page or the API shows, in one query."""
+        return self.select_related(
+            "plan",
+            "objective__axis",
+            "objective__problem__dimension",
+            "indicator__unit",
+            "indicator__office",
+            "project",
+        )
+
+
+class TargetManager(PlanCodeManager.from_queryset(TargetQuerySet)):
+    pass
+
+
 class Target(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
     code = models.CharField(
@@ -337,7 +354,7 @@ class Target(models.Model):
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
 
-    objects = PlanCodeManager()
+    objects = TargetManager()
 
     class Meta:
         verbose_name = _("meta")

@@ -175,7 +175,22 @@ class Indicator(models.Model):
         return (self.code,)
 
 
-class ReadingManager(models.Manager):
+class ReadingQuerySet(models.QuerySet):
+    def approved(self, at=None):
+        """Readings public at the moment `at` (now when None): approved by then, and not yet
+        replaced by a correction or withdrawn by then. Any past date gives the series as it stood."""
+        if at is None:
+            return self.filter(status=ReviewStatus.APPROVED)
+        return self.filter(approved_at__lte=at).exclude(superseded_at__lte=at).exclude(withdrawn_at__lte=at)
+
+    def demo(self):
+        return self.filter(is_demo=True)
+
+    def real(self):
+        return self.filter(is_demo=False)
+
+
+class ReadingManager(models.Manager.from_queryset(ReadingQuerySet)):
     def get_by_natural_key(self, uid):
         return self.get(uid=uid)
 
@@ -221,6 +236,9 @@ class Reading(models.Model):
         blank=True,
     )
     reviewed_at = models.DateTimeField(_("revisada el"), null=True, blank=True)
+    approved_at = models.DateTimeField(
+        _("aprobada el"), null=True, blank=True, help_text=_("Desde cuándo el dato es público.")
+    )
     review_note = models.TextField(_("motivo del rechazo"), blank=True)
     corrects = models.ForeignKey(
         "self",
@@ -260,8 +278,8 @@ class Reading(models.Model):
                 violation_error_message=_("Estado de revisión no válido."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="approved") | Q(reviewed_at__isnull=False),
-                name="reading_approved_has_review_date",
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                name="reading_approved_has_approval_date",
                 violation_error_message=_("Una lectura aprobada necesita su fecha de aprobación."),
             ),
         ]
@@ -269,7 +287,7 @@ class Reading(models.Model):
             models.Index(fields=["indicator", "status", "period"], name="reading_ind_status_period"),
             models.Index(fields=["status", "period"], name="reading_status_period"),
             models.Index(fields=["period"], name="reading_period"),
-            models.Index(fields=["reviewed_at"], name="reading_reviewed_at"),
+            models.Index(fields=["approved_at"], name="reading_approved_at"),
             models.Index(fields=["is_demo"], name="reading_is_demo"),
         ]
 

@@ -1,0 +1,3 @@
+"""The REST API's one router, mounted at /api/."""
+
+urlpatterns = []
