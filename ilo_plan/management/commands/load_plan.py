@@ -1,0 +1,72 @@
+"""Load the whole plan from fixtures/, in one transaction, idempotently."""
+
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+
+DEFAULT_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+class Command(BaseCommand):
+    help = "Carga el plan completo desde fixtures/ (una sola transacción; cargarlo dos veces no cambia nada)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fixtures-dir", default=str(DEFAULT_DIR), help="Carpeta con los archivos JSON.")
+
+    def handle(self, *args, fixtures_dir, **options):
+        files = sorted(Path(fixtures_dir).glob("*.json"))
+        if not files:
+            raise CommandError(f"No hay archivos de datos en {fixtures_dir}.")
+        counts: Counter[str] = Counter()
+        with transaction.atomic():
+            for path in files:
+                for record in self.records(path):
+                    self.save(path, record)
+                    counts[record.object._meta.verbose_name_plural] += 1
+        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Plan cargado: {summary}."))
+
+    def records(self, path):
+        try:
+            with path.open(encoding="utf-8") as stream:
+                yield from serializers.deserialize("json", stream, handle_forward_references=False)
+        except serializers.base.DeserializationError as error:
+            raise CommandError(f"{self.name_of(path)}: no se pudo leer: {error}") from error
+
+    def save(self, path, record):
+        obj = record.object
+        where = f"{self.name_of(path)}: {obj._meta.label} {self.key_of(obj)}"
+        # A record found by its natural key is an update, not a duplicate of itself.
+        obj._state.adding = obj.pk is None or not type(obj)._default_manager.filter(pk=obj.pk).exists()
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            details = "; ".join(
+                f"campo «{field}»: {' '.join(messages)}" for field, messages in error.message_dict.items()
+            )
+            raise CommandError(f"{where}, {details}") from error
+        try:
+            with transaction.atomic():
+                record.save()
+        except DatabaseError as error:
+            raise CommandError(f"{where}: la base de datos lo rechazó: {error}") from error
+
+    @staticmethod
+    def key_of(obj):
+        natural_key = getattr(obj, "natural_key", None)
+        try:
+            return repr(natural_key()) if natural_key else f"pk={obj.pk}"
+        except Exception:  # a broken foreign key cannot build its natural key; the pk still helps
+            return f"pk={obj.pk}"
+
+    @staticmethod
+    def name_of(path: Path) -> str:
+        try:
+            return str(path.relative_to(settings.BASE_DIR))
+        except ValueError:
+            return str(path)
