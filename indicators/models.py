@@ -2,15 +2,21 @@
 
 This app is the bottom layer: it knows nothing of plans, axes or targets."""
 
+import statistics
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from . import roles
+from .validation import normalize_period, period_errors, value_errors
 
 
 class Direction(models.TextChoices):
@@ -112,6 +118,16 @@ class Office(models.Model):
         return (self.code,)
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Indicators and their definitions are public to everybody."""
+        return self
+
+
+class IndicatorManager(CodeManager.from_queryset(IndicatorQuerySet)):
+    pass
+
+
 class Indicator(models.Model):
     code = models.CharField(
         _("código"), max_length=40, unique=True, validators=[code_validator], help_text=_("Por ejemplo: AGUA-HORAS.")
@@ -141,7 +157,7 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
 
-    objects = CodeManager()
+    objects = IndicatorManager()
 
     class Meta:
         verbose_name = _("indicador")
@@ -175,7 +191,26 @@ class Indicator(models.Model):
         return (self.code,)
 
 
+class TransitionError(ValidationError):
+    """A workflow step that the reading's current state does not allow."""
+
+
+EDITABLE_STATES = {"draft", "rejected"}
+
+
 class ReadingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What each role may see: everything for auditors and superusers; their offices'
+        readings in any state plus all approved ones for registradores and revisores; the
+        approved ones for everybody else."""
+        if roles.sees_everything(user):
+            return self
+        public = Q(status=ReviewStatus.APPROVED)
+        offices = roles.office_ids(user)
+        if offices:
+            return self.filter(public | Q(indicator__office_id__in=offices))
+        return self.filter(public)
+
     def approved(self, at=None):
         """Readings public at the moment `at` (now when None): approved by then, and not yet
         replaced by a correction or withdrawn by then. Any past date gives the series as it stood."""
@@ -193,6 +228,27 @@ class ReadingQuerySet(models.QuerySet):
 class ReadingManager(models.Manager.from_queryset(ReadingQuerySet)):
     def get_by_natural_key(self, uid):
         return self.get(uid=uid)
+
+    def create_draft(self, *, user, indicator, period, value, source, note="", is_demo=False):
+        """A new draft entered by `user`; PermissionDenied or ValidationError and nothing saved."""
+        if not roles.can_enter_for(user, indicator):
+            raise PermissionDenied(
+                f"No puede registrar lecturas de {indicator.code}: el indicador es de la oficina "
+                f"{indicator.office}, a la que usted no pertenece como registrador."
+            )
+        reading = self.model(
+            indicator=indicator,
+            period=period,
+            value=value,
+            source=source,
+            note=note,
+            is_demo=is_demo,
+            entered_by=user,
+            last_modified_by=user,
+        )
+        reading.full_clean()
+        reading._record(user, "registro")
+        return reading
 
 
 class Reading(models.Model):
@@ -296,3 +352,194 @@ class Reading(models.Model):
 
     def natural_key(self):
         return (self.uid,)
+
+    # --- validation -------------------------------------------------------------------------
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        indicator = self.indicator if self.indicator_id else None
+        if indicator is None:
+            raise ValidationError({"indicator": "Elija el indicador."})
+        if self.period:
+            self.period = normalize_period(self.period, indicator.frequency)
+            if problems := period_errors(self.period, today=timezone.localdate()):
+                errors["period"] = problems
+        if self.value is not None:
+            unit = indicator.unit
+            if problems := value_errors(
+                self.value,
+                min_value=unit.min_value,
+                max_value=unit.max_value,
+                decimals=unit.decimals,
+                unit_name=unit.name,
+            ):
+                errors["value"] = problems
+        if not (self.source or "").strip():
+            errors["source"] = ["Indique la fuente del dato (documento o sistema)."]
+        if self.period and self.status in EDITABLE_STATES | {"submitted"} and self.corrects_id is None:
+            approved = Reading.objects.filter(
+                indicator_id=indicator.pk, period=self.period, status=ReviewStatus.APPROVED
+            ).exclude(pk=self.pk)
+            if approved.exists():
+                errors.setdefault("period", []).append(
+                    f"Ya existe una lectura aprobada para {indicator.code} en {self.period:%Y-%m}: "
+                    "registre una corrección."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    # --- who may do what ------------------------------------------------------------------------
+
+    def can_edit(self, user) -> bool:
+        return self.status in EDITABLE_STATES and roles.can_enter_for(user, self.indicator)
+
+    def can_submit(self, user) -> bool:
+        return self.status in EDITABLE_STATES and roles.can_enter_for(user, self.indicator)
+
+    def can_review(self, user) -> bool:
+        return (
+            self.status == ReviewStatus.SUBMITTED
+            and roles.can_review_for(user, self.indicator)
+            and user.pk not in {self.entered_by_id, self.last_modified_by_id}
+        )
+
+    def can_withdraw(self, user) -> bool:
+        if self.status in {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED}:
+            return False
+        if self.status == ReviewStatus.APPROVED:
+            return roles.can_review_for(user, self.indicator)
+        return roles.can_enter_for(user, self.indicator)
+
+    # --- the state machine ------------------------------------------------------------------------
+
+    def edit(self, user, **fields):
+        self._require_state(EDITABLE_STATES, "editar")
+        if not roles.can_enter_for(user, self.indicator):
+            raise PermissionDenied(
+                f"No puede editar lecturas de {self.indicator.code}: no es registrador de su oficina."
+            )
+        allowed = {"period", "value", "source", "note"}
+        if unknown := set(fields) - allowed:
+            raise ValidationError({name: "Este campo no se puede editar." for name in unknown})
+        for name, value in fields.items():
+            setattr(self, name, value)
+        if self.status == ReviewStatus.REJECTED:
+            self.status = ReviewStatus.DRAFT
+        self.last_modified_by = user
+        self.full_clean()
+        self._record(user, "edición")
+
+    def submit(self, user):
+        self._require_state(EDITABLE_STATES, "enviar a revisión")
+        if not roles.can_enter_for(user, self.indicator):
+            raise PermissionDenied(
+                f"No puede enviar lecturas de {self.indicator.code}: no es registrador de su oficina."
+            )
+        self.full_clean()
+        self.status = ReviewStatus.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.is_outlier = self.looks_like_outlier()
+        self._record(user, "enviada a revisión")
+
+    def approve(self, user):
+        self._require_review(user, "aprobar")
+        with transaction.atomic():
+            now = timezone.now()
+            if self.corrects_id:
+                previous = Reading.objects.select_for_update().get(pk=self.corrects_id)
+                if previous.status == ReviewStatus.APPROVED:
+                    previous.status = ReviewStatus.SUPERSEDED
+                    previous.superseded_at = now
+                    previous._record(user, f"reemplazada por la corrección del {now:%d/%m/%Y}")
+            self.full_clean()
+            self.status = ReviewStatus.APPROVED
+            self.reviewed_by, self.reviewed_at, self.approved_at = user, now, now
+            self.review_note = ""
+            self._record(user, "aprobada")
+
+    def reject(self, user, reason: str):
+        if not (reason or "").strip():
+            raise ValidationError({"review_note": "Escriba el motivo del rechazo."})
+        self._require_review(user, "rechazar")
+        self.status = ReviewStatus.REJECTED
+        self.reviewed_by, self.reviewed_at = user, timezone.now()
+        self.review_note = reason.strip()
+        self._record(user, f"rechazada: {self.review_note}")
+
+    def withdraw(self, user, reason: str):
+        if not (reason or "").strip():
+            raise ValidationError({"withdrawal_reason": "Escriba el motivo del retiro."})
+        if self.status in {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED}:
+            raise TransitionError(f"Una lectura en estado «{self.get_status_display()}» no se puede retirar.")
+        if not self.can_withdraw(user):
+            raise PermissionDenied(
+                "Solo un revisor de la oficina retira una lectura aprobada; un registrador, sus borradores."
+            )
+        self.status = ReviewStatus.WITHDRAWN
+        self.withdrawn_at = timezone.now()
+        self.withdrawal_reason = reason.strip()
+        self.last_modified_by = user
+        self._record(user, f"retirada: {self.withdrawal_reason}")
+
+    def correct(self, user, *, value, source, note="", reason: str) -> "Reading":
+        """A new draft that, once approved, replaces this approved reading; this one stays in history."""
+        self._require_state({ReviewStatus.APPROVED}, "corregir")
+        if not (reason or "").strip():
+            raise ValidationError({"correction_reason": "Escriba el motivo de la corrección."})
+        if not roles.can_enter_for(user, self.indicator):
+            raise PermissionDenied(
+                f"No puede corregir lecturas de {self.indicator.code}: no es registrador de su oficina."
+            )
+        if self.corrections.filter(status__in=["draft", "submitted", "rejected"]).exists():
+            raise TransitionError("Esta lectura ya tiene una corrección en curso.")
+        correction = Reading(
+            indicator=self.indicator,
+            period=self.period,
+            value=value,
+            source=source,
+            note=note,
+            corrects=self,
+            correction_reason=reason.strip(),
+            entered_by=user,
+            last_modified_by=user,
+            is_demo=self.is_demo,
+        )
+        correction.full_clean()
+        correction._record(user, f"corrección: {correction.correction_reason}")
+        return correction
+
+    def looks_like_outlier(self) -> bool:
+        """Far outside the indicator's approved history: beyond the median ± 3 median absolute
+        deviations (robust to the outliers themselves), with at least three approved values; when
+        they are all equal, any different value is flagged."""
+        values = list(
+            Reading.objects.filter(indicator_id=self.indicator_id, status=ReviewStatus.APPROVED)
+            .exclude(pk=self.pk)
+            .values_list("value", flat=True)
+        )
+        if len(values) < 3:
+            return False
+        median = statistics.median(values)
+        spread = statistics.median(abs(v - median) for v in values)
+        if spread == 0:
+            return self.value != median
+        return abs(self.value - median) > 3 * spread
+
+    def _require_state(self, states, action):
+        if self.status not in states:
+            raise TransitionError(f"No se puede {action} una lectura en estado «{self.get_status_display()}».")
+
+    def _require_review(self, user, action):
+        self._require_state({ReviewStatus.SUBMITTED}, action)
+        if not roles.can_review_for(user, self.indicator):
+            raise PermissionDenied(f"No puede {action} lecturas de {self.indicator.code}: no es revisor de su oficina.")
+        if user.pk in {self.entered_by_id, self.last_modified_by_id}:
+            raise PermissionDenied(
+                f"No puede {action} una lectura que usted registró o modificó: la revisa otra persona (cuatro ojos)."
+            )
+
+    def _record(self, user, reason):
+        """Save with the history row naming who and why."""
+        self._history_user = user
+        self._change_reason = reason
+        self.save()

@@ -1,0 +1,32 @@
+"""Remove the demo readings, milestones and accounts, and nothing else."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from goals.models import Milestone
+from indicators.models import Reading
+
+
+class Command(BaseCommand):
+    help = "Elimina las lecturas, hitos y cuentas de demostración, y nada más."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            demo = Reading.objects.demo()
+            ids = list(demo.values_list("pk", flat=True))
+            # Corrections point at the reading they correct: remove them first.
+            Reading.objects.filter(pk__in=ids, corrects__isnull=False).delete()
+            deleted_readings, _ = Reading.objects.filter(pk__in=ids).delete()
+            Reading.history.filter(id__in=ids).delete()
+            milestone_ids = list(Milestone.objects.filter(is_demo=True).values_list("pk", flat=True))
+            Milestone.objects.filter(pk__in=milestone_ids).delete()
+            Milestone.history.filter(id__in=milestone_ids).delete()
+            users = get_user_model().objects.filter(username__startswith="demo-")
+            user_count = users.count()
+            users.delete()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Datos de demostración eliminados: {len(ids)} lecturas, {len(milestone_ids)} hitos, {user_count} cuentas."
+            )
+        )
