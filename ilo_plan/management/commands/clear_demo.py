@@ -27,6 +27,7 @@ class Command(BaseCommand):
             users.delete()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Datos de demostración eliminados: {len(ids)} lecturas, {len(milestone_ids)} hitos, {user_count} cuentas."
+                f"Datos de demostración eliminados: {len(ids)} lecturas, {len(milestone_ids)} hitos, "
+                f"{user_count} cuentas."
             )
         )

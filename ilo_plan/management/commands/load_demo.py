@@ -77,7 +77,8 @@ class Command(BaseCommand):
             milestones = self.create_milestones()
         self.stdout.write(
             self.style.WARNING(
-                f"Datos de demostración cargados: {count} lecturas y {milestones} hitos, todos marcados como demostración."
+                f"Datos de demostración cargados: {count} lecturas y {milestones} hitos, "
+                "todos marcados como demostración."
             )
         )
         self.stdout.write("\nCuentas de demostración (se muestran solo esta vez):")
