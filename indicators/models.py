@@ -66,6 +66,7 @@ class Unit(models.Model):
     decimals = models.PositiveSmallIntegerField(
         _("decimales"), default=0, validators=[MaxValueValidator(4)], help_text=_("0 para conteos enteros.")
     )
+    history = HistoricalRecords()
 
     objects = CodeManager()
 

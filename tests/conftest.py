@@ -1,0 +1,54 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from alignment.models import AlignmentObjective, AlignmentRow
+from goals.models import Dimension, Milestone, Objective, Plan, Problem, Project, StrategicAxis, Target
+from indicators.models import Indicator, Office, Reading, Unit
+
+PLAN_MODELS_TOP_DOWN = [
+    AlignmentRow,
+    AlignmentObjective,
+    Milestone,
+    Target,
+    Project,
+    Objective,
+    Problem,
+    StrategicAxis,
+    Dimension,
+    Plan,
+    Reading,
+    Indicator,
+    Office,
+    Unit,
+]
+
+
+def load_plan():
+    call_command("load_plan", stdout=io.StringIO())
+
+
+def unload_plan():
+    """Remove what load_plan (and load_demo) wrote, leaving migrations' data such as the roles."""
+    call_command("clear_demo", stdout=io.StringIO())
+    Reading.objects.filter(corrects__isnull=False).delete()
+    for model in PLAN_MODELS_TOP_DOWN:
+        model.objects.all().delete()
+        model.history.all().delete()
+
+
+@pytest.fixture(scope="module")
+def seed_plan(django_db_setup, django_db_blocker):
+    """The whole seed plan, loaded once per test module and committed; each test still runs
+    in its own rolled-back transaction on top of it."""
+    with django_db_blocker.unblock():
+        load_plan()
+    yield
+    with django_db_blocker.unblock():
+        unload_plan()
+
+
+@pytest.fixture
+def plan(seed_plan, db):
+    return Plan.objects.get(slug="ilo-2019-2022")
