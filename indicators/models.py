@@ -232,23 +232,8 @@ class ReadingManager(models.Manager.from_queryset(ReadingQuerySet)):
 
     def create_draft(self, *, user, indicator, period, value, source, note="", is_demo=False):
         """A new draft entered by `user`; PermissionDenied or ValidationError and nothing saved."""
-        if not roles.can_enter_for(user, indicator):
-            raise PermissionDenied(
-                f"No puede registrar lecturas de {indicator.code}: el indicador es de la oficina "
-                f"{indicator.office}, a la que usted no pertenece como registrador."
-            )
-        reading = self.model(
-            indicator=indicator,
-            period=period,
-            value=value,
-            source=source,
-            note=note,
-            is_demo=is_demo,
-            entered_by=user,
-            last_modified_by=user,
-        )
-        reading.full_clean()
-        reading._record(user, "registro")
+        reading = self.model(indicator=indicator, period=period, value=value, source=source, note=note, is_demo=is_demo)
+        reading.register(user)
         return reading
 
 
@@ -412,6 +397,18 @@ class Reading(models.Model):
         return roles.can_enter_for(user, self.indicator)
 
     # --- the state machine ------------------------------------------------------------------------
+
+    def register(self, user):
+        """Save this new reading as a draft entered by `user`."""
+        if not roles.can_enter_for(user, self.indicator):
+            raise PermissionDenied(
+                f"No puede registrar lecturas de {self.indicator.code}: el indicador es de la oficina "
+                f"{self.indicator.office}, a la que usted no pertenece como registrador."
+            )
+        self.status = ReviewStatus.DRAFT
+        self.entered_by = self.last_modified_by = user
+        self.full_clean()
+        self._record(user, "registro")
 
     def edit(self, user, **fields):
         self._require_state(EDITABLE_STATES, "editar")

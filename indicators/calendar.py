@@ -1,0 +1,47 @@
+"""When each indicator's next reading is due, from its frequency and its last approved period."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# Staff get this long after a period ends to have its reading approved.
+GRACE = timedelta(days=30)
+MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    return date(day.year + month_index // 12, month_index % 12 + 1, 1)
+
+
+def next_period(last_period: date | None, frequency: str, first_period: date) -> date:
+    """The period the next reading will measure: the one after the last approved, or the first of the plan."""
+    if last_period is None:
+        return first_period
+    return add_months(last_period, MONTHS[frequency])
+
+
+def due_date(period: date, frequency: str) -> date:
+    """A period's reading is due once the period has ended, plus the grace time."""
+    return add_months(period, MONTHS[frequency]) + GRACE
+
+
+@dataclass(frozen=True)
+class Due:
+    indicator: object
+    period: date
+    due: date
+    overdue: bool
+
+
+def next_due(indicator, last_period: date | None, *, first_period: date, today: date) -> Due:
+    period = next_period(last_period, indicator.frequency, first_period)
+    due = due_date(period, indicator.frequency)
+    return Due(indicator=indicator, period=period, due=due, overdue=due < today)
+
+
+def due_and_overdue(indicators, last_periods: dict, *, first_period: date, today: date, horizon_days: int = 45):
+    """The indicators whose next reading is overdue, or due within `horizon_days`, soonest first."""
+    items = [next_due(i, last_periods.get(i.pk), first_period=first_period, today=today) for i in indicators]
+    return sorted(
+        (item for item in items if item.due <= today + timedelta(days=horizon_days)), key=lambda item: item.due
+    )

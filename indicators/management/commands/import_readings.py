@@ -1,0 +1,47 @@
+"""Import a large CSV/XLSX of readings from the shell: same checks, all or nothing."""
+
+import sys
+import time
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators import imports
+
+
+class Command(BaseCommand):
+    help = "Importa lecturas desde un CSV o XLSX como borradores del usuario indicado (todo o nada)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--user", required=True, help="Usuario registrador dueño de las lecturas.")
+        parser.add_argument("--dry-run", action="store_true", help="Solo valida; no escribe nada.")
+
+    def handle(self, *args, file, user, dry_run, **options):
+        path = Path(file)
+        if not path.exists():
+            raise CommandError(f"No existe el archivo {file}.")
+        try:
+            owner = get_user_model().objects.get(username=user)
+        except get_user_model().DoesNotExist as error:
+            raise CommandError(f"No existe el usuario {user}.") from error
+        started = time.monotonic()
+        report = imports.import_file(path.read_bytes(), path.name, owner, dry_run=dry_run, progress=self.progress)
+        if not report.ok:
+            for error in report.errors[:50]:
+                self.stderr.write(str(error))
+            more = len(report.errors) - 50
+            suffix = f" (y {more} más)" if more > 0 else ""
+            raise CommandError(f"{len(report.errors)} errores{suffix}: no se importó nada.")
+        seconds = time.monotonic() - started
+        verb = "validadas (sin escribir)" if dry_run else "importadas como borrador"
+        self.stdout.write(self.style.SUCCESS(f"{len(report.readings)} lecturas {verb} en {seconds:.1f} s."))
+
+    def progress(self, done, total):
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
