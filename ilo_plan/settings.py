@@ -123,7 +123,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "es-pe"
-LANGUAGES = [("es", _("Español")), ("en", _("English"))]
+LANGUAGES = [("es-pe", _("Español")), ("en", _("English"))]
+FORMAT_MODULE_PATH = ["ilo_plan.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Lima"
 USE_I18N = True

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -8,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import roles
 from .admin_imports import ReadingImportExportMixin
-from .forms import CorrectionForm, ReasonForm
+from .forms import CorrectionForm, FlexibleDecimalField, ReasonForm
 from .models import Indicator, Office, Reading, ReviewStatus, Unit
 
 
@@ -69,6 +70,7 @@ class ReadingAdmin(ReadingImportExportMixin, NoDeleteHistoryAdmin):
     ordering = ["-period", "indicator__code"]
     actions = ["submit_selected", "approve_selected", "reject_selected", "withdraw_selected"]
     editable_fields = ["indicator", "period", "value", "source", "note"]
+    formfield_overrides = {models.DecimalField: {"form_class": FlexibleDecimalField}}
     workflow_fields = [
         "status",
         "is_outlier",

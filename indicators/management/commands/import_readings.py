@@ -1,6 +1,5 @@
 """Import a large CSV/XLSX of readings from the shell: same checks, all or nothing."""
 
-import sys
 import time
 from pathlib import Path
 
@@ -41,7 +40,7 @@ class Command(BaseCommand):
     def progress(self, done, total):
         width = 30
         filled = width * done // total
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        self.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="\n" if done == total else ""
+        )
+        self.stderr.flush()

@@ -1,0 +1,260 @@
+"""The review state machine on Reading: every legal and illegal step, four eyes, corrections, history."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from indicators.models import Reading, TransitionError
+from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
+from tests.factories import make_indicator, make_office, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office():
+    return make_office("AGUA")
+
+
+@pytest.fixture
+def indicator(office):
+    return make_indicator("AGUA-HORAS", office=office, frequency="monthly")
+
+
+@pytest.fixture
+def registrador(office):
+    return make_user("rosa", ROLE_REGISTRADOR, [office])
+
+
+@pytest.fixture
+def revisor(office):
+    return make_user("raul", ROLE_REVISOR, [office])
+
+
+def draft(indicator, user, period=date(2021, 3, 1), value=Decimal("12.5")):
+    return Reading.objects.create_draft(user=user, indicator=indicator, period=period, value=value, source="EPS Ilo")
+
+
+def approved(indicator, registrador, revisor, **kw):
+    reading = draft(indicator, registrador, **kw)
+    reading.submit(registrador)
+    reading.approve(revisor)
+    return reading
+
+
+def test_the_happy_path_records_who_and_when(indicator, registrador, revisor):
+    reading = draft(indicator, registrador)
+    assert (reading.status, reading.entered_by) == ("draft", registrador)
+    reading.submit(registrador)
+    assert reading.status == "submitted" and reading.submitted_at
+    reading.approve(revisor)
+    reading.refresh_from_db()
+    assert reading.status == "approved"
+    assert (reading.reviewed_by, reading.approved_at is not None) == (revisor, True)
+    assert list(reading.history.values_list("history_change_reason", flat=True)) == [
+        "aprobada",
+        "enviada a revisión",
+        "registro",
+    ]
+    assert reading.history.first().history_user == revisor
+
+
+def test_rejection_needs_a_reason_and_returns_to_draft_when_edited(indicator, registrador, revisor):
+    reading = draft(indicator, registrador)
+    reading.submit(registrador)
+    with pytest.raises(ValidationError, match="motivo"):
+        reading.reject(revisor, "  ")
+    reading.reject(revisor, "La fuente no coincide con el reporte de la EPS.")
+    assert reading.status == "rejected"
+    reading.edit(registrador, value=Decimal("13"))
+    assert reading.status == "draft"
+    reading.submit(registrador)
+    assert reading.status == "submitted"
+
+
+@pytest.mark.parametrize(
+    "state, step",
+    [
+        ("draft", "approve"),
+        ("draft", "reject"),
+        ("approved", "submit"),
+        ("approved", "edit"),
+        ("submitted", "edit"),
+        ("submitted", "submit"),
+        ("approved", "approve"),
+        ("rejected", "approve"),
+    ],
+)
+def test_illegal_transitions_are_refused_and_change_nothing(indicator, registrador, revisor, state, step):
+    reading = draft(indicator, registrador)
+    if state in ("submitted", "approved", "rejected"):
+        reading.submit(registrador)
+    if state == "approved":
+        reading.approve(revisor)
+    if state == "rejected":
+        reading.reject(revisor, "no")
+    history_before = reading.history.count()
+    calls = {
+        "approve": lambda: reading.approve(revisor),
+        "reject": lambda: reading.reject(revisor, "motivo"),
+        "submit": lambda: reading.submit(registrador),
+        "edit": lambda: reading.edit(registrador, value=Decimal(1)),
+    }
+    with pytest.raises(TransitionError):
+        calls[step]()
+    reading.refresh_from_db()
+    assert reading.status == state
+    assert reading.history.count() == history_before
+
+
+def test_four_eyes_the_one_who_entered_cannot_review(indicator, office):
+    both = make_user("ambos", None, [office])
+    both.groups.add(*[g for g in make_user("x", ROLE_REGISTRADOR).groups.all()])
+    both.groups.add(*[g for g in make_user("y", ROLE_REVISOR).groups.all()])
+    reading = draft(indicator, both)
+    reading.submit(both)
+    with pytest.raises(PermissionDenied, match="cuatro ojos"):
+        reading.approve(both)
+
+
+def test_four_eyes_the_one_who_last_changed_cannot_review(indicator, registrador, office):
+    editor = make_user("editor", ROLE_REGISTRADOR, [office])
+    editor.groups.add(make_user("z", ROLE_REVISOR).groups.get())
+    reading = draft(indicator, registrador)
+    reading.edit(editor, value=Decimal("14"))
+    reading.submit(registrador)
+    assert not reading.can_review(editor)
+    with pytest.raises(PermissionDenied):
+        reading.approve(editor)
+
+
+def test_even_a_superuser_does_not_approve_its_own_entry(indicator):
+    boss = make_user("jefa", is_superuser=True)
+    reading = draft(indicator, boss)
+    reading.submit(boss)
+    with pytest.raises(PermissionDenied):
+        reading.approve(boss)
+
+
+def test_a_correction_supersedes_the_approved_value_and_keeps_it_in_history(indicator, registrador, revisor):
+    original = approved(indicator, registrador, revisor, value=Decimal("12.5"))
+    before_correction = timezone.now()
+    correction = original.correct(
+        registrador, value=Decimal("13.1"), source="EPS Ilo, informe corregido", reason="Error de digitación"
+    )
+    assert correction.status == "draft" and correction.corrects == original
+    assert Reading.objects.approved().get(indicator=indicator).value == Decimal("12.5")
+
+    correction.submit(registrador)
+    correction.approve(revisor)
+
+    original.refresh_from_db()
+    assert original.status == "superseded" and original.superseded_at
+    assert Reading.objects.approved().get(indicator=indicator) == correction
+    assert Reading.objects.approved(at=before_correction).get(indicator=indicator) == original
+    assert original.history.filter(value=Decimal("12.5"), status="approved").exists()
+
+
+def test_only_one_correction_at_a_time(indicator, registrador, revisor):
+    original = approved(indicator, registrador, revisor)
+    original.correct(registrador, value=Decimal("13"), source="EPS", reason="primera")
+    with pytest.raises(TransitionError, match="en curso"):
+        original.correct(registrador, value=Decimal("14"), source="EPS", reason="segunda")
+
+
+def test_a_second_entry_for_an_approved_period_must_be_a_correction(indicator, registrador, revisor):
+    approved(indicator, registrador, revisor)
+    with pytest.raises(ValidationError, match="registre una corrección"):
+        draft(indicator, registrador)
+
+
+def test_withdrawn_readings_stay_in_history_and_leave_the_public_series(indicator, registrador, revisor):
+    reading = approved(indicator, registrador, revisor)
+    moment = timezone.now()
+    with pytest.raises(PermissionDenied):
+        reading.withdraw(registrador, "ya no")  # an approved reading is withdrawn by its reviewer
+    reading.withdraw(revisor, "Dato duplicado en el sistema de la EPS")
+    assert not Reading.objects.approved().exists()
+    assert Reading.objects.approved(at=moment).get() == reading
+    assert Reading.objects.filter(pk=reading.pk, status="withdrawn").exists()
+    assert reading.history.first().history_change_reason.startswith("retirada")
+
+
+def test_outliers_are_allowed_but_flagged(indicator, registrador, revisor):
+    for month, value in enumerate(["12", "12.4", "11.8", "12.2"], start=1):
+        approved(indicator, registrador, revisor, period=date(2020, month, 1), value=Decimal(value))
+    normal = draft(indicator, registrador, period=date(2020, 6, 1), value=Decimal("12.6"))
+    normal.submit(registrador)
+    wild = draft(indicator, registrador, period=date(2020, 7, 1), value=Decimal("23.5"))
+    wild.submit(registrador)
+    assert (normal.is_outlier, wild.is_outlier) == (False, True)
+    wild.approve(revisor)  # allowed
+
+
+ROLES = ["registrador", "revisor", "auditor", "anonymous", "superuser"]
+ACTIONS = ["create", "edit", "submit", "approve", "reject", "withdraw_draft"]
+# (role, action, own office?) → allowed
+ALLOWED = {
+    ("registrador", "create", True),
+    ("registrador", "edit", True),
+    ("registrador", "submit", True),
+    ("registrador", "withdraw_draft", True),
+    ("revisor", "approve", True),
+    ("revisor", "reject", True),
+    *{("superuser", action, own) for action in ACTIONS for own in (True, False)},
+}
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["own-office", "other-office"])
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(role, action, own, indicator, office):
+    from django.contrib.auth.models import AnonymousUser
+
+    author = make_user("autora", ROLE_REGISTRADOR, [office])
+    user_office = office if own else make_office("OTRA")
+    user = {
+        "registrador": lambda: make_user("u", ROLE_REGISTRADOR, [user_office]),
+        "revisor": lambda: make_user("u", ROLE_REVISOR, [user_office]),
+        "auditor": lambda: make_user("u", ROLE_AUDITOR, [user_office]),
+        "anonymous": AnonymousUser,
+        "superuser": lambda: make_user("u", is_superuser=True),
+    }[role]()
+    reading = draft(indicator, author)
+    if action in ("approve", "reject"):
+        reading.submit(author)
+    steps = {
+        "create": lambda: draft(indicator, user, period=date(2021, 4, 1)),
+        "edit": lambda: reading.edit(user, value=Decimal("9")),
+        "submit": lambda: reading.submit(user),
+        "approve": lambda: reading.approve(user),
+        "reject": lambda: reading.reject(user, "motivo"),
+        "withdraw_draft": lambda: reading.withdraw(user, "motivo"),
+    }
+    count = Reading.objects.count()
+    if (role, action, own) in ALLOWED:
+        steps[action]()
+    else:
+        with pytest.raises(PermissionDenied):
+            steps[action]()
+        assert Reading.objects.count() == count
+        assert Reading.objects.get(pk=reading.pk).status == reading.status
+
+
+def test_visibility_per_role(indicator, registrador, revisor, office):
+    approved(indicator, registrador, revisor, period=date(2021, 1, 1))
+    draft(indicator, registrador, period=date(2021, 2, 1))
+    stranger = make_user("otro", ROLE_REGISTRADOR, [make_office("OTRA")])
+    auditor = make_user("audit", ROLE_AUDITOR)
+    assert Reading.objects.visible_to(registrador).count() == 2
+    assert Reading.objects.visible_to(stranger).count() == 1
+    assert Reading.objects.visible_to(auditor).count() == 2
+
+
+def test_future_period_is_refused(indicator, registrador):
+    with pytest.raises(ValidationError) as error:
+        draft(indicator, registrador, period=timezone.localdate() + timedelta(days=40))
+    assert "futuro" in str(error.value.message_dict["period"])
