@@ -112,7 +112,8 @@ def test_an_approved_period_asks_for_a_correction(user, reading_ind):
     report, written = run(HEADER + "ECE-SEC-LECTURA,2016,28,MINEDU,\n", user)
     assert written == 0
     assert messages(report) == [
-        "fila 2, columna «period»: Ya existe una lectura aprobada para ECE-SEC-LECTURA en 2016-01: registre una corrección."
+        "fila 2, columna «period»: Ya existe una lectura aprobada para ECE-SEC-LECTURA en 2016-01: "
+        "registre una corrección."
     ]
 
 
