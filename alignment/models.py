@@ -1,6 +1,7 @@
 """Annex VIII: how the plan's axes align with national, regional and provincial objectives."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -49,6 +50,9 @@ class AlignmentObjective(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} {self.number}: {self.text}"
+
+    def get_absolute_url(self):
+        return reverse("alignment:objective-detail", args=[self.level, self.number])
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.level, self.number)

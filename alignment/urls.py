@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "alignment"
 
-urlpatterns = []
+urlpatterns = [
+    path("alineamiento/", views.matrix, name="matrix"),
+    path("alineamiento/<str:level>/<int:number>/", views.objective_detail, name="objective-detail"),
+]

@@ -49,13 +49,17 @@ def project_milestones(project_ids: Iterable[int]) -> dict[int, list[progress.Mi
     return milestones
 
 
-def evaluate_targets(targets: Iterable[Target], as_of: date | None = None) -> dict[int, progress.Evaluation]:
-    """Evaluation of each target keyed by its id, in two queries whatever the number of targets.
+def evaluate_targets(
+    targets: Iterable[Target], as_of: date | None = None, series: dict | None = None
+) -> dict[int, progress.Evaluation]:
+    """Evaluation of each target keyed by its id, in two queries whatever the number of targets
+    (one when the caller already has the approved `series` from ``approved_series``).
 
     `targets` must come with `plan` and `indicator` selected (``Target.objects.for_public()``)."""
     targets = list(targets)
     day = as_of or timezone.localdate()
-    series = approved_series((t.indicator_id for t in targets if t.indicator_id), as_of)
+    if series is None:
+        series = approved_series((t.indicator_id for t in targets if t.indicator_id), as_of)
     milestones = project_milestones(t.project_id for t in targets if t.kind == TargetKind.DELIVERED and t.project_id)
     return {target.pk: evaluate_target(target, day, series, milestones) for target in targets}
 

@@ -12,8 +12,14 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("diagnostico/", views.diagnosis, name="diagnosis"),
+    path("metodologia/", views.methodology, name="methodology"),
+    path("datos-abiertos/", views.open_data, name="open-data"),
     path("", include("goals.urls")),
     path("", include("indicators.urls")),
     path("", include("alignment.urls")),
     prefix_default_language=False,
 )
+
+handler404 = "ilo_plan.errors.not_found"
+handler500 = "ilo_plan.errors.server_error"

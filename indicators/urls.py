@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "indicators"
 
-urlpatterns = []
+urlpatterns = [
+    path("indicadores/", views.catalogue, name="catalogue"),
+    path("indicadores/<str:code>/", views.indicator_detail, name="indicator-detail"),
+    path("indicadores/<str:code>/serie.csv", views.indicator_csv, name="indicator-csv"),
+    path("correcciones/", views.corrections, name="corrections"),
+]
