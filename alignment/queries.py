@@ -10,7 +10,9 @@ from .models import AlignmentObjective, AlignmentRow, Level
 def matrix(plan, as_of=None):
     """The annex rows, each with the roll-up of the targets under its axis."""
     rows = list(
-        AlignmentRow.objects.filter(plan=plan).select_related("national", "axis").prefetch_related("regional", "provincial")
+        AlignmentRow.objects.filter(plan=plan)
+        .select_related("national", "axis")
+        .prefetch_related("regional", "provincial")
     )
     statuses = public.target_statuses(plan, as_of=as_of)
     by_axis = public.rollup_by(statuses, key=lambda t: t.objective.axis_id)

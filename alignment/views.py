@@ -17,7 +17,15 @@ def objective_detail(request, level, number):
         AlignmentObjective.objects.select_related("plan"), plan=plan, level=level, number=number
     )
     rows, statuses, rollup = queries.objective_walk(objective)
-    return render(request, "alignment/objective_detail.html", {
-        "plan": plan, "objective": objective, "rows": rows, "statuses": statuses, "rollup": rollup,
-        "levels": Level,
-    })
+    return render(
+        request,
+        "alignment/objective_detail.html",
+        {
+            "plan": plan,
+            "objective": objective,
+            "rows": rows,
+            "statuses": statuses,
+            "rollup": rollup,
+            "levels": Level,
+        },
+    )

@@ -54,4 +54,3 @@ def rollup_by(rows: list[TargetStatus], key) -> dict:
 def last_update():
     """When the most recent public figure was approved."""
     return Reading.objects.approved().aggregate(last=Max("approved_at"))["last"]
-

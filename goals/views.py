@@ -1,10 +1,11 @@
 from datetime import date
 
+from csp.decorators import csp_update
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from indicators.charts import series_figure
+from indicators.charts import CHART_STYLES, series_figure
 from indicators.models import Reading
 from indicators.views import series_csv
 
@@ -21,13 +22,17 @@ def axis_detail(request, number):
     for row in rows:
         rows_by_objective.setdefault(row.target.objective_id, []).append(row)
     alignment = list(axis.alignment_rows.select_related("national").prefetch_related("regional", "provincial"))
-    return render(request, "goals/axis_detail.html", {
-        "plan": plan,
-        "axis": axis,
-        "objectives": [(objective, rows_by_objective.get(objective.pk, [])) for objective in objectives],
-        "rollup": public.rollup(rows),
-        "alignment": alignment,
-    })
+    return render(
+        request,
+        "goals/axis_detail.html",
+        {
+            "plan": plan,
+            "axis": axis,
+            "objectives": [(objective, rows_by_objective.get(objective.pk, [])) for objective in objectives],
+            "rollup": public.rollup(rows),
+            "alignment": alignment,
+        },
+    )
 
 
 def dimension_detail(request, slug):
@@ -36,14 +41,25 @@ def dimension_detail(request, slug):
     rows = {row.target.pk: row for row in public.target_statuses(plan, objective__problem__dimension=dimension)}
     problems = dimension.problems.prefetch_related("objectives__targets", "objectives__axis")
     table = [
-        (problem, [(objective, [rows[t.pk] for t in objective.targets.all()]) for objective in problem.objectives.all()])
+        (
+            problem,
+            [(objective, [rows[t.pk] for t in objective.targets.all()]) for objective in problem.objectives.all()],
+        )
         for problem in problems
     ]
-    return render(request, "goals/dimension_detail.html", {
-        "plan": plan, "dimension": dimension, "table": table, "rollup": public.rollup(list(rows.values())),
-    })
+    return render(
+        request,
+        "goals/dimension_detail.html",
+        {
+            "plan": plan,
+            "dimension": dimension,
+            "table": table,
+            "rollup": public.rollup(list(rows.values())),
+        },
+    )
 
 
+@csp_update(CHART_STYLES)
 def target_detail(request, code):
     plan = public.current_plan()
     rows = public.target_statuses(plan, code=code)
@@ -59,16 +75,31 @@ def target_detail(request, code):
             Reading.objects.approved().filter(indicator=indicator).select_related("corrects").order_by("-period")
         )
         figure = series_figure(
-            row.series, title=indicator.name, unit=indicator.unit.symbol or indicator.unit.name,
-            baseline=indicator.baseline_value, baseline_date=indicator.baseline_date, target=target.value,
-            deadline=target.deadline, projection=evaluation.projection,
+            row.series,
+            title=indicator.name,
+            unit=indicator.unit.symbol or indicator.unit.name,
+            baseline=indicator.baseline_value,
+            baseline_date=indicator.baseline_date,
+            target=target.value,
+            deadline=target.deadline,
+            projection=evaluation.projection,
         )
     milestones = list(target.project.milestones.all()) if target.project_id else []
-    return render(request, "goals/target_detail.html", {
-        "plan": plan, "row": row, "target": target, "evaluation": evaluation, "indicator": indicator,
-        "readings": readings, "figure": figure, "milestones": milestones,
-        "corrections": [r for r in readings if r.corrects_id],
-    })
+    return render(
+        request,
+        "goals/target_detail.html",
+        {
+            "plan": plan,
+            "row": row,
+            "target": target,
+            "evaluation": evaluation,
+            "indicator": indicator,
+            "readings": readings,
+            "figure": figure,
+            "milestones": milestones,
+            "corrections": [r for r in readings if r.corrects_id],
+        },
+    )
 
 
 def target_csv(request, code):
@@ -84,9 +115,17 @@ def report(request, year):
         raise Http404("No hay informe para ese año.")
     as_of = date(int(year), 12, 31)
     rows = public.target_statuses(plan, as_of=as_of)
-    return render(request, "goals/report.html", {
-        "plan": plan, "year": int(year), "as_of": as_of, "rows": rows, "rollup": public.rollup(rows),
-    })
+    return render(
+        request,
+        "goals/report.html",
+        {
+            "plan": plan,
+            "year": int(year),
+            "as_of": as_of,
+            "rows": rows,
+            "rollup": public.rollup(rows),
+        },
+    )
 
 
 def report_years(plan) -> range:

@@ -28,17 +28,27 @@ def home(request):
     rows = public.target_statuses(plan)
     by_axis = public.rollup_by(rows, key=lambda t: t.objective.axis_id)
     axes = [(axis, by_axis.get(axis.pk, public.rollup([]))) for axis in plan.axes.all()]
-    return render(request, "home.html", {
-        "plan": plan, "rollup": public.rollup(rows), "axes": axes, "dimensions": plan.dimensions.all(),
-        "last_update": public.last_update(),
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "plan": plan,
+            "rollup": public.rollup(rows),
+            "axes": axes,
+            "dimensions": plan.dimensions.all(),
+            "last_update": public.last_update(),
+        },
+    )
 
 
 def diagnosis(request):
     plan = public.current_plan()
     readings = list(
-        Reading.objects.approved().real().filter(source__startswith="Plan de Gobierno Municipal")
-        .select_related("indicator__unit").order_by("indicator__order", "period")
+        Reading.objects.approved()
+        .real()
+        .filter(source__startswith="Plan de Gobierno Municipal")
+        .select_related("indicator__unit")
+        .order_by("indicator__order", "period")
     )
     sections = [
         (title, [r for r in readings if r.indicator.code.startswith(tuple(prefixes))])

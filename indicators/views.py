@@ -1,12 +1,13 @@
 import csv
 
+from csp.decorators import csp_update
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .calendar import next_due
-from .charts import series_figure
+from .charts import CHART_STYLES, series_figure
 from .models import Indicator, Reading
 
 
@@ -14,13 +15,18 @@ def catalogue(request):
     indicators = (
         Indicator.objects.select_related("unit", "office")
         .annotate(target_count=Count("targets", distinct=True))
-        .prefetch_related(Prefetch("readings", queryset=Reading.objects.approved().order_by("period"), to_attr="public"))
+        .prefetch_related(
+            Prefetch("readings", queryset=Reading.objects.approved().order_by("period"), to_attr="public")
+        )
     )
     measured = [i for i in indicators if i.target_count]
     context_indicators = [i for i in indicators if not i.target_count]
-    return render(request, "indicators/catalogue.html", {"measured": measured, "context_indicators": context_indicators})
+    return render(
+        request, "indicators/catalogue.html", {"measured": measured, "context_indicators": context_indicators}
+    )
 
 
+@csp_update(CHART_STYLES)
 def indicator_detail(request, code):
     indicator = get_object_or_404(Indicator.objects.select_related("unit", "office"), code=code)
     readings = list(indicator.readings.approved().select_related("corrects").order_by("period"))
@@ -30,15 +36,32 @@ def indicator_detail(request, code):
     if targets:
         last = readings[-1].period if readings else None
         due = next_due(indicator, last, first_period=targets[0].plan.period_start, today=timezone.localdate())
-    figure = series_figure(
-        readings, title=indicator.name, unit=indicator.unit.symbol or indicator.unit.name,
-        baseline=indicator.baseline_value, baseline_date=indicator.baseline_date,
-        target=targets[0].value if targets else None, deadline=targets[0].deadline if targets else None,
-        reference=indicator.reference_value, reference_label=indicator.reference_note[:40],
-    ) if readings else None
-    return render(request, "indicators/indicator_detail.html", {
-        "indicator": indicator, "readings": list(reversed(readings)), "targets": targets, "due": due, "figure": figure,
-    })
+    figure = (
+        series_figure(
+            readings,
+            title=indicator.name,
+            unit=indicator.unit.symbol or indicator.unit.name,
+            baseline=indicator.baseline_value,
+            baseline_date=indicator.baseline_date,
+            target=targets[0].value if targets else None,
+            deadline=targets[0].deadline if targets else None,
+            reference=indicator.reference_value,
+            reference_label=indicator.reference_note[:40],
+        )
+        if readings
+        else None
+    )
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "readings": list(reversed(readings)),
+            "targets": targets,
+            "due": due,
+            "figure": figure,
+        },
+    )
 
 
 def indicator_csv(request, code):
@@ -53,10 +76,17 @@ def series_csv(indicator, filename):
     writer = csv.writer(response)
     writer.writerow(["indicator_code", "period", "value", "source", "approved_at", "corrected", "is_demo"])
     for reading in Reading.objects.approved().filter(indicator=indicator).order_by("period"):
-        writer.writerow([
-            indicator.code, reading.period.isoformat(), format(reading.value.normalize(), "f"), reading.source,
-            reading.approved_at.isoformat(), "sí" if reading.corrects_id else "no", "sí" if reading.is_demo else "no",
-        ])
+        writer.writerow(
+            [
+                indicator.code,
+                reading.period.isoformat(),
+                format(reading.value.normalize(), "f"),
+                reading.source,
+                reading.approved_at.isoformat(),
+                "sí" if reading.corrects_id else "no",
+                "sí" if reading.is_demo else "no",
+            ]
+        )
     return response
 
 
@@ -68,5 +98,3 @@ def corrections(request):
         .order_by("-approved_at")
     )
     return render(request, "indicators/corrections.html", {"rows": rows})
-
-

@@ -10,7 +10,12 @@ register = template.Library()
 
 # Each status has a shape as well as a colour, so it never relies on colour alone.
 STATUS_ICONS = {
-    "achieved": "✔", "on_track": "➜", "at_risk": "⚠", "off_track": "▼", "not_achieved": "✖", "no_data": "?",
+    "achieved": "✔",
+    "on_track": "➜",
+    "at_risk": "⚠",
+    "off_track": "▼",
+    "not_achieved": "✖",
+    "no_data": "?",
 }
 
 
