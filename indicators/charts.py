@@ -20,9 +20,10 @@ def sparkline_points(series) -> str:
     if len(points) < 2:
         return ""
     xs, ys = [x for x, _ in points], [y for _, y in points]
-    x_span, y_span = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
+    x_low, y_low = min(xs), min(ys)
+    x_span, y_span = (max(xs) - x_low) or 1, (max(ys) - y_low) or 1
     return " ".join(
-        f"{(x - min(xs)) / x_span * SPARK_WIDTH:.1f},{SPARK_HEIGHT - 2 - (y - min(ys)) / y_span * (SPARK_HEIGHT - 4):.1f}"
+        f"{(x - x_low) / x_span * SPARK_WIDTH:.1f},{SPARK_HEIGHT - 2 - (y - y_low) / y_span * (SPARK_HEIGHT - 4):.1f}"
         for x, y in points
     )
 
