@@ -9,3 +9,9 @@ def _fast_and_isolated(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests use a live server, whose transactional tests empty the database after
+    # them: they run last, so that nothing after them misses the migrations' data.
+    items.sort(key=lambda item: "tests/browser" in str(item.fspath))

@@ -1,0 +1,54 @@
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+# Playwright's sync API runs an event loop; the test's own database calls are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
+        raise pytest.UsageError("Chromium no está instalado (/usr/bin/chromium) y BROWSER_TESTS_REQUIRED=1.")
+    skip = pytest.mark.skip(
+        reason="Chromium no está instalado: pruebas de navegador omitidas (apt-get install chromium)."
+    )
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium") or CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server with the whole plan and the demo loaded."""
+    call_command("load_plan", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    return live_server.url
