@@ -65,13 +65,13 @@ def test_the_chart_draws_on_a_target_page(browser, site):
 
 
 def test_pages_without_charts_load_no_javascript(browser, site):
+    scripts = []
+    page = browser.new_page()
+    page.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
     for path in ["/", "/ejes/2/"]:
-        page = browser.new_page()
-        scripts = []
-        page.on("request", lambda request: request.resource_type == "script" and scripts.append(request.url))
         page.goto(site + path)
-        assert scripts == []
-        page.close()
+    assert scripts == []
+    page.close()
 
 
 def test_the_first_tab_reaches_the_skip_link_and_it_moves_focus_to_the_content(browser, site):
