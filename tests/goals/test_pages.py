@@ -183,6 +183,8 @@ def test_unknown_things_answer_a_spanish_404(client, plan, url):
 def test_english_lives_under_en(client, demo):
     page = client.get("/en/ejes/2/").content.decode()
     assert '<html lang="en">' in page
+    assert "Skip to content" in page and "Objectives and targets" in page and "Axis 2" in page
+    assert "Why this status?" in client.get("/en/metas/S3.1-M/").content.decode()
     spanish = client.get("/ejes/2/").content.decode()
     assert '<html lang="es">' in spanish
 
