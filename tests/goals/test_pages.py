@@ -193,3 +193,20 @@ def test_the_demo_notice_is_on_every_page_while_demo_data_exists(client, demo):
     for url in PAGES:
         if not url.endswith(".csv"):
             assert "Datos de demostración" in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize("url", ["/", "/ejes/2/"])
+def test_home_and_axis_pages_weigh_under_100_kb_gzipped_with_no_javascript(client, demo, url):
+    import gzip
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    html = client.get(url).content
+    assert b"<script" not in html
+    styles = re.findall(rb'<link rel="stylesheet" href="/static/([^"]+)"', html)
+    weight = len(gzip.compress(html)) + sum(
+        len(gzip.compress((Path(settings.BASE_DIR) / "static" / name.decode()).read_bytes())) for name in styles
+    )
+    assert weight < 100_000
