@@ -25,7 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from . import roles
-from .models import Indicator, Reading, ReviewStatus
+from .models import DataVersion, Indicator, Reading, ReviewStatus
 from .validation import normalize_period, period_errors, value_errors
 
 COLUMNS = ["indicator_code", "period", "value", "source", "note"]
@@ -275,6 +275,7 @@ def write(report: ImportReport, user, filename: str, progress: Callable[[int, in
             )
             if progress:
                 progress(min(start + BATCH, total), total)
+        DataVersion.bump()  # bulk inserts send no signals
     return total
 
 

@@ -541,3 +541,28 @@ class Reading(models.Model):
         self._history_user = user
         self._change_reason = reason
         self.save()
+
+
+class DataVersion(models.Model):
+    """One row counting every change of any plan or indicator record. Caches and ETags key on it,
+    so every app server sees a change the moment it is committed, whatever cache it uses."""
+
+    counter = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("versión de los datos")
+        verbose_name_plural = _("versión de los datos")
+
+    def __str__(self):
+        return f"{self.counter} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(counter=models.F("counter") + 1, changed_at=timezone.now()):
+            cls.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+    @classmethod
+    def current(cls) -> tuple[int, object]:
+        row = cls.objects.filter(pk=1).values_list("counter", "changed_at").first()
+        return row or (0, None)

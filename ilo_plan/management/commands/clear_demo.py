@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from goals.models import Milestone
-from indicators.models import Reading
+from indicators.models import DataVersion, Reading
 
 
 class Command(BaseCommand):
@@ -25,6 +25,7 @@ class Command(BaseCommand):
             users = get_user_model().objects.filter(username__startswith="demo-")
             user_count = users.count()
             users.delete()
+            DataVersion.bump()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Datos de demostración eliminados: {len(ids)} lecturas, {len(milestone_ids)} hitos, "

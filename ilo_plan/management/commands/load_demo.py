@@ -14,7 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from goals.models import Milestone, Plan, Project, Target
-from indicators.models import Office, Reading, ReviewStatus
+from indicators.models import DataVersion, Office, Reading, ReviewStatus
 from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 
 DEMO_USERS = [
@@ -75,6 +75,7 @@ class Command(BaseCommand):
             passwords, users = self.create_accounts()
             count = self.create_readings(rng, users)
             milestones = self.create_milestones()
+            DataVersion.bump()  # bulk inserts send no signals
         self.stdout.write(
             self.style.WARNING(
                 f"Datos de demostración cargados: {count} lecturas y {milestones} hitos, "

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
+from indicators.models import DataVersion
+
 DEFAULT_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
@@ -28,6 +30,7 @@ class Command(BaseCommand):
                 for record in self.records(path):
                     self.save(path, record)
                     counts[record.object._meta.verbose_name_plural] += 1
+            DataVersion.bump()  # fixtures save raw, without signals
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Plan cargado: {summary}."))
 
