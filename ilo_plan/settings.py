@@ -150,21 +150,28 @@ LOGIN_URL = "admin:login"
 # The plan record every public page shows; a second plan loads as data and is chosen here.
 PLAN_SLUG = env("PLAN_SLUG", "ilo-2019-2022")
 
+API_THROTTLE_ANON = env("API_THROTTLE_ANON", "120/min")
+API_THROTTLE_USER = env("API_THROTTLE_USER", "600/min")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "indicators.api_support.CSVRenderer",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_PAGINATION_CLASS": "indicators.api_support.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["indicators.api_support.AnonThrottle", "indicators.api_support.UserThrottle"],
+    "EXCEPTION_HANDLER": "indicators.api_support.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": env("API_THROTTLE_ANON", "120/min"),
-        "user": env("API_THROTTLE_USER", "600/min"),
-    },
 }
 
 SPECTACULAR_SETTINGS = {

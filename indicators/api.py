@@ -1,0 +1,353 @@
+"""API of offices, units, indicators and readings: read for everyone, write through the workflow."""
+
+from datetime import datetime
+
+import django_filters
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .api_support import ConditionalMixin, CSVListMixin, can_see_people
+from .models import Indicator, Office, Reading, ReviewStatus, Unit
+
+ERRORS = {
+    400: OpenApiResponse(description="Datos no válidos: un mensaje en español por campo."),
+    403: OpenApiResponse(description="El usuario no puede hacer esto (rol, oficina o cuatro ojos)."),
+    404: OpenApiResponse(description="No existe."),
+    409: OpenApiResponse(description="El estado de la lectura no permite este paso."),
+    429: OpenApiResponse(description="Demasiadas solicitudes: vea la cabecera Retry-After."),
+}
+READ_ERRORS = {k: ERRORS[k] for k in (400, 404, 429)}
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Office
+        fields = ["id", "code", "name", "description"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "symbol", "min_value", "max_value", "decimals"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código de la unidad.")
+    unit_symbol = serializers.CharField(source="unit.symbol", read_only=True)
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código de la oficina.")
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "unit",
+            "unit_symbol",
+            "direction",
+            "frequency",
+            "office",
+            "source",
+            "method",
+            "baseline_value",
+            "baseline_date",
+            "baseline_source",
+            "reference_value",
+            "reference_note",
+        ]
+
+
+class ReadingSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código del indicador.")
+    office = serializers.CharField(source="indicator.office.code", read_only=True, help_text="Oficina responsable.")
+    entered_by = serializers.SerializerMethodField(help_text="Usuario que la registró (solo personal y auditores).")
+    reviewed_by = serializers.SerializerMethodField(help_text="Usuario que la revisó (solo personal y auditores).")
+
+    class Meta:
+        model = Reading
+        fields = [
+            "id",
+            "uid",
+            "indicator",
+            "office",
+            "period",
+            "value",
+            "source",
+            "note",
+            "status",
+            "is_demo",
+            "is_outlier",
+            "submitted_at",
+            "reviewed_at",
+            "approved_at",
+            "corrects",
+            "correction_reason",
+            "superseded_at",
+            "withdrawn_at",
+            "entered_by",
+            "reviewed_by",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_entered_by(self, obj) -> str | None:
+        return obj.entered_by.username if obj.entered_by_id and self._people() else None
+
+    def get_reviewed_by(self, obj) -> str | None:
+        return obj.reviewed_by.username if obj.reviewed_by_id and self._people() else None
+
+    def _people(self):
+        request = self.context.get("request")
+        return can_see_people(request.user if request else None)
+
+
+class ReadingWriteSerializer(serializers.Serializer):
+    """Only parses types: every rule is checked by the model's workflow, as in the admin."""
+
+    indicator = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Indicator.objects.select_related("unit", "office"),
+        help_text="Código del indicador, por ejemplo AGUA-HORAS.",
+        error_messages={"does_not_exist": "No existe un indicador con el código {value}."},
+    )
+    period = serializers.DateField(help_text="Fecha dentro del periodo medido; se guarda su primer día.")
+    value = serializers.DecimalField(max_digits=16, decimal_places=4)
+    source = serializers.CharField(max_length=300, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Motivo (rechazo o retiro); queda en el historial.")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    value = serializers.DecimalField(max_digits=16, decimal_places=4)
+    source = serializers.CharField(max_length=300)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField()
+
+
+class HistorySerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    history_date = serializers.DateTimeField()
+    history_type = serializers.CharField(help_text="+ creada, ~ modificada, - eliminada.")
+    history_change_reason = serializers.CharField(allow_null=True)
+    history_user = serializers.CharField(allow_null=True, help_text="Solo para personal y auditores.")
+    status = serializers.CharField()
+    period = serializers.DateField()
+    value = serializers.DecimalField(max_digits=16, decimal_places=4)
+    source = serializers.CharField()
+    note = serializers.CharField()
+    changes = serializers.DictField(help_text="Campo: [antes, después] respecto de la versión anterior.")
+
+
+class ReadingFilter(django_filters.FilterSet):
+    indicator = django_filters.CharFilter(field_name="indicator__code", help_text="Código del indicador.")
+    target = django_filters.CharFilter(field_name="indicator__targets__code", help_text="Código de la meta.")
+    axis = django_filters.NumberFilter(
+        field_name="indicator__targets__objective__axis__number", min_value=1, max_value=99, help_text="Número del eje."
+    )
+    dimension = django_filters.CharFilter(
+        field_name="indicator__targets__objective__problem__dimension__slug", help_text="Dimensión, p. ej. social."
+    )
+    office = django_filters.CharFilter(field_name="indicator__office__code", help_text="Código de la oficina.")
+    period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", help_text="Desde (AAAA-MM-DD).")
+    period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte", help_text="Hasta (AAAA-MM-DD).")
+    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, help_text="Estado de revisión (personal).")
+    is_demo = django_filters.BooleanFilter(help_text="Solo datos de demostración (true) o solo reales (false).")
+
+    class Meta:
+        model = Reading
+        fields = ["indicator", "target", "axis", "dimension", "office", "period_from", "period_to", "status", "is_demo"]
+
+
+class OfficeViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    """Oficinas de la municipalidad responsables de los indicadores."""
+
+    queryset = Office.objects.order_by("code")
+    serializer_class = OfficeSerializer
+    lookup_field = "code"
+    ordering_fields = ["code", "name"]
+    filterset_fields = ["code"]
+    csv_filename = "oficinas.csv"
+
+
+class IndicatorViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    """Indicadores: los que miden metas y los de contexto del diagnóstico. Se buscan por código."""
+
+    queryset = Indicator.objects.select_related("unit", "office").order_by("order", "code")
+    serializer_class = IndicatorSerializer
+    lookup_field = "code"
+    filterset_fields = {"office__code": ["exact"], "frequency": ["exact"], "direction": ["exact"]}
+    ordering_fields = ["code", "name", "order"]
+    csv_filename = "indicadores.csv"
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: ReadingSerializer(many=True), **READ_ERRORS}),
+    retrieve=extend_schema(responses={200: ReadingSerializer, **READ_ERRORS}),
+    create=extend_schema(request=ReadingWriteSerializer, responses={201: ReadingSerializer, **ERRORS}),
+    partial_update=extend_schema(request=ReadingWriteSerializer, responses={200: ReadingSerializer, **ERRORS}),
+)
+class ReadingViewSet(
+    ConditionalMixin, CSVListMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Lecturas de los indicadores. El público ve solo las aprobadas; el personal, lo que su rol
+    permite; los auditores, todo. Registrar (POST), editar (PATCH) y los pasos de revisión pasan por
+    el mismo flujo que la administración."""
+
+    serializer_class = ReadingSerializer
+    filterset_class = ReadingFilter
+    ordering_fields = ["period", "value", "approved_at", "created_at", "id"]
+    ordering = ["indicator__code", "period", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    csv_filename = "lecturas.csv"
+
+    def get_queryset(self):
+        return (
+            Reading.objects.visible_to(self.request.user)
+            .select_related("indicator__office", "entered_by", "reviewed_by")
+            .distinct()
+        )
+
+    def csv_rows(self, queryset):
+        # A million rows: values_list, not a serializer per row.
+        people = can_see_people(self.request.user)
+        columns = [
+            "id",
+            "uid",
+            "indicator__code",
+            "indicator__office__code",
+            "period",
+            "value",
+            "source",
+            "note",
+            "status",
+            "is_demo",
+            "is_outlier",
+            "submitted_at",
+            "reviewed_at",
+            "approved_at",
+            "corrects_id",
+            "correction_reason",
+            "superseded_at",
+            "withdrawn_at",
+            "entered_by__username",
+            "reviewed_by__username",
+            "created_at",
+            "updated_at",
+        ]
+        header = list(ReadingSerializer.Meta.fields)
+        hidden = {header.index("entered_by"), header.index("reviewed_by")}
+        rows = queryset.values_list(*columns).iterator(chunk_size=5000)
+        return header, ([None if (i in hidden and not people) else _text(v) for i, v in enumerate(row)] for row in rows)
+
+    def create(self, request, *args, **kwargs):
+        data = self._parse(ReadingWriteSerializer, request.data)
+        reading = Reading.objects.create_draft(user=request.user, **data)
+        return Response(ReadingSerializer(reading, context=self.get_serializer_context()).data, status=201)
+
+    def partial_update(self, request, *args, **kwargs):
+        reading = self.get_object()
+        fields = self._parse(ReadingWriteSerializer, request.data, partial=True)
+        fields.pop("indicator", None)
+        reading.edit(request.user, **fields)
+        return Response(ReadingSerializer(reading, context=self.get_serializer_context()).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={200: ReadingSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Enviar a revisión (registrador de la oficina)."""
+        return self._step(lambda r: r.submit(request.user))
+
+    @extend_schema(request=None, responses={200: ReadingSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Aprobar (revisor de la oficina que no la registró ni la modificó)."""
+        return self._step(lambda r: r.approve(request.user))
+
+    @extend_schema(request=ReasonSerializer, responses={200: ReadingSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Rechazar con un motivo (revisor de la oficina)."""
+        reason = self._parse(ReasonSerializer, request.data)["reason"]
+        return self._step(lambda r: r.reject(request.user, reason))
+
+    @extend_schema(request=ReasonSerializer, responses={200: ReadingSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Retirar con un motivo; la lectura queda en el historial."""
+        reason = self._parse(ReasonSerializer, request.data)["reason"]
+        return self._step(lambda r: r.withdraw(request.user, reason))
+
+    @extend_schema(request=CorrectionSerializer, responses={201: ReadingSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Registrar la corrección de una lectura aprobada: un borrador nuevo que pasa por revisión."""
+        data = self._parse(CorrectionSerializer, request.data)
+        correction = self.get_object().correct(request.user, **data)
+        return Response(ReadingSerializer(correction, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(
+        responses={200: HistorySerializer(many=True), **READ_ERRORS},
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], required=False)],
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, pk=None):
+        """Todas las versiones de la lectura: quién, cuándo, qué cambió y por qué."""
+        reading = self.get_object()
+        people = can_see_people(request.user)
+        records = list(reading.history.select_related("history_user").order_by("history_date", "history_id"))
+        rows, previous = [], None
+        for record in records:
+            changes = {}
+            if previous is not None:
+                delta = record.diff_against(previous)
+                changes = {c.field: [_text(c.old), _text(c.new)] for c in delta.changes}
+            rows.append(
+                {
+                    "history_id": record.history_id,
+                    "history_date": record.history_date,
+                    "history_type": record.history_type,
+                    "history_change_reason": record.history_change_reason,
+                    "history_user": record.history_user.username if (people and record.history_user) else None,
+                    "status": record.status,
+                    "period": record.period,
+                    "value": record.value,
+                    "source": record.source,
+                    "note": record.note,
+                    "changes": changes,
+                }
+            )
+            previous = record
+        rows.reverse()
+        return Response(HistorySerializer(rows, many=True).data)
+
+    def _step(self, step):
+        reading = self.get_object()
+        step(reading)
+        return Response(ReadingSerializer(reading, context=self.get_serializer_context()).data)
+
+    @staticmethod
+    def _parse(serializer_class, data, partial=False):
+        serializer = serializer_class(data=data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+def _text(value):
+    """A value as the JSON renders it, so that CSV and JSON agree cell for cell."""
+    if isinstance(value, datetime):
+        text = timezone.localtime(value).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return None if value is None else str(value)

@@ -1,0 +1,155 @@
+"""What every API endpoint shares: streaming CSV, ETags, pagination, throttles, Spanish errors.
+
+It lives in the bottom app so that every app's `api.py` can use it without reaching upward."""
+
+import csv
+import hashlib
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import StreamingHttpResponse
+from django.utils.http import quote_etag
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import roles
+from .models import DataVersion, TransitionError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class CSVRenderer(BaseRenderer):
+    """Declares text/csv for content negotiation; the rows are streamed by `CSVListMixin`."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only errors reach this renderer (lists stream themselves): write them as one line.
+        if isinstance(data, dict):
+            return "detail\n" + "; ".join(f"{k}: {v}" for k, v in data.items()) + "\n"
+        return ""
+
+
+class AnonThrottle(AnonRateThrottle):
+    def get_rate(self):
+        return settings.API_THROTTLE_ANON
+
+
+class UserThrottle(UserRateThrottle):
+    def get_rate(self):
+        return settings.API_THROTTLE_USER
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def stream_csv(header: list[str], rows, filename: str) -> StreamingHttpResponse:
+    """A CSV response written row by row: memory stays flat whatever the number of rows."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(["" if value is None else value for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class CSVListMixin:
+    """`?format=csv` or `Accept: text/csv` on a list: the whole filtered set, unpaginated, streamed,
+    with the JSON field names as header."""
+
+    csv_filename = "datos.csv"
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            queryset = self.filter_queryset(self.get_queryset())
+            header, rows = self.csv_rows(queryset)
+            return stream_csv(header, rows, self.csv_filename)
+        return super().list(request, *args, **kwargs)
+
+    def csv_rows(self, queryset):
+        serializer = self.get_serializer()
+        header = list(serializer.fields)
+
+        def rows():
+            for obj in queryset.iterator(chunk_size=2000) if hasattr(queryset, "iterator") else queryset:
+                data = serializer.to_representation(obj)
+                yield [_cell(data[name]) for name in header]
+
+        return header, rows()
+
+
+def _cell(value):
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "|".join(f"{k}={v}" for k, v in value.items())
+    return value
+
+
+class ConditionalMixin:
+    """ETag and Last-Modified from the data version: a client polling every minute gets 304
+    until something changes."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        counter, changed_at = DataVersion.current()
+        role = "anon"
+        if request.user.is_authenticated:
+            role = f"user{request.user.pk}"
+        tag = hashlib.sha256(f"{counter}|{role}|{request.get_full_path()}|{response.get('Content-Type')}".encode())
+        etag = quote_etag(tag.hexdigest()[:32])
+        response["ETag"] = etag
+        response["Vary"] = "Accept, Authorization, Cookie"
+        if changed_at:
+            from django.utils.http import http_date
+
+            response["Last-Modified"] = http_date(changed_at.timestamp())
+        if etag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+            not_modified = Response(status=status.HTTP_304_NOT_MODIFIED)
+            not_modified["ETag"] = etag
+            return super().finalize_response(request, not_modified, *args, **kwargs)
+        return response
+
+
+def parse_as_of(request) -> date | None:
+    value = request.query_params.get("as_of")
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise exceptions.ValidationError({"as_of": [f"«{value}» no es una fecha: use AAAA-MM-DD."]}) from error
+
+
+def can_see_people(user) -> bool:
+    """Names of who entered and reviewed: staff and auditors, never the public."""
+    return bool(user and user.is_authenticated and (user.is_staff or roles.sees_everything(user)))
+
+
+def exception_handler(exc, context):
+    """Django's own errors from the model layer, as JSON in Spanish."""
+    if isinstance(exc, TransitionError):
+        return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)
