@@ -12,7 +12,7 @@ from django.http import StreamingHttpResponse
 from django.utils.http import quote_etag
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -146,10 +146,37 @@ def can_see_people(user) -> bool:
 
 
 def exception_handler(exc, context):
-    """Django's own errors from the model layer, as JSON in Spanish."""
+    """Errors as JSON in Spanish, even when CSV was asked for; Django's own errors from the
+    model layer included."""
+    request = context.get("request")
+    if request is not None and getattr(request, "accepted_renderer", None) is not None:
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     if isinstance(exc, TransitionError):
         return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Datos o parámetros no válidos: un mensaje en español por campo.",
+    "401": "Falta autenticarse (token o sesión).",
+    "403": "El usuario no puede hacer esto (rol, oficina o cuatro ojos).",
+    "404": "No existe, no es visible para este usuario, o la página pedida no existe.",
+    "406": "Formato no disponible: use JSON o CSV.",
+    "409": "El estado de la lectura no permite este paso.",
+    "429": "Demasiadas solicitudes: vea la cabecera Retry-After.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular hook: document on every operation the errors any endpoint can answer."""
+    error_body = {"application/json": {"schema": {"type": "object", "additionalProperties": True}}}
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            codes = ["400", "401", "403", "404", "406", "429"] + ([] if method == "get" else ["409"])
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": error_body})
+    return result

@@ -1,0 +1,142 @@
+"""Writing through the API goes through the same workflow as the admin; bad input changes nothing."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from indicators.models import Reading
+from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
+from tests.factories import make_indicator, make_office, make_reading, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office():
+    return make_office("AGUA")
+
+
+@pytest.fixture
+def indicator(office):
+    return make_indicator("AGUA-HORAS", office=office, frequency="monthly")
+
+
+@pytest.fixture
+def registrador(office):
+    return make_user("rosa", ROLE_REGISTRADOR, [office])
+
+
+@pytest.fixture
+def revisor(office):
+    return make_user("raul", ROLE_REVISOR, [office])
+
+
+def as_token(api, user):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return api
+
+
+GOOD = {"indicator": "AGUA-HORAS", "period": "2021-03-17", "value": "12.5", "source": "EPS Ilo"}
+
+
+def test_a_registrador_posts_a_draft_with_a_token(api, registrador, indicator):
+    response = as_token(api, registrador).post("/api/v1/readings/", GOOD, format="json")
+    assert response.status_code == 201, response.json()
+    reading = Reading.objects.get()
+    assert (reading.status, reading.entered_by, reading.period) == ("draft", registrador, date(2021, 3, 1))
+
+
+def test_the_whole_cycle_through_the_api(api, registrador, revisor, indicator):
+    as_token(api, registrador)
+    pk = api.post("/api/v1/readings/", GOOD, format="json").json()["id"]
+    assert api.patch(f"/api/v1/readings/{pk}/", {"value": "13"}, format="json").json()["value"] == "13.0000"
+    assert api.post(f"/api/v1/readings/{pk}/submit/").json()["status"] == "submitted"
+    assert api.post(f"/api/v1/readings/{pk}/approve/").status_code == 403  # the registrador does not review
+    as_token(api, revisor)
+    assert api.post(f"/api/v1/readings/{pk}/approve/").json()["status"] == "approved"
+    as_token(api, registrador)
+    correction = api.post(
+        f"/api/v1/readings/{pk}/correct/",
+        {"value": "13.5", "source": "EPS", "reason": "Error de digitación"},
+        format="json",
+    )
+    assert correction.status_code == 201 and correction.json()["corrects"] == pk
+
+
+@pytest.mark.parametrize(
+    "payload, field, message",
+    [
+        ({**GOOD, "value": "doce"}, "value", "número"),
+        ({**GOOD, "indicator": "NO-EXISTE"}, "indicator", "No existe un indicador con el código NO-EXISTE."),
+        ({**GOOD, "value": "130"}, "value", "fuera del rango"),
+        ({**GOOD, "period": (timezone.localdate() + timedelta(days=62)).isoformat()}, "period", "en el futuro"),
+        ({**GOOD, "period": "2021-03-01", "source": ""}, "source", "fuente"),
+        ({k: v for k, v in GOOD.items() if k != "period"}, "period", ""),
+    ],
+    ids=["wrong-type", "unknown-indicator", "out-of-range", "future-period", "no-source", "missing-period"],
+)
+def test_bad_payloads_answer_400_naming_the_field_and_write_nothing(
+    api, registrador, indicator, payload, field, message
+):
+    response = as_token(api, registrador).post("/api/v1/readings/", payload, format="json")
+    assert response.status_code == 400
+    assert message in " ".join(response.json()[field])
+    assert Reading.objects.count() == 0
+
+
+def test_a_duplicate_of_an_approved_period_is_refused(api, registrador, indicator):
+    make_reading(indicator, date(2021, 3, 1))
+    response = as_token(api, registrador).post("/api/v1/readings/", GOOD, format="json")
+    assert response.status_code == 400 and "registre una corrección" in " ".join(response.json()["period"])
+    assert Reading.objects.count() == 1
+
+
+def test_someone_elses_office_is_forbidden(api, indicator):
+    stranger = make_user("otro", ROLE_REGISTRADOR, [make_office("OTRA")])
+    response = as_token(api, stranger).post("/api/v1/readings/", GOOD, format="json")
+    assert response.status_code == 403 and "no pertenece" in response.json()["detail"]
+    assert Reading.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", [ROLE_AUDITOR, None])
+def test_auditors_and_anonymous_write_nothing(api, indicator, role):
+    if role:
+        as_token(api, make_user("ana", role))
+    response = api.post("/api/v1/readings/", GOOD, format="json")
+    assert response.status_code in (401, 403)
+    assert Reading.objects.count() == 0
+
+
+def test_an_illegal_step_is_a_409_and_changes_nothing(api, registrador, revisor, indicator):
+    reading = Reading.objects.create_draft(
+        user=registrador, indicator=indicator, period=date(2021, 3, 1), value=12, source="EPS"
+    )
+    response = as_token(api, revisor).post(f"/api/v1/readings/{reading.pk}/approve/")
+    assert response.status_code == 409 and "Borrador" in str(response.json())
+    assert Reading.objects.get(pk=reading.pk).status == "draft"
+
+
+def test_reject_needs_a_reason(api, registrador, revisor, indicator):
+    reading = Reading.objects.create_draft(
+        user=registrador, indicator=indicator, period=date(2021, 3, 1), value=12, source="EPS"
+    )
+    reading.submit(registrador)
+    as_token(api, revisor)
+    assert api.post(f"/api/v1/readings/{reading.pk}/reject/", {}, format="json").status_code == 400
+    response = api.post(f"/api/v1/readings/{reading.pk}/reject/", {"reason": "Sin sustento"}, format="json")
+    assert response.json()["status"] == "rejected"
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(api, settings, db):
+    settings.API_THROTTLE_ANON = "3/min"
+    codes = [api.get("/api/v1/offices/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert int(api.get("/api/v1/offices/")["Retry-After"]) > 0
+
+
+def test_token_clients_are_throttled_too(api, registrador, settings):
+    settings.API_THROTTLE_USER = "2/min"
+    as_token(api, registrador)
+    assert [api.get("/api/v1/offices/").status_code for _ in range(3)] == [200, 200, 429]
