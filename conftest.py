@@ -5,6 +5,8 @@ import pytest
 def _fast_and_isolated(settings):
     # MD5 keeps user creation fast; plain static storage needs no collectstatic.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The public cache is tested on its own (tests/test_cache.py); elsewhere each request is fresh.
+    settings.PUBLIC_CACHE_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ilo_plan.middleware.DatabaseUnavailableMiddleware",
+    "ilo_plan.middleware.PublicCacheMiddleware",
 ]
 
 ROOT_URLCONF = "ilo_plan.urls"
@@ -102,6 +104,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -223,6 +226,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Anonymous public pages and API reads are cached this long at most; any data change
+# invalidates them at once (see ilo_plan.middleware.PublicCacheMiddleware).
+PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "600"))
 
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}

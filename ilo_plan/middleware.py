@@ -1,0 +1,92 @@
+"""Site-wide behaviour that no single view owns: the public cache and the database-down answer."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import get_language
+
+from indicators.models import DataVersion
+
+CACHEABLE_PREFIXES_EXCLUDED = ("/admin/", "/static/", "/healthz", "/i18n/")
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached: a Spanish 503 page, or JSON under /api/. Writes run in
+    transactions, so nothing is left half-written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        return unavailable(request)
+
+
+def unavailable(request):
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": "La base de datos no está disponible por el momento. Intente de nuevo en unos minutos."},
+            status=503,
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+class PublicCacheMiddleware:
+    """Caches anonymous GET answers of public pages and the API, keyed by the data version: the
+    moment any record changes (an approval, a correction, a withdrawal, a plan edit) every key
+    changes, on every app server, so nobody sees a stale status."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.cacheable_request(request):
+            return self.get_response(request)
+        try:
+            version = DataVersion.current()[0]
+        except DatabaseError:
+            return unavailable(request)
+        key = self.key(request, version)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        if self.cacheable_response(request, response):
+            cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def cacheable_request(request) -> bool:
+        return (
+            settings.PUBLIC_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(CACHEABLE_PREFIXES_EXCLUDED)
+            and not request.user.is_authenticated
+            and "HTTP_AUTHORIZATION" not in request.META
+            and "HTTP_IF_NONE_MATCH" not in request.META
+        )
+
+    @staticmethod
+    def cacheable_response(request, response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not getattr(response, "_csp_nonce_used", False)
+        )
+
+    @staticmethod
+    def key(request, version) -> str:
+        parts = [str(version), get_language() or "", request.get_full_path(), request.headers.get("Accept", "")]
+        return "public:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
