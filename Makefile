@@ -24,6 +24,21 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest
 
+# Production profile: hashed, compressed static files served by whitenoise; gunicorn workers
+# from WEB_CONCURRENCY; the database from DATABASE_URL. DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS must be set (see docs/deployment.md).
+serve: $(STAMP)
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(BIN)/gunicorn ilo_plan.wsgi:application --no-control-socket \
+		--workers $${WEB_CONCURRENCY:-2} --bind $${HOST:-127.0.0.1}:$${PORT:-8000} \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# Benchmark at a million readings (PostgreSQL required); writes docs/benchmarks.md.
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) bench/run.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run

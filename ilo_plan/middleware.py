@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 
 from indicators.models import DataVersion
 
-CACHEABLE_PREFIXES_EXCLUDED = ("/admin/", "/static/", "/healthz", "/i18n/")
+CACHEABLE_PREFIXES_EXCLUDED = ("/admin/", "/static/", "/healthz", "/i18n/", "/api/schema/", "/api/docs/")
 
 
 class DatabaseUnavailableMiddleware:

@@ -148,13 +148,9 @@ class HistorySerializer(serializers.Serializer):
 
 class ReadingFilter(django_filters.FilterSet):
     indicator = django_filters.CharFilter(field_name="indicator__code", help_text="Código del indicador.")
-    target = django_filters.CharFilter(field_name="indicator__targets__code", help_text="Código de la meta.")
-    axis = django_filters.NumberFilter(
-        field_name="indicator__targets__objective__axis__number", min_value=1, max_value=99, help_text="Número del eje."
-    )
-    dimension = django_filters.CharFilter(
-        field_name="indicator__targets__objective__problem__dimension__slug", help_text="Dimensión, p. ej. social."
-    )
+    target = django_filters.CharFilter(method="by_target", help_text="Código de la meta.")
+    axis = django_filters.NumberFilter(method="by_target", min_value=1, max_value=99, help_text="Número del eje.")
+    dimension = django_filters.CharFilter(method="by_target", help_text="Dimensión, p. ej. social.")
     office = django_filters.CharFilter(field_name="indicator__office__code", help_text="Código de la oficina.")
     period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", help_text="Desde (AAAA-MM-DD).")
     period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte", help_text="Hasta (AAAA-MM-DD).")
@@ -164,6 +160,17 @@ class ReadingFilter(django_filters.FilterSet):
     class Meta:
         model = Reading
         fields = ["indicator", "target", "axis", "dimension", "office", "period_from", "period_to", "status", "is_demo"]
+
+    TARGET_LOOKUPS = {
+        "target": "targets__code",
+        "axis": "targets__objective__axis__number",
+        "dimension": "targets__objective__problem__dimension__slug",
+    }
+
+    def by_target(self, queryset, name, value):
+        # A subquery, not a join: an indicator measuring two targets must not repeat its readings.
+        indicators = Indicator.objects.filter(**{self.TARGET_LOOKUPS[name]: value}).values("pk")
+        return queryset.filter(indicator_id__in=indicators)
 
 
 class OfficeViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
@@ -212,7 +219,6 @@ class ReadingViewSet(
         return (
             Reading.objects.visible_to(self.request.user)
             .select_related("indicator__office", "entered_by", "reviewed_by")
-            .distinct()
         )
 
     def csv_rows(self, queryset):

@@ -1,0 +1,402 @@
+"""`make bench`: the product at a million readings, measured, written to docs/benchmarks.md.
+
+1. a scratch PostgreSQL database with the plan, 200 indicators, 1,000,000 approved readings and
+   their history rows;
+2. the production profile (gunicorn, 2 workers) on a free local port;
+3. load from a second process (locust, headless) on the home, axis and target pages, the
+   readings API, and a static file as the yardstick, with the public cache on and off;
+4. the CSV export of the million readings: time and the worker's peak memory;
+5. the import of 100,000 readings through `import_readings`;
+6. queries per page, and the EXPLAIN of the heaviest queries.
+Everything stays on this machine (127.0.0.1)."""
+
+import csv
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB = "ilo_bench"
+DATABASE_URL = f"{PG}/{DB}"
+READINGS = int(os.environ.get("BENCH_READINGS", "1000000"))
+INDICATORS = 200
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+USERS = 8
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "API_THROTTLE_ANON": "100000000/min",
+    "API_THROTTLE_USER": "100000000/min",
+    "AXES_ENABLED": "0",
+}
+
+
+def say(message):
+    print(f"[bench] {message}", flush=True)
+
+
+def connect(database="postgres"):
+    return psycopg2.connect(f"{PG}/{database}", connect_timeout=5)
+
+
+def require_postgres():
+    try:
+        connect().close()
+    except psycopg2.Error as error:
+        print(f"make bench necesita PostgreSQL en {PG} (BENCH_PG): {error}".strip(), file=sys.stderr)
+        sys.exit(1)
+
+
+def manage(*args, env=None, capture=False):
+    return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env or ENV, check=True, text=True,
+                          capture_output=capture)
+
+
+def create_database():
+    admin = connect()
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {DB}")
+    admin.close()
+    manage("migrate", "--noinput", "-v0")
+    manage("load_plan")
+    manage("load_demo", capture=True)
+
+
+def generate_data():
+    """Synthetic indicators up to 200 and a million approved readings with history, in SQL."""
+    started = time.monotonic()
+    conn = connect(DB)
+    with conn, conn.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM indicators_indicator")
+        existing = cursor.fetchone()[0]
+        cursor.execute("SELECT id FROM indicators_unit WHERE code = 'porcentaje'")
+        unit = cursor.fetchone()[0]
+        cursor.execute("SELECT id FROM indicators_office ORDER BY id")
+        offices = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """
+            INSERT INTO indicators_indicator (code, name, description, unit_id, direction, frequency, office_id,
+                source, method, baseline_source, reference_note, "order")
+            SELECT 'BENCH-' || lpad(n::text, 3, '0'), 'Indicador sintético ' || n, '', %s, 'up', 'monthly',
+                   (%s::bigint[])[1 + n %% %s], 'Benchmark', '', '', '', 1000 + n
+            FROM generate_series(1, %s) AS n
+            """,
+            [unit, offices, len(offices), INDICATORS - existing],
+        )
+        cursor.execute("SELECT count(*) FROM indicators_reading")
+        current = cursor.fetchone()[0]
+        cursor.execute("SELECT id FROM indicators_indicator WHERE code LIKE 'BENCH-%%' ORDER BY id")
+        synthetic = [row[0] for row in cursor.fetchall()]
+        per_indicator = -(-(READINGS - current) // len(synthetic))
+        say(f"{len(synthetic)} indicadores sintéticos, {per_indicator} lecturas cada uno")
+        # One reading per indicator and day from 1990 on: distinct periods keep the
+        # one-approved-per-period constraint true.
+        cursor.execute(
+            """
+            INSERT INTO indicators_reading (uid, indicator_id, period, value, source, note, status, is_demo,
+                submitted_at, reviewed_at, approved_at, review_note, correction_reason, withdrawal_reason, is_outlier,
+                created_at, updated_at)
+            SELECT md5(i::text || '-' || d::text)::uuid, i, date '1990-01-01' + d,
+                   round((random() * 100)::numeric, 2), 'Benchmark', '', 'approved', false,
+                   now(), now(), now(), '', '', '', false, now(), now()
+            FROM unnest(%s::bigint[]) AS i, generate_series(0, %s - 1) AS d
+            LIMIT %s
+            """,
+            [synthetic, per_indicator, READINGS - current],
+        )
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'indicators_historicalreading' "
+            "AND column_name NOT LIKE 'history%%'"
+        )
+        columns = ", ".join(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            f"""
+            INSERT INTO indicators_historicalreading ({columns}, history_date, history_change_reason, history_type)
+            SELECT {columns}, now(), 'benchmark', '+' FROM indicators_reading
+            WHERE id NOT IN (SELECT id FROM indicators_historicalreading)
+            """
+        )
+        cursor.execute("SELECT count(*) FROM indicators_reading WHERE status = 'approved'")
+        approved = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM indicators_historicalreading")
+        history = cursor.fetchone()[0]
+        cursor.execute("UPDATE indicators_dataversion SET counter = counter + 1")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    conn.close()
+    return {"approved": approved, "history": history, "seconds": time.monotonic() - started,
+            "synthetic": synthetic}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(workers, env):
+    port = free_port()
+    process = subprocess.Popen(
+        [str(Path(PY).parent / "gunicorn"), "ilo_plan.wsgi:application", "--no-control-socket",
+         "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "600", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return process, port
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn no arrancó")
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def load(port, path):
+    """Requests per second, p50 and p95 in ms, failures, from a locust process."""
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = os.path.join(folder, "stats")
+        subprocess.run(
+            [str(Path(PY).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+             "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", f"http://127.0.0.1:{port}",
+             "--csv", prefix, "--only-summary", "--loglevel", "ERROR"],
+            cwd=ROOT, env={**os.environ, "BENCH_PATH": path}, check=False, capture_output=True,
+        )
+        with open(prefix + "_stats.csv", newline="") as stream:
+            row = next(r for r in csv.DictReader(stream) if r["Name"] == path)
+    return {"rps": float(row["Requests/s"]), "p50": float(row["50%"]), "p95": float(row["95%"]),
+            "requests": int(row["Request Count"]), "failures": int(row["Failure Count"])}
+
+
+def static_path(port):
+    html = urllib.request.urlopen(f"http://127.0.0.1:{port}/").read().decode()
+    return re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', html).group(1)
+
+
+def vm_hwm_kb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def children(pid):
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.extend(int(child) for child in text)
+    return found
+
+
+def measure_export(env):
+    process, port = start_server(1, env)
+    try:
+        worker = children(process.pid)[0]
+        before = vm_hwm_kb(worker)
+        started = time.monotonic()
+        size = 0
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/readings/?format=csv", timeout=3600) as response:
+            while chunk := response.read(1 << 20):
+                size += len(chunk)
+        seconds = time.monotonic() - started
+        return {"seconds": seconds, "bytes": size, "peak_mb": vm_hwm_kb(worker) / 1024, "idle_mb": before / 1024}
+    finally:
+        stop(process)
+
+
+def measure_import(synthetic):
+    conn = connect(DB)
+    with conn, conn.cursor() as cursor:
+        cursor.execute("SELECT id FROM indicators_office ORDER BY id LIMIT 1")
+        office = cursor.fetchone()[0]
+        cursor.execute(
+            """
+            INSERT INTO indicators_indicator (code, name, description, unit_id, direction, frequency, office_id,
+                source, method, baseline_source, reference_note, "order")
+            SELECT 'BENCH-IMP-' || lpad(n::text, 3, '0'), 'Indicador de importación ' || n, '',
+                   (SELECT id FROM indicators_unit WHERE code = 'porcentaje'), 'up', 'monthly', %s,
+                   'Benchmark', '', '', '', 2000 + n
+            FROM generate_series(1, 300) AS n
+            """,
+            [office],
+        )
+    conn.close()
+    manage("shell", "-c", (
+        "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
+        "from indicators.models import Office; "
+        f"u = get_user_model().objects.create_user('bench-registrador', is_staff=True); "
+        "u.groups.add(Group.objects.get(name='registrador')); "
+        f"Office.objects.get(pk={office}).members.add(u)"
+    ))
+    path = Path(tempfile.mkdtemp()) / "lecturas-100k.csv"
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow(["codigo_indicador", "periodo", "valor", "fuente", "nota"])
+        for n in range(IMPORT_ROWS):
+            month = n // 300
+            writer.writerow([f"BENCH-IMP-{n % 300 + 1:03d}", f"{1990 + month // 12}-{month % 12 + 1:02d}",
+                             f"{(n * 7) % 100},{n % 10}", "Benchmark", ""])
+    started = time.monotonic()
+    manage("import_readings", str(path), "--user", "bench-registrador", capture=True)
+    seconds = time.monotonic() - started
+    return {"rows": IMPORT_ROWS, "seconds": seconds, "rate": IMPORT_ROWS / seconds}
+
+
+PAGES = {
+    "home": "/",
+    "axis": "/ejes/2/",
+    "target": "/metas/S1.1-M/",
+}
+
+
+def queries_and_explain(indicator_code):
+    script = f"""
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from indicators.models import Reading
+out = {{}}
+with override_settings(PUBLIC_CACHE_SECONDS=0):
+    client = Client()
+    for url in {list(PAGES.values()) + [f"/api/v1/readings/?indicator={indicator_code}&page_size=100"]!r}:
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        out[url] = len(ctx.captured_queries)
+page = Reading.objects.approved().filter(indicator__code={indicator_code!r}).select_related(
+    "indicator__office", "entered_by", "reviewed_by").order_by("indicator__code", "period", "id")[:100]
+out["explain_list"] = page.explain(analyze=True)
+export = Reading.objects.approved().values_list("id", "indicator__code", "period", "value").order_by(
+    "indicator__code", "period", "id")
+out["explain_export"] = export.explain()
+print("JSON" + json.dumps(out))
+"""
+    result = manage("shell", "-c", script, env={**ENV, "DJANGO_DEBUG": "1"}, capture=True)
+    import json
+
+    return json.loads(result.stdout.split("JSON", 1)[1])
+
+
+def main():
+    require_postgres()
+    say("base de datos de prueba")
+    create_database()
+    data = generate_data()
+    say(f"{data['approved']:,} lecturas aprobadas, {data['history']:,} filas de historial en {data['seconds']:.0f} s")
+    manage("collectstatic", "--noinput", "-v0")
+    indicator = f"BENCH-{1:03d}"
+    results = {}
+    for label, cache_seconds in (("con caché", "600"), ("sin caché", "0")):
+        env = {**ENV, "PUBLIC_CACHE_SECONDS": cache_seconds}
+        process, port = start_server(2, env)
+        try:
+            paths = {"static": static_path(port), **PAGES,
+                     "api": f"/api/v1/readings/?indicator={indicator}&page_size=100"}
+            for name, path in paths.items():
+                say(f"{label}: {path}")
+                results[(label, name)] = {"path": path, **load(port, path)}
+        finally:
+            stop(process)
+    say("exportación CSV del millón de lecturas")
+    export = measure_export({**ENV, "PUBLIC_CACHE_SECONDS": "0"})
+    say(f"  {export['seconds']:.1f} s, pico {export['peak_mb']:.0f} MB")
+    say("importación de 100,000 lecturas")
+    imported = measure_import(data["synthetic"])
+    say(f"  {imported['seconds']:.1f} s")
+    details = queries_and_explain(indicator)
+    write_report(data, results, export, imported, details)
+    admin = connect()
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+    admin.close()
+    say("docs/benchmarks.md escrito")
+
+
+def write_report(data, results, export, imported, details):
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Run by `make bench` on {date.today():%Y-%m-%d}: {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.platform()}, "
+        f"PostgreSQL on 127.0.0.1, gunicorn with 2 sync workers (production settings, whitenoise), "
+        f"locust with {USERS} users for {SECONDS} s per URL from a second process.",
+        "",
+        f"Data: the plan plus {INDICATORS} indicators, {data['approved']:,} approved readings and "
+        f"{data['history']:,} history rows (generated in SQL in {data['seconds']:.0f} s). The plan's own target "
+        "indicators keep realistic series (the demo data); the synthetic indicators carry the bulk.",
+        "",
+        "| URL | cache | req/s | p50 ms | p95 ms | p50 ÷ static p50 | failures | queries |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label in ("con caché", "sin caché"):
+        static = results[(label, "static")]["p50"] or 1
+        for name in ("static", *PAGES, "api"):
+            row = results[(label, name)]
+            queries = details.get(row["path"], "—") if name != "static" else 0
+            lines.append(
+                f"| `{row['path']}` | {label} | {row['rps']:.0f} | {row['p50']:.0f} | {row['p95']:.0f} | "
+                f"{row['p50'] / static:.1f}× | {row['failures']} | {queries} |"
+            )
+    lines += [
+        "",
+        "Goal: every page and API list within 3× the static file's p50.",
+        "",
+        "## CSV export of every reading",
+        "",
+        f"`GET /api/v1/readings/?format=csv`: {export['bytes'] / 2**20:.0f} MB in {export['seconds']:.1f} s; "
+        f"peak resident memory of the gunicorn worker {export['peak_mb']:.0f} MB "
+        f"(idle {export['idle_mb']:.0f} MB). Goal: under 150 MB.",
+        "",
+        "## Import",
+        "",
+        f"`python manage.py import_readings` of {imported['rows']:,} rows (CSV with `;` and decimal commas): "
+        f"{imported['seconds']:.1f} s, {imported['rate']:,.0f} rows/s. Goal: under 60 s.",
+        "",
+        "## EXPLAIN of the heaviest queries",
+        "",
+        "Readings list filtered by indicator (the API's page of 100):",
+        "",
+        "```",
+        details["explain_list"],
+        "```",
+        "",
+        "The export's query (streamed with a server-side cursor):",
+        "",
+        "```",
+        details["explain_export"],
+        "```",
+        "",
+    ]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
