@@ -103,7 +103,7 @@ WSGI_APPLICATION = "ilo_plan.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "0")),
+        conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
