@@ -65,8 +65,9 @@ def require_postgres():
 
 
 def manage(*args, env=None, capture=False):
-    return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env or ENV, check=True, text=True,
-                          capture_output=capture)
+    return subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=env or ENV, check=True, text=True, capture_output=capture
+    )
 
 
 def create_database():
@@ -144,8 +145,7 @@ def generate_data():
     with conn.cursor() as cursor:
         cursor.execute("ANALYZE")
     conn.close()
-    return {"approved": approved, "history": history, "seconds": time.monotonic() - started,
-            "synthetic": synthetic}
+    return {"approved": approved, "history": history, "seconds": time.monotonic() - started, "synthetic": synthetic}
 
 
 def free_port():
@@ -157,9 +157,21 @@ def free_port():
 def start_server(workers, env):
     port = free_port()
     process = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "ilo_plan.wsgi:application", "--no-control-socket",
-         "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "600", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "ilo_plan.wsgi:application",
+            "--no-control-socket",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "600",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     for _ in range(100):
         try:
@@ -184,15 +196,39 @@ def load(port, path):
     with tempfile.TemporaryDirectory() as folder:
         prefix = os.path.join(folder, "stats")
         subprocess.run(
-            [str(Path(PY).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-             "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", f"http://127.0.0.1:{port}",
-             "--csv", prefix, "--only-summary", "--loglevel", "ERROR"],
-            cwd=ROOT, env={**os.environ, "BENCH_PATH": path}, check=False, capture_output=True,
+            [
+                str(Path(PY).parent / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(USERS),
+                "-r",
+                str(USERS),
+                "-t",
+                f"{SECONDS}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                prefix,
+                "--only-summary",
+                "--loglevel",
+                "ERROR",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "BENCH_PATH": path},
+            check=False,
+            capture_output=True,
         )
         with open(prefix + "_stats.csv", newline="") as stream:
             row = next(r for r in csv.DictReader(stream) if r["Name"] == path)
-    return {"rps": float(row["Requests/s"]), "p50": float(row["50%"]), "p95": float(row["95%"]),
-            "requests": int(row["Request Count"]), "failures": int(row["Failure Count"])}
+    return {
+        "rps": float(row["Requests/s"]),
+        "p50": float(row["50%"]),
+        "p95": float(row["95%"]),
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+    }
 
 
 def static_path(port):
@@ -248,21 +284,32 @@ def measure_import(synthetic):
             [office],
         )
     conn.close()
-    manage("shell", "-c", (
-        "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
-        "from indicators.models import Office; "
-        f"u = get_user_model().objects.create_user('bench-registrador', is_staff=True); "
-        "u.groups.add(Group.objects.get(name='registrador')); "
-        f"Office.objects.get(pk={office}).members.add(u)"
-    ))
+    manage(
+        "shell",
+        "-c",
+        (
+            "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
+            "from indicators.models import Office; "
+            f"u = get_user_model().objects.create_user('bench-registrador', is_staff=True); "
+            "u.groups.add(Group.objects.get(name='registrador')); "
+            f"Office.objects.get(pk={office}).members.add(u)"
+        ),
+    )
     path = Path(tempfile.mkdtemp()) / "lecturas-100k.csv"
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream, delimiter=";")
         writer.writerow(["codigo_indicador", "periodo", "valor", "fuente", "nota"])
         for n in range(IMPORT_ROWS):
             month = n // 300
-            writer.writerow([f"BENCH-IMP-{n % 300 + 1:03d}", f"{1990 + month // 12}-{month % 12 + 1:02d}",
-                             f"{(n * 7) % 100},{n % 10}", "Benchmark", ""])
+            writer.writerow(
+                [
+                    f"BENCH-IMP-{n % 300 + 1:03d}",
+                    f"{1990 + month // 12}-{month % 12 + 1:02d}",
+                    f"{(n * 7) % 100},{n % 10}",
+                    "Benchmark",
+                    "",
+                ]
+            )
     started = time.monotonic()
     manage("import_readings", str(path), "--user", "bench-registrador", capture=True)
     seconds = time.monotonic() - started
@@ -317,8 +364,11 @@ def main():
         env = {**ENV, "PUBLIC_CACHE_SECONDS": cache_seconds}
         process, port = start_server(2, env)
         try:
-            paths = {"static": static_path(port), **PAGES,
-                     "api": f"/api/v1/readings/?indicator={indicator}&page_size=100"}
+            paths = {
+                "static": static_path(port),
+                **PAGES,
+                "api": f"/api/v1/readings/?indicator={indicator}&page_size=100",
+            }
             for name, path in paths.items():
                 say(f"{label}: {path}")
                 results[(label, name)] = {"path": path, **load(port, path)}

@@ -149,16 +149,7 @@ def evaluate_number(
         key=lambda p: p.period,
     )
     if not points:
-        return Evaluation(
-            Status.NO_DATA,
-            None,
-            expected,
-            None,
-            None,
-            None,
-            None,
-            f"Sin datos aprobados hasta el {_date(as_of)}: no se puede calcular el avance.",
-        )
+        return _no_readings(expected, as_of)
     latest = points[-1]
     projection = linear_projection(points, deadline)
     progress = None if baseline is None else progress_between(baseline, latest.value, target, comparator)
@@ -219,16 +210,7 @@ def evaluate_recurring(
     points = sorted((p for p in series if p.period <= as_of), key=lambda p: p.period)
     expected = expected_progress(start, deadline, as_of)
     if not points:
-        return Evaluation(
-            Status.NO_DATA,
-            None,
-            expected,
-            None,
-            None,
-            None,
-            None,
-            f"Sin datos aprobados hasta el {_date(as_of)}: no se puede calcular el avance.",
-        )
+        return _no_readings(expected, as_of)
     by_year: dict[int, Decimal] = {}
     for point in points:
         by_year[point.period.year] = point.value
@@ -291,6 +273,11 @@ def _status_for(*, met, as_of, deadline, pace, projection_meets, progress, expec
         )
     status = _pace_status(pace)
     return status, f"Avance {_pct(progress)}: se esperaba {_pct(expected)} a esta fecha."
+
+
+def _no_readings(expected: float, as_of: date) -> Evaluation:
+    message = f"Sin datos aprobados hasta el {_date(as_of)}: no se puede calcular el avance."
+    return Evaluation(Status.NO_DATA, None, expected, None, None, None, None, message)
 
 
 def _pace(progress: float | None, expected: float | None) -> float | None:

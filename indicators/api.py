@@ -216,9 +216,8 @@ class ReadingViewSet(
     csv_filename = "lecturas.csv"
 
     def get_queryset(self):
-        return (
-            Reading.objects.visible_to(self.request.user)
-            .select_related("indicator__office", "entered_by", "reviewed_by")
+        return Reading.objects.visible_to(self.request.user).select_related(
+            "indicator__office", "entered_by", "reviewed_by"
         )
 
     def csv_rows(self, queryset):

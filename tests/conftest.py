@@ -6,6 +6,8 @@ from django.core.management import call_command
 from alignment.models import AlignmentObjective, AlignmentRow
 from goals.models import Dimension, Milestone, Objective, Plan, Problem, Project, StrategicAxis, Target
 from indicators.models import Indicator, Office, Reading, Unit
+from indicators.roles import ROLE_REGISTRADOR, ROLE_REVISOR
+from tests.factories import make_indicator, make_office, make_user
 
 PLAN_MODELS_TOP_DOWN = [
     AlignmentRow,
@@ -52,3 +54,25 @@ def seed_plan(django_db_setup, django_db_blocker):
 @pytest.fixture
 def plan(seed_plan, db):
     return Plan.objects.get(slug="ilo-2019-2022")
+
+
+# The drinking-water office, its monthly indicator, and one registrador and one revisor of it:
+# the cast of the workflow, admin and API tests.
+@pytest.fixture
+def office():
+    return make_office("AGUA")
+
+
+@pytest.fixture
+def indicator(office):
+    return make_indicator("AGUA-HORAS", office=office, frequency="monthly")
+
+
+@pytest.fixture
+def registrador(office):
+    return make_user("rosa", ROLE_REGISTRADOR, [office])
+
+
+@pytest.fixture
+def revisor(office):
+    return make_user("raul", ROLE_REVISOR, [office])

@@ -6,31 +6,11 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from indicators.models import Reading
-from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
+from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR
 from tests.factories import make_indicator, make_office, make_reading, make_user
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:indicators_reading_changelist")
-
-
-@pytest.fixture
-def office():
-    return make_office("AGUA")
-
-
-@pytest.fixture
-def indicator(office):
-    return make_indicator("AGUA-HORAS", office=office, frequency="monthly")
-
-
-@pytest.fixture
-def registrador(office):
-    return make_user("rosa", ROLE_REGISTRADOR, [office])
-
-
-@pytest.fixture
-def revisor(office):
-    return make_user("raul", ROLE_REVISOR, [office])
 
 
 def draft(indicator, user, month):

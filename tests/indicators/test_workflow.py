@@ -9,29 +9,9 @@ from django.utils import timezone
 
 from indicators.models import Reading, TransitionError
 from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
-from tests.factories import make_indicator, make_office, make_user
+from tests.factories import make_office, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def office():
-    return make_office("AGUA")
-
-
-@pytest.fixture
-def indicator(office):
-    return make_indicator("AGUA-HORAS", office=office, frequency="monthly")
-
-
-@pytest.fixture
-def registrador(office):
-    return make_user("rosa", ROLE_REGISTRADOR, [office])
-
-
-@pytest.fixture
-def revisor(office):
-    return make_user("raul", ROLE_REVISOR, [office])
 
 
 def draft(indicator, user, period=date(2021, 3, 1), value=Decimal("12.5")):
