@@ -18,9 +18,6 @@ ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
-# Playwright's sync API runs an event loop; the test's own database calls are safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(config, items):
     if Path(CHROMIUM).exists():
@@ -36,14 +33,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    # The test database is created before Playwright starts its event loop. The sync API's
+    # loop makes Django refuse database calls, which are safe here: allow them while the browser
+    # lives (browser tests run last, so no other test, nor its subprocesses, inherits this).
     from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=shutil.which("chromium") or CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
