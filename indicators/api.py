@@ -195,6 +195,16 @@ class IndicatorViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelVie
     csv_filename = "indicadores.csv"
 
 
+# Where each serializer field lives in the database, for the CSV export's values_list.
+CSV_PATHS = {
+    "indicator": "indicator__code",
+    "office": "indicator__office__code",
+    "corrects": "corrects_id",
+    "entered_by": "entered_by__username",
+    "reviewed_by": "reviewed_by__username",
+}
+
+
 @extend_schema_view(
     list=extend_schema(responses={200: ReadingSerializer(many=True), **READ_ERRORS}),
     retrieve=extend_schema(responses={200: ReadingSerializer, **READ_ERRORS}),
@@ -223,31 +233,8 @@ class ReadingViewSet(
     def csv_rows(self, queryset):
         # A million rows: values_list, not a serializer per row.
         people = can_see_people(self.request.user)
-        columns = [
-            "id",
-            "uid",
-            "indicator__code",
-            "indicator__office__code",
-            "period",
-            "value",
-            "source",
-            "note",
-            "status",
-            "is_demo",
-            "is_outlier",
-            "submitted_at",
-            "reviewed_at",
-            "approved_at",
-            "corrects_id",
-            "correction_reason",
-            "superseded_at",
-            "withdrawn_at",
-            "entered_by__username",
-            "reviewed_by__username",
-            "created_at",
-            "updated_at",
-        ]
         header = list(ReadingSerializer.Meta.fields)
+        columns = [CSV_PATHS.get(name, name) for name in header]
         hidden = {header.index("entered_by"), header.index("reviewed_by")}
         rows = queryset.values_list(*columns).iterator(chunk_size=5000)
         return header, ([None if (i in hidden and not people) else _text(v) for i, v in enumerate(row)] for row in rows)
