@@ -91,11 +91,3 @@ def evaluate_target(target: Target, day: date, series, milestones) -> progress.E
         baseline_date=indicator.baseline_date,
         start=start,
     )
-
-
-def rollup_by(targets: Iterable[Target], evaluations: dict[int, progress.Evaluation], key) -> dict:
-    """Roll-up per group, e.g. ``rollup_by(targets, evals, key=lambda t: t.objective.axis_id)``."""
-    groups: dict = defaultdict(list)
-    for target in targets:
-        groups[key(target)].append(evaluations[target.pk])
-    return {group: progress.rollup(items) for group, items in groups.items()}

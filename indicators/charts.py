@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext as _
 
 SPARK_WIDTH, SPARK_HEIGHT = 100, 24
 # plotly.js writes style rules at run time (its modebar and hover labels); pages that draw a
@@ -40,16 +41,14 @@ def series_figure(
     projection: float | None = None,
     reference: Decimal | None = None,
     reference_label: str = "",
-    labels: dict | None = None,
 ) -> dict:
     """The chart of a target or an indicator, as a plain dict ready for json_script."""
     text = {
-        "readings": "Lecturas aprobadas",
-        "baseline": "Línea de base",
-        "target": "Meta",
-        "deadline": "Plazo",
-        "projection": "Proyección",
-        **(labels or {}),
+        "readings": _("Lecturas aprobadas"),
+        "baseline": _("Línea de base"),
+        "target": _("Meta"),
+        "deadline": _("Plazo"),
+        "projection": _("Proyección"),
     }
     figure = go.Figure()
     figure.add_trace(

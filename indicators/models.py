@@ -119,16 +119,6 @@ class Office(models.Model):
         return (self.code,)
 
 
-class IndicatorQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Indicators and their definitions are public to everybody."""
-        return self
-
-
-class IndicatorManager(CodeManager.from_queryset(IndicatorQuerySet)):
-    pass
-
-
 class Indicator(models.Model):
     code = models.CharField(
         _("código"), max_length=40, unique=True, validators=[code_validator], help_text=_("Por ejemplo: AGUA-HORAS.")
@@ -158,7 +148,7 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
 
-    objects = IndicatorManager()
+    objects = CodeManager()
 
     class Meta:
         verbose_name = _("indicador")
