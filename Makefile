@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint serve bench install clean-db
+.PHONY: run test test-deep lint serve bench install clean-db
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The property-based tests with many more examples (hypothesis profile `deep`); minutes, not seconds.
+test-deep: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(BIN)/pytest -m hypothesis
 
 # Production profile: hashed, compressed static files served by whitenoise; gunicorn workers
 # from WEB_CONCURRENCY; the database from DATABASE_URL. DJANGO_SECRET_KEY and

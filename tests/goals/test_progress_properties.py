@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from goals.progress import Comparator, Point, Status, evaluate_number, expected_progress, meets, rollup
@@ -30,14 +30,12 @@ def evaluate(points, comparator, target, baseline, as_of_days):
     )
 
 
-@settings(max_examples=200, deadline=None)
 @given(series, comparators, values, st.one_of(st.none(), values), days)
 def test_progress_stays_between_0_and_100(points, comparator, target, baseline, as_of_days):
     result = evaluate(points, comparator, target, baseline, as_of_days)
     assert result.progress is None or 0 <= result.progress <= 100
 
 
-@settings(max_examples=200, deadline=None)
 @given(series, comparators, values, values, days)
 def test_achieved_iff_latest_meets(points, comparator, target, baseline, as_of_days):
     result = evaluate(points, comparator, target, baseline, as_of_days)
@@ -48,7 +46,6 @@ def test_achieved_iff_latest_meets(points, comparator, target, baseline, as_of_d
         assert (result.status == Status.ACHIEVED) == meets(visible[-1][1], comparator, target)
 
 
-@settings(max_examples=200, deadline=None)
 @given(series, values, values, st.integers(min_value=1, max_value=100), st.sampled_from([Comparator.GE, Comparator.LE]))
 def test_a_reading_moving_toward_the_target_never_lowers_progress(points, baseline, target, step, comparator):
     as_of_days = 6 * 365 + 1
@@ -62,7 +59,6 @@ def test_a_reading_moving_toward_the_target_never_lowers_progress(points, baseli
     assert after.progress >= before.progress
 
 
-@settings(max_examples=200, deadline=None)
 @given(days, days)
 def test_expected_progress_is_monotone_in_time(a, b):
     early, late = sorted((a, b))
@@ -71,7 +67,6 @@ def test_expected_progress_is_monotone_in_time(a, b):
     )
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(series, comparators, values, st.one_of(st.none(), values), days), max_size=6))
 def test_rollup_counts_sum_to_total(cases):
     evaluations = [evaluate(*case) for case in cases]
