@@ -1,6 +1,17 @@
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+
+# Under /api/ every error is a short JSON body, whatever raised it (a bad Host header, too many
+# query parameters, a NUL byte): clients parse one format.
+
+
+def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Solicitud no válida."}, status=400)
+    # Without a request context: what was wrong with the request (its Host header, say) must not
+    # break the page that says so.
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
 
 
 def not_found(request, exception=None):
