@@ -28,7 +28,7 @@ class RefuseNulMiddleware:
 
     def __call__(self, request):
         if self.carries_nul(request):
-            return bad_request(request)
+            return bad_request(request, detail="La dirección, un parámetro o una cabecera lleva un carácter nulo.")
         return self.get_response(request)
 
     @staticmethod
