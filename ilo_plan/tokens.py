@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox import auth
 from knox.models import AuthToken
@@ -100,7 +101,7 @@ def tokens_page(request):
             form = TokenForm(user=user)
     context = {
         **admin.site.each_context(request),
-        "title": "Mis tokens de la API",
+        "title": _("Mis tokens de la API"),
         "form": form,
         "created": created,
         "tokens": AuthToken.objects.filter(user=user).order_by("-created"),

@@ -56,6 +56,13 @@ def test_a_lockout_binds_one_username_to_one_address(lockout):
     assert login("otro", REMOTE_ADDR="203.0.113.5") == 302  # someone else from the same address
 
 
+def test_a_successful_login_clears_the_count(lockout):
+    assert [login("jefa", "mal", REMOTE_ADDR="203.0.113.5") for _ in range(2)] == [200, 200]
+    assert login("jefa", REMOTE_ADDR="203.0.113.5") == 302
+    assert [login("jefa", "mal", REMOTE_ADDR="203.0.113.5") for _ in range(2)] == [200, 200]
+    assert login("jefa", REMOTE_ADDR="203.0.113.5") == 302
+
+
 def test_without_proxies_a_clients_x_forwarded_for_is_ignored(lockout):
     codes = [login("jefa", "mal", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}") for n in range(3)]
     assert codes == [200, 200, 429]
