@@ -28,15 +28,14 @@ test: $(STAMP)
 test-deep: $(STAMP)
 	HYPOTHESIS_PROFILE=deep $(BIN)/pytest -m hypothesis
 
-# Production profile: hashed, compressed static files served by whitenoise; gunicorn workers
-# from WEB_CONCURRENCY; the database from DATABASE_URL. DJANGO_SECRET_KEY and
+# Production profile: hashed, compressed static files served by whitenoise; gunicorn with the
+# threaded workers, timeouts and addresses of ilo_plan/gunicorn_conf.py (WEB_CONCURRENCY,
+# GUNICORN_TIMEOUT, ...); the database from DATABASE_URL. DJANGO_SECRET_KEY and
 # DJANGO_ALLOWED_HOSTS must be set (see docs/deployment.md).
 serve: $(STAMP)
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=0 $(BIN)/gunicorn ilo_plan.wsgi:application --no-control-socket \
-		--workers $${WEB_CONCURRENCY:-2} --bind $${HOST:-127.0.0.1}:$${PORT:-8000} \
-		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	DJANGO_DEBUG=0 $(BIN)/gunicorn -c python:ilo_plan.gunicorn_conf ilo_plan.wsgi:application
 
 # Benchmark at a million readings (PostgreSQL required); writes docs/benchmarks.md.
 bench: $(STAMP)

@@ -79,7 +79,7 @@ def create_database():
     admin.close()
     manage("migrate", "--noinput", "-v0")
     manage("load_plan")
-    manage("load_demo", capture=True)
+    manage("load_demo", env={**ENV, "DJANGO_DEBUG": "1"}, capture=True)  # it refuses to run in production
 
 
 def generate_data():

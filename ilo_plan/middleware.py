@@ -1,4 +1,5 @@
-"""Site-wide behaviour that no single view owns: the public cache and the database-down answer."""
+"""Site-wide behaviour that no single view owns: NUL bytes refused, the public cache and the
+database-down answer."""
 
 import hashlib
 
@@ -11,7 +12,32 @@ from django.utils.translation import get_language
 
 from indicators.models import DataVersion
 
+from .errors import bad_request
+
 CACHEABLE_PREFIXES_EXCLUDED = ("/admin/", "/static/", "/healthz", "/i18n/", "/api/schema/", "/api/docs/")
+
+
+class RefuseNulMiddleware:
+    """A NUL byte in the path, the query string or a header answers 400 here, before any view or
+    lookup: PostgreSQL cannot store or compare it, so a URL converter, an admin list filter, a
+    session or token lookup would otherwise end in a 500. Form and JSON fields are refused by
+    their own field validators, naming the field."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.carries_nul(request):
+            return bad_request(request, detail="La dirección, un parámetro o una cabecera lleva un carácter nulo.")
+        return self.get_response(request)
+
+    @staticmethod
+    def carries_nul(request) -> bool:
+        texts = [request.path]
+        for key, values in request.GET.lists():
+            texts += [key, *values]
+        texts += [value for key, value in request.META.items() if key.startswith("HTTP_") and isinstance(value, str)]
+        return any("\x00" in text for text in texts)
 
 
 class DatabaseUnavailableMiddleware:

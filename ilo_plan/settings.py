@@ -2,6 +2,7 @@
 defaults that run on a fresh clone (SQLite, debug on)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,7 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    # DRF's plaintext tokens are no longer used (knox replaced them); the app stays installed only
+    # because the applied migration indicators 0003_roles depends on its migrations.
     "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ilo_plan.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -156,10 +161,35 @@ PLAN_SLUG = env("PLAN_SLUG", "ilo-2019-2022")
 API_THROTTLE_ANON = env("API_THROTTLE_ANON", "120/min")
 API_THROTTLE_USER = env("API_THROTTLE_USER", "600/min")
 
+# How many reverse proxies stand between the clients and gunicorn, each appending the address it
+# received from to X-Forwarded-For. 0: the TCP peer is the client, and X-Forwarded-For, written by
+# the client itself, is ignored. The one number behind the login lockout and the API throttles.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+
+def axes_client_address(proxies: int) -> tuple[tuple[str, ...], int | None]:
+    """django-ipware's header order and proxy count for `proxies` trusted proxies, picking the
+    address DRF picks with NUM_PROXIES = `proxies`: the `proxies`-th from the right of
+    X-Forwarded-For (ipware counts only the proxies listed inside the header)."""
+    if proxies == 0:
+        return ("REMOTE_ADDR",), None
+    return ("HTTP_X_FORWARDED_FOR",), proxies - 1
+
+
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = axes_client_address(TRUSTED_PROXY_COUNT)
+# Not strict: a client's own X-Forwarded-For entries, left of what the proxies append, must not make
+# the chain unusable (strict mode would fall back to one shared address for all such clients).
+IPWARE_STRICT = False
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, shown once, always with an expiry.
+API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "90"))
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTO_REFRESH": False, "AUTH_HEADER_PREFIX": "Token"}
+
 REST_FRAMEWORK = {
+    # The token first: DRF answers 401 with `WWW-Authenticate: Token` (not 403) to a bad or expired token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ilo_plan.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -173,6 +203,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "indicators.api_support.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["indicators.api_support.AnonThrottle", "indicators.api_support.UserThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "indicators.api_support.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -191,10 +222,13 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# django-axes: lock a username + address out after repeated bad admin logins.
+# django-axes: lock a username *from one client address* out after repeated bad admin logins, so
+# that nobody can lock a colleague out from elsewhere. The address comes from ipware, configured
+# from TRUSTED_PROXY_COUNT above.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # django-csp 4: no inline scripts anywhere; charts get their data through json_script.
@@ -219,6 +253,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe over plain HTTP: they need the 200 or 503, not a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -2,10 +2,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health, views
+from . import health, tokens, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("admin/tokens/", admin.site.admin_view(tokens.tokens_page), name="api-tokens"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("ilo_plan.api")),
@@ -22,5 +23,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "ilo_plan.errors.bad_request"
 handler404 = "ilo_plan.errors.not_found"
 handler500 = "ilo_plan.errors.server_error"

@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from . import roles
 from .api_support import ConditionalMixin, CSVListMixin, can_see_people
 from .models import Indicator, Office, Reading, ReviewStatus, Unit
 
@@ -294,16 +295,29 @@ class ReadingViewSet(
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request, pk=None):
-        """Todas las versiones de la lectura: quién, cuándo, qué cambió y por qué."""
+        """Todas las versiones de la lectura: quién, cuándo, qué cambió y por qué. Quien no ve los
+        borradores de la lectura (el público, el personal de otras oficinas) ve solo las versiones que
+        fueron públicas, comparadas entre sí, y ningún usuario en los cambios."""
         reading = self.get_object()
-        people = can_see_people(request.user)
-        records = list(reading.history.select_related("history_user").order_by("history_date", "history_id"))
+        user = request.user
+        people = can_see_people(user)
+        records = reading.history.select_related("history_user").order_by("history_date", "history_id")
+        everything = roles.sees_everything(user) or reading.indicator.office_id in roles.office_ids(user)
+        if not everything:
+            # Compared only with each other, so no draft value shows even as the "before" of a change.
+            records = records.filter(status=ReviewStatus.APPROVED)
+        # What a public version's changes may name: the public fields, never who entered or reviewed it.
+        public_fields = set(ReadingSerializer.Meta.fields) - {"entered_by", "reviewed_by"}
         rows, previous = [], None
         for record in records:
             changes = {}
             if previous is not None:
                 delta = record.diff_against(previous)
-                changes = {c.field: [_text(c.old), _text(c.new)] for c in delta.changes}
+                changes = {
+                    c.field: [_text(c.old), _text(c.new)]
+                    for c in delta.changes
+                    if everything or c.field in public_fields
+                }
             rows.append(
                 {
                     "history_id": record.history_id,

@@ -149,7 +149,9 @@ def exception_handler(exc, context):
     """Errors as JSON in Spanish, even when CSV was asked for; Django's own errors from the
     model layer included."""
     request = context.get("request")
-    if request is not None and getattr(request, "accepted_renderer", None) is not None:
+    if request is not None:
+        # Also when content negotiation itself failed (`?format=xml` on the schema), which would
+        # otherwise answer in the view's first renderer, YAML.
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     if isinstance(exc, TransitionError):
         return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)

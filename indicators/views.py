@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .calendar import next_due
 from .charts import CHART_STYLES, series_figure
-from .models import Indicator, Reading
+from .models import Indicator, Reading, ReviewStatus
 
 
 def catalogue(request):
@@ -91,9 +91,10 @@ def series_csv(indicator, filename):
 
 
 def corrections(request):
-    """Every approved correction of a public figure, newest first."""
+    """Every approved correction of a public figure, newest first; a correction that was later
+    withdrawn is no longer a published figure, so it leaves the list (it stays in the history)."""
     rows = (
-        Reading.objects.filter(corrects__isnull=False, approved_at__isnull=False)
+        Reading.objects.filter(corrects__isnull=False, status__in=[ReviewStatus.APPROVED, ReviewStatus.SUPERSEDED])
         .select_related("indicator__unit", "corrects")
         .order_by("-approved_at")
     )

@@ -1,11 +1,15 @@
 """Small helpers that build the rows tests need; defaults are the plainest valid values."""
 
+import io
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
+from knox.models import AuthToken
 
 from goals.models import Dimension, Objective, Plan, Problem, StrategicAxis, Target
 from indicators.models import Indicator, Office, Reading, Unit
@@ -23,6 +27,18 @@ def make_user(username=None, role=None, offices=(), **extra):
     for office in offices:
         office.members.add(user)
     return user
+
+
+def make_token(user, expiry=None) -> str:
+    """A new API token of `user` (knox, default expiry unless given): the key to send."""
+    return AuthToken.objects.create(user, **({"expiry": expiry} if expiry is not None else {}))[1]
+
+
+def load_demo(stdout=None):
+    """The demo command, which refuses to run without DEBUG; the suite runs with DEBUG off, as
+    Django's test runner does."""
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=stdout or io.StringIO())
 
 
 def make_unit(

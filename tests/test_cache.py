@@ -1,17 +1,16 @@
 """Public pages and API reads come from the cache until any record changes, and never for staff."""
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from goals.models import StrategicAxis, Target
 from indicators.models import Reading
+from tests.factories import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cached(settings, plan):
     settings.PUBLIC_CACHE_SECONDS = 600
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     cache.clear()
     yield
     cache.clear()

@@ -1,18 +1,15 @@
-import io
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from indicators.models import Reading
-from tests.factories import make_user
+from tests.factories import load_demo, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo(plan):
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def test_the_registrador_home_lists_due_and_overdue_readings(client, demo):

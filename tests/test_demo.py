@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from goals.models import Milestone
 from indicators.models import Reading
@@ -12,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def run(command):
     out = io.StringIO()
-    call_command(command, stdout=out)
+    with override_settings(DEBUG=True):  # load_demo refuses to run in production
+        call_command(command, stdout=out)
     return out.getvalue()
 
 
@@ -61,3 +63,11 @@ def test_clear_demo_removes_exactly_the_demo(plan, client):
     assert not get_user_model().objects.filter(username__startswith="demo-").exists()
     assert not Reading.history.filter(is_demo=True).exists()
     assert "Datos de demostración" not in client.get("/").content.decode()
+
+
+def test_it_refuses_to_run_with_debug_off(plan, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG apagado"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not get_user_model().objects.filter(username__startswith="demo-").exists()
+    assert not Reading.objects.demo().exists()

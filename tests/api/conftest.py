@@ -1,9 +1,8 @@
-import io
-
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from rest_framework.test import APIClient
+
+from tests.factories import load_demo
 
 
 @pytest.fixture(autouse=True)
@@ -20,4 +19,4 @@ def api():
 
 @pytest.fixture
 def demo(plan):
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()

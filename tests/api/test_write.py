@@ -4,17 +4,16 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from indicators.models import Reading
 from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR
-from tests.factories import make_office, make_reading, make_user
+from tests.factories import make_office, make_reading, make_token, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def as_token(api, user):
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {make_token(user)}")
     return api
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.factories import load_demo
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -53,5 +55,5 @@ def browser(django_db_setup):
 def site(live_server, transactional_db):
     """The live server with the whole plan and the demo loaded."""
     call_command("load_plan", stdout=io.StringIO())
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     return live_server.url

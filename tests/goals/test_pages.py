@@ -1,17 +1,16 @@
 """The public pages: content, errors, languages, and a constant number of queries whatever the data size."""
 
-import io
 from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from goals.progress import Status
 from indicators.models import Indicator, Reading, ReviewStatus
+from tests.factories import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ PAGES = [
 
 @pytest.fixture
 def demo(plan):
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def grow(times: int):

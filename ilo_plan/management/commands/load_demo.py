@@ -62,6 +62,12 @@ class Command(BaseCommand):
     help = "Carga lecturas de demostración (marcadas como tales) y una cuenta de demostración por rol."
 
     def handle(self, *args, **options):
+        # Demo accounts include a superuser with a printed password: never on a production server.
+        if not settings.DEBUG:
+            raise CommandError(
+                "load_demo no se ejecuta con DJANGO_DEBUG apagado: crea cuentas de demostración, un "
+                "superusuario incluido, y datos inventados. Úselo solo en una copia de desarrollo."
+            )
         if not Plan.objects.filter(slug=settings.PLAN_SLUG).exists():
             raise CommandError("Primero cargue el plan: python manage.py load_plan")
         if Reading.objects.demo().exists() or get_user_model().objects.filter(username__startswith="demo-").exists():

@@ -1,0 +1,111 @@
+"""Personal API tokens (django-rest-knox): each person creates, sees and revokes only their own.
+
+The database keeps a SHA-512 digest and the first characters of each token (its prefix); the token
+itself is shown once, on the page that created it. Every token expires."""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from knox import auth
+from knox.models import AuthToken
+from rest_framework import exceptions
+
+# Enough for a few scripts and machines per person; more usually means forgotten tokens.
+MAX_LIVE_TOKENS = 10
+
+
+class TokenAuthentication(auth.TokenAuthentication):
+    """knox's authentication, answering 401 rather than 500 to a key that is not ASCII text."""
+
+    def authenticate_credentials(self, token):
+        try:
+            token.decode("ascii")
+        except UnicodeDecodeError as error:
+            raise exceptions.AuthenticationFailed("Token no válido.") from error
+        return super().authenticate_credentials(token)
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "ilo_plan.tokens.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "Token personal en la cabecera `Authorization: Token <clave>`. Cada persona del personal o "
+                "auditor lo crea, lo ve una sola vez y lo revoca en /admin/tokens/; vence a los "
+                f"{settings.API_TOKEN_DAYS} días como máximo. Un token vencido o revocado recibe 401."
+            ),
+        }
+
+
+def live_tokens(user):
+    return AuthToken.objects.filter(user=user).exclude(expiry__lt=timezone.now())
+
+
+def create_token(user, days: int) -> tuple[AuthToken, str]:
+    """A new token of `user` valid `days` days: the stored row and the only copy of the key."""
+    return AuthToken.objects.create(user=user, expiry=timedelta(days=days))
+
+
+def revoke_token(user, prefix: str) -> bool:
+    """Delete `user`'s token with this prefix; False when `user` has none (someone else's is never touched)."""
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=prefix).delete()
+    return bool(deleted)
+
+
+class TokenForm(forms.Form):
+    days = forms.TypedChoiceField(label="Vigencia", coerce=int)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        longest = settings.API_TOKEN_DAYS
+        choices = sorted({d for d in (7, 30) if d < longest} | {longest})
+        self.fields["days"].choices = [(d, f"{d} días") for d in choices]
+        self.fields["days"].initial = longest
+
+    def clean(self):
+        if live_tokens(self.user).count() >= MAX_LIVE_TOKENS:
+            raise forms.ValidationError(
+                f"Ya tiene {MAX_LIVE_TOKENS} tokens vigentes: revoque los que no use antes de crear otro."
+            )
+        return super().clean()
+
+
+def tokens_page(request):
+    """Create (shown once), list by prefix and revoke one's own API tokens."""
+    user = request.user
+    created = None
+    form = TokenForm(user=user)
+    if request.method == "POST" and "revoke" in request.POST:
+        prefix = request.POST["revoke"]
+        if revoke_token(user, prefix):
+            messages.success(request, f"Token {prefix}… revocado: ya no abre la API.")
+        else:
+            messages.error(request, "No tiene ningún token con ese prefijo.")
+        return redirect("api-tokens")
+    if request.method == "POST":
+        form = TokenForm(request.POST, user=user)
+        if form.is_valid():
+            created = create_token(user, form.cleaned_data["days"])
+            form = TokenForm(user=user)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Mis tokens de la API"),
+        "form": form,
+        "created": created,
+        "tokens": AuthToken.objects.filter(user=user).order_by("-created"),
+        "now": timezone.now(),
+    }
+    # The page that shows a new key is never stored by a browser or proxy (admin_view adds no-store).
+    return render(request, "admin/tokens.html", context)
