@@ -2,7 +2,6 @@
 
 It lives in the bottom app so that every app's `api.py` can use it without reaching upward."""
 
-import csv
 import hashlib
 from datetime import date
 
@@ -17,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import roles
+from . import roles, spreadsheets
 from .models import DataVersion, TransitionError
 
 
@@ -51,23 +50,9 @@ class UserThrottle(UserRateThrottle):
         return settings.API_THROTTLE_USER
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def stream_csv(header: list[str], rows, filename: str) -> StreamingHttpResponse:
-    """A CSV response written row by row: memory stays flat whatever the number of rows."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(["" if value is None else value for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """A CSV response written row by row (memory stays flat), every cell made inert."""
+    return spreadsheets.csv_response(header, rows, filename)
 
 
 class CSVListMixin:
