@@ -31,7 +31,7 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
             raise forms.ValidationError("Suba un archivo .csv o .xlsx.")
         # Judged on the size the upload declares, before a byte of it is parsed.
-        if upload.size > settings.IMPORT_MAX_UPLOAD_MB * 2**20:
+        if upload.size > settings.IMPORT_MAX_UPLOAD_MB * imports.MB:
             raise forms.ValidationError(
                 f"El archivo pasa de {settings.IMPORT_MAX_UPLOAD_MB} MB: divídalo, "
                 "o pida a sistemas que lo cargue con python manage.py import_readings."

@@ -62,15 +62,16 @@ BATCH = 2000
 # bytes; these bounds are far above any real file and far below what hurts a server.
 MAX_LINE_CHARS = 64 * 1024
 MAX_COLUMNS = 50
-XLSX_BYTES_PER_ROW = 1024
-XLSX_MAX_OTHER_PART_BYTES = 2 * 1024 * 1024
+MB = 1_000_000
+XLSX_BYTES_PER_ROW = 1000
+XLSX_MAX_OTHER_PART_BYTES = 2 * MB
 MAX_MESSAGES = 100
 CODE_SHAPE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,39}")
 
 
 @dataclass(frozen=True)
 class Limits:
-    """How many data rows a file may hold; an XLSX may unpack to XLSX_BYTES_PER_ROW per row."""
+    """How many data rows a file may hold; an XLSX may unpack to XLSX_BYTES_PER_ROW a row."""
 
     rows: int
 
@@ -178,9 +179,7 @@ def _bounded_lines(text) -> Iterator[str]:
     while line := text.readline(MAX_LINE_CHARS + 1):
         number += 1
         if len(line) > MAX_LINE_CHARS:
-            raise FileRefused(
-                f"La línea {number:,} pasa de {MAX_LINE_CHARS:,} caracteres: no es una tabla de lecturas.", number
-            )
+            raise FileRefused(f"La línea pasa de {MAX_LINE_CHARS:,} caracteres: no es una tabla de lecturas.", number)
         yield line
 
 
@@ -214,14 +213,14 @@ def _xlsx_table(stream, limits: Limits):
     unpacked = sum(member.file_size for member in members)
     if unpacked > limits.unpacked_bytes:
         raise FileRefused(
-            f"El XLSX se descomprime en {unpacked / 2**20:,.0f} MB y el máximo para {limits.rows:,} filas es "
-            f"{limits.unpacked_bytes / 2**20:,.0f} MB: divídalo o guárdelo como CSV."
+            f"El XLSX se descomprime en {unpacked / MB:,.0f} MB y el máximo para {limits.rows:,} filas es "
+            f"{limits.unpacked_bytes / MB:,.0f} MB: divídalo o guárdelo como CSV."
         )
     for member in members:
         bulky = member.filename.startswith("xl/worksheets/") or member.filename == "xl/sharedStrings.xml"
         if not bulky and member.file_size > XLSX_MAX_OTHER_PART_BYTES:
             raise FileRefused(
-                f"La parte {shortened(member.filename)} del XLSX pesa {member.file_size / 2**20:,.0f} MB: "
+                f"La parte {shortened(member.filename)} del XLSX pesa {member.file_size / MB:,.0f} MB: "
                 "guarde el archivo como CSV."
             )
     stream.seek(0)
