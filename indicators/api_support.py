@@ -27,17 +27,20 @@ class Pagination(PageNumberPagination):
 
 
 class CSVRenderer(BaseRenderer):
-    """Declares text/csv for content negotiation; the rows are streamed by `CSVListMixin`."""
+    """text/csv for what is not a streamed list (`CSVListMixin` streams those): one object is a
+    header and one row, a short list (a reading's history) a header and its rows; written by
+    `spreadsheets`, like every other CSV."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only errors reach this renderer (lists stream themselves): write them as one line.
-        if isinstance(data, dict):
-            return "detail\n" + "; ".join(f"{k}: {v}" for k, v in data.items()) + "\n"
-        return ""
+        objects = [data] if isinstance(data, dict) else list(data or [])
+        if not objects or not isinstance(objects[0], dict):
+            return b""
+        header = list(objects[0])
+        return spreadsheets.csv_bytes(header, ([_cell(item.get(name)) for name in header] for item in objects))
 
 
 class AnonThrottle(AnonRateThrottle):

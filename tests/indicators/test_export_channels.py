@@ -82,6 +82,18 @@ def test_the_api_csv_an_auditor_pulls(client, hostile):
     assert_inert(rows, "-3.5000")
 
 
+def test_one_reading_and_its_history_as_csv(client, hostile):
+    client.force_login(make_user("ana", ROLE_AUDITOR))
+    for source in HOSTILE_SOURCES:
+        reading = Reading.objects.get(indicator=hostile, source=source)
+        for url in (f"/api/v1/readings/{reading.pk}/", f"/api/v1/readings/{reading.pk}/history/"):
+            response = client.get(url, {"format": "csv"})
+            assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+            rows = table(response.content)
+            assert rows[1][rows[0].index("source")] == "'" + source
+            assert not [cell for row in rows for cell in row if is_risky(cell)]
+
+
 def test_every_member_of_the_open_data_zip(client, hostile):
     bundle = zipfile.ZipFile(io.BytesIO(streamed(client.get("/api/v1/export.zip"))))
     for name in bundle.namelist():
