@@ -158,6 +158,13 @@ LOGIN_URL = "admin:login"
 # The plan record every public page shows; a second plan loads as data and is chosen here.
 PLAN_SLUG = env("PLAN_SLUG", "ilo-2019-2022")
 
+# Reading imports (indicators.imports): the most rows a file may hold, through the shell command
+# and through the admin upload (which also caps the file's size), and so the most an XLSX may
+# unpack to (1 KB a row). Beyond them a file is refused before it is read whole.
+IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "200000"))
+IMPORT_MAX_UPLOAD_ROWS = int(env("IMPORT_MAX_UPLOAD_ROWS", "20000"))
+IMPORT_MAX_UPLOAD_MB = int(env("IMPORT_MAX_UPLOAD_MB", "5"))
+
 API_THROTTLE_ANON = env("API_THROTTLE_ANON", "120/min")
 API_THROTTLE_USER = env("API_THROTTLE_USER", "600/min")
 

@@ -6,6 +6,7 @@ again on confirmation, so nothing changes in between unseen."""
 import base64
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -17,7 +18,6 @@ from . import exports, imports
 from .models import Indicator, Office
 
 SESSION_KEY = "readings_import"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -30,8 +30,12 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
             raise forms.ValidationError("Suba un archivo .csv o .xlsx.")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("El archivo pasa de 5 MB: use python manage.py import_readings.")
+        # Judged on the size the upload declares, before a byte of it is parsed.
+        if upload.size > settings.IMPORT_MAX_UPLOAD_MB * imports.MB:
+            raise forms.ValidationError(
+                f"El archivo pasa de {settings.IMPORT_MAX_UPLOAD_MB} MB: divídalo, "
+                "o pida a sistemas que lo cargue con python manage.py import_readings."
+            )
         return upload
 
 
@@ -78,7 +82,8 @@ class ReadingImportExportMixin:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             raw = upload.read()
-            report = imports.validate(imports.parse_file(raw, upload.name), request.user)
+            parsed = imports.parse_file(raw, upload.name, imports.Limits.for_upload())
+            report = imports.validate(parsed, request.user)
             if report.ok:
                 request.session[SESSION_KEY] = {"name": upload.name, "data": base64.b64encode(raw).decode()}
             else:
@@ -101,13 +106,13 @@ class ReadingImportExportMixin:
         if request.method != "POST" or not stored:
             return redirect("admin:indicators_reading_import")
         raw = base64.b64decode(stored["data"])
-        report = imports.import_file(raw, stored["name"], request.user)
+        report = imports.import_file(raw, stored["name"], request.user, limits=imports.Limits.for_upload())
         request.session.pop(SESSION_KEY, None)
         if report.ok:
-            self.message_user(request, f"{len(report.readings)} lecturas importadas como borrador.", messages.SUCCESS)
+            self.message_user(request, f"{len(report.readings):,} lecturas importadas como borrador.", messages.SUCCESS)
         else:
-            for error in report.errors[:50]:
-                self.message_user(request, str(error), messages.ERROR)
+            for line in report.lines(limit=20):
+                self.message_user(request, line, messages.ERROR)
             self.message_user(request, "No se importó nada: corrija el archivo y vuelva a subirlo.", messages.ERROR)
         return redirect("admin:indicators_reading_changelist")
 

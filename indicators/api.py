@@ -10,8 +10,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import roles
+from . import roles, validation
 from .api_support import ConditionalMixin, CSVListMixin, can_see_people
+from .forms import checked
 from .models import Indicator, Office, Reading, ReviewStatus, Unit
 
 ERRORS = {
@@ -108,7 +109,8 @@ class ReadingSerializer(serializers.ModelSerializer):
 
 
 class ReadingWriteSerializer(serializers.Serializer):
-    """Only parses types: every rule is checked by the model's workflow, as in the admin."""
+    """Parses types and the shared text limits (`indicators.validation`); every other rule is
+    checked by the model's workflow, as in the admin."""
 
     indicator = serializers.SlugRelatedField(
         slug_field="code",
@@ -117,9 +119,13 @@ class ReadingWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": "No existe un indicador con el código {value}."},
     )
     period = serializers.DateField(help_text="Fecha dentro del periodo medido; se guarda su primer día.")
-    value = serializers.DecimalField(max_digits=16, decimal_places=4)
-    source = serializers.CharField(max_length=300, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    value = serializers.DecimalField(
+        max_digits=validation.VALUE_MAX_DIGITS, decimal_places=validation.VALUE_MAX_DECIMALS
+    )
+    source = serializers.CharField(allow_blank=True, validators=[checked(validation.source_errors)])
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[checked(validation.note_errors)]
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -127,9 +133,13 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class CorrectionSerializer(serializers.Serializer):
-    value = serializers.DecimalField(max_digits=16, decimal_places=4)
-    source = serializers.CharField(max_length=300)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    value = serializers.DecimalField(
+        max_digits=validation.VALUE_MAX_DIGITS, decimal_places=validation.VALUE_MAX_DECIMALS
+    )
+    source = serializers.CharField(validators=[checked(validation.source_errors)])
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[checked(validation.note_errors)]
+    )
     reason = serializers.CharField()
 
 

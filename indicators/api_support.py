@@ -2,7 +2,6 @@
 
 It lives in the bottom app so that every app's `api.py` can use it without reaching upward."""
 
-import csv
 import hashlib
 from datetime import date
 
@@ -17,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import roles
+from . import roles, spreadsheets
 from .models import DataVersion, TransitionError
 
 
@@ -28,17 +27,20 @@ class Pagination(PageNumberPagination):
 
 
 class CSVRenderer(BaseRenderer):
-    """Declares text/csv for content negotiation; the rows are streamed by `CSVListMixin`."""
+    """text/csv for what is not a streamed list (`CSVListMixin` streams those): one object is a
+    header and one row, a short list (a reading's history) a header and its rows; written by
+    `spreadsheets`, like every other CSV."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only errors reach this renderer (lists stream themselves): write them as one line.
-        if isinstance(data, dict):
-            return "detail\n" + "; ".join(f"{k}: {v}" for k, v in data.items()) + "\n"
-        return ""
+        objects = [data] if isinstance(data, dict) else list(data or [])
+        if not objects or not isinstance(objects[0], dict):
+            return b""
+        header = list(objects[0])
+        return spreadsheets.csv_bytes(header, ([_cell(item.get(name)) for name in header] for item in objects))
 
 
 class AnonThrottle(AnonRateThrottle):
@@ -51,23 +53,9 @@ class UserThrottle(UserRateThrottle):
         return settings.API_THROTTLE_USER
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def stream_csv(header: list[str], rows, filename: str) -> StreamingHttpResponse:
-    """A CSV response written row by row: memory stays flat whatever the number of rows."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(["" if value is None else value for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """A CSV response written row by row (memory stays flat), every cell made inert."""
+    return spreadsheets.csv_response(header, rows, filename)
 
 
 class CSVListMixin:

@@ -1,9 +1,9 @@
-"""Readings out in exactly the import's format, so export → edit in Excel → re-import is a round trip."""
+"""Readings out in exactly the import's format, so export → edit in Excel → re-import is a round
+trip. Written by `spreadsheets`, which keeps every cell inert (no formula ever runs)."""
 
-import csv
-import io
 from decimal import Decimal
 
+from . import spreadsheets
 from .imports import COLUMNS
 
 
@@ -19,32 +19,22 @@ def rows(readings):
 
 def to_csv(readings, excel_spanish: bool = False) -> bytes:
     """UTF-8 with a BOM so Excel opens accents right; `;` and decimal comma for Excel in Spanish."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if excel_spanish else ",")
-    writer.writerow(COLUMNS)
-    for code, period, value, source, note in rows(readings):
-        writer.writerow([code, period, _value_text(value, excel_spanish), source, note])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    table = (
+        [code, period, _value_text(value, excel_spanish), source, note]
+        for code, period, value, source, note in rows(readings)
+    )
+    return spreadsheets.csv_bytes(COLUMNS, table, delimiter=";" if excel_spanish else ",")
 
 
 def to_xlsx(readings) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("lecturas")
-    sheet.append(COLUMNS)
-    for code, period, value, source, note in rows(readings):
-        sheet.append([code, period, float(value) if value % 1 else int(value), source, note])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    table = (
+        [code, period, float(value) if value % 1 else int(value), source, note]
+        for code, period, value, source, note in rows(readings)
+    )
+    return spreadsheets.xlsx_bytes(COLUMNS, table, sheet_title="lecturas")
 
 
 def template_csv(indicators) -> bytes:
     """The header and one example row per indicator, codes filled in, for staff to complete."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for indicator in indicators:
-        writer.writerow([indicator.code, "AAAA-MM-DD", "", indicator.source, ""])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    table = ([indicator.code, "AAAA-MM-DD", "", indicator.source, ""] for indicator in indicators)
+    return spreadsheets.csv_bytes(COLUMNS, table)

@@ -1,10 +1,19 @@
-from decimal import InvalidOperation
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .imports import parse_value
+from . import validation
+
+
+def checked(check):
+    """A shared check of `indicators.validation` as a form or serializer validator (DRF takes
+    Django's ValidationError too): the same rule and the same words everywhere."""
+
+    def validator(value):
+        if messages := check(value):
+            raise ValidationError(messages)
+
+    return validator
 
 
 class FlexibleDecimalField(forms.DecimalField):
@@ -14,9 +23,9 @@ class FlexibleDecimalField(forms.DecimalField):
         if value in self.empty_values:
             return None
         try:
-            return parse_value(value)
-        except (InvalidOperation, ValueError) as error:
-            raise ValidationError(f"«{value}» no es un número.", code="invalid") from error
+            return validation.parse_value(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from error
 
 
 class ReasonForm(forms.Form):
@@ -29,9 +38,20 @@ class ReasonForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    value = FlexibleDecimalField(label=_("Valor corregido"), max_digits=16, decimal_places=4)
-    source = forms.CharField(label=_("Fuente"), max_length=300)
-    note = forms.CharField(label=_("Nota"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    value = FlexibleDecimalField(
+        label=_("Valor corregido"), max_digits=validation.VALUE_MAX_DIGITS, decimal_places=validation.VALUE_MAX_DECIMALS
+    )
+    source = forms.CharField(
+        label=_("Fuente"),
+        widget=forms.TextInput(attrs={"maxlength": validation.SOURCE_MAX_LENGTH}),
+        validators=[checked(validation.source_errors)],
+    )
+    note = forms.CharField(
+        label=_("Nota"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": validation.NOTE_MAX_LENGTH}),
+        validators=[checked(validation.note_errors)],
+    )
     reason = forms.CharField(
         label=_("Motivo de la corrección"),
         widget=forms.Textarea(attrs={"rows": 3}),

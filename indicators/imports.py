@@ -6,27 +6,41 @@ separates with `;`; both are understood. A value with a comma is read with the c
 mark and dots as thousands (`1.150,5`); a value without a comma is read with the dot as decimal
 mark (`1150.5`), so `1.150` means one point one five, never one thousand one hundred and fifty.
 
-Validation uses the same pure checks as the admin and the API (`indicators.validation`), in
-bulk: one query for the indicators, one for the approved periods, then Python, then
-`bulk_create_with_history` in batches, so 100,000 rows take seconds, not minutes."""
+The file is read as a stream and refused with one sentence at its `Limits` (rows, line length,
+what an XLSX unpacks to), before it can exhaust the server. Validation uses the same pure checks
+as the admin and the API (`indicators.validation`), in bulk: one query for the indicators, one
+for the approved periods, then Python, then `bulk_create_with_history` in batches, so 100,000
+rows take seconds, not minutes."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from . import roles
 from .models import DataVersion, Indicator, Reading, ReviewStatus
-from .validation import normalize_period, period_errors, value_errors
+from .spreadsheets import unescape
+from .validation import (
+    normalize_period,
+    parse_value,
+    period_errors,
+    quoted,
+    reading_text_errors,
+    shortened,
+    value_errors,
+)
 
 COLUMNS = ["indicator_code", "period", "value", "source", "note"]
 REQUIRED = ["indicator_code", "period", "value", "source"]
@@ -45,6 +59,33 @@ ALIASES = {
     "nota": "note",
 }
 BATCH = 2000
+# What a hostile or broken file may cost before it is refused. A readings row is a few hundred
+# bytes; these bounds are far above any real file and far below what hurts a server.
+MAX_LINE_CHARS = 64 * 1024
+MAX_COLUMNS = 50
+MB = 1_000_000
+XLSX_BYTES_PER_ROW = 1000
+XLSX_MAX_OTHER_PART_BYTES = 2 * MB
+MAX_MESSAGES = 100
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many data rows a file may hold; an XLSX may unpack to XLSX_BYTES_PER_ROW a row."""
+
+    rows: int
+
+    @property
+    def unpacked_bytes(self) -> int:
+        return self.rows * XLSX_BYTES_PER_ROW
+
+    @classmethod
+    def for_command(cls) -> Limits:
+        return cls(rows=settings.IMPORT_MAX_ROWS)
+
+    @classmethod
+    def for_upload(cls) -> Limits:
+        return cls(rows=settings.IMPORT_MAX_UPLOAD_ROWS)
 
 
 @dataclass(frozen=True)
@@ -70,12 +111,46 @@ class ParsedFile:
 
 @dataclass
 class ImportReport:
+    """The readings a file would create, or its errors: the first MAX_MESSAGES kept, all counted."""
+
     readings: list[Reading] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
+
+    def add(self, error: RowError):
+        self.error_count += 1
+        if len(self.errors) < MAX_MESSAGES:
+            self.errors.append(error)
+
+    @property
+    def more(self) -> str:
+        """«… y 1,234 errores más.» when some errors are not kept; empty otherwise."""
+        return _more(self.error_count - len(self.errors))
+
+    def lines(self, limit: int = MAX_MESSAGES) -> list[str]:
+        """The first `limit` errors as sentences, and how many more there are."""
+        shown = [str(error) for error in self.errors[:limit]]
+        if more := _more(self.error_count - len(shown)):
+            shown.append(more)
+        return shown
+
+
+def _more(hidden: int) -> str:
+    if hidden <= 0:
+        return ""
+    return f"… y {hidden:,} error más." if hidden == 1 else f"… y {hidden:,} errores más."
+
+
+class FileRefused(Exception):
+    """The file is beyond a limit or unreadable as a table: one sentence for the user."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 def _plain(text) -> str:
@@ -83,71 +158,140 @@ def _plain(text) -> str:
     return text.strip().lower().replace(" ", "_")
 
 
-def _decode(raw: bytes) -> str:
-    # Excel saves CSV in the machine's code page (Windows-1252 in Peru) unless told UTF-8.
+def _encoding(stream) -> str:
+    # Excel saves CSV in the machine's code page (Windows-1252 in Peru) unless told UTF-8. One
+    # pass with an incremental decoder decides, without holding the file in memory.
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return raw.decode("utf-8-sig")
+        while chunk := stream.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8-sig"
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        return "cp1252"
+    finally:
+        stream.seek(0)
 
 
-def _csv_rows(raw: bytes) -> list[list]:
-    text = _decode(raw)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+def _bounded_lines(text) -> Iterator[str]:
+    # readline with a limit: a 50 MB file without line breaks is refused, never held whole.
+    number = 0
+    while line := text.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise FileRefused(f"La línea pasa de {MAX_LINE_CHARS:,} caracteres: no es una tabla de lecturas.", number)
+        yield line
 
 
-def _xlsx_rows(raw: bytes) -> list[list]:
+@contextmanager
+def _csv_table(stream):
+    text = io.TextIOWrapper(stream, encoding=_encoding(stream), errors="replace", newline="")
+    try:
+        lines = _bounded_lines(text)
+        first = next(lines, "")
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        yield csv.reader(_chain(first, lines), delimiter=delimiter)
+    finally:
+        text.detach()  # the caller's file stays open
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    if first:
+        yield first
+    yield from rest
+
+
+@contextmanager
+def _xlsx_table(stream, limits: Limits):
+    # A zip bomb is refused from the sizes the archive declares, before anything is unpacked:
+    # Python's zipfile never unpacks a member past its declared size (it fails the CRC instead).
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise FileRefused("El archivo no es un XLSX válido (no se puede abrir como libro de Excel).") from error
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.unpacked_bytes:
+        raise FileRefused(
+            f"El XLSX se descomprime en {unpacked / MB:,.0f} MB y el máximo para {limits.rows:,} filas es "
+            f"{limits.unpacked_bytes / MB:,.0f} MB: divídalo o guárdelo como CSV."
+        )
+    for member in members:
+        bulky = member.filename.startswith("xl/worksheets/") or member.filename == "xl/sharedStrings.xml"
+        if not bulky and member.file_size > XLSX_MAX_OTHER_PART_BYTES:
+            raise FileRefused(
+                f"La parte {shortened(member.filename)} del XLSX pesa {member.file_size / MB:,.0f} MB: "
+                "guarde el archivo como CSV."
+            )
+    stream.seek(0)
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    workbook = load_workbook(stream, read_only=True, data_only=True)
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        # read_only streams the sheet row by row; max_col keeps each row short whatever the
+        # sheet declares.
+        yield workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
     finally:
         workbook.close()
 
 
-def parse_file(data, filename: str) -> ParsedFile:
-    """Rows keyed by the canonical column names, with the line number Excel shows (header = 1)."""
-    raw = data if isinstance(data, bytes) else data.read()
-    parsed = ParsedFile()
-    try:
-        table = _xlsx_rows(raw) if filename.lower().endswith((".xlsx", ".xlsm")) else _csv_rows(raw)
-    except Exception as error:  # a corrupt workbook can raise many things; the user needs one sentence
-        parsed.errors.append(RowError(None, None, f"No se pudo leer el archivo {filename}: {error}"))
-        return parsed
-    table = [row for row in table if any(str(cell or "").strip() for cell in row)] if table else []
-    if not table:
-        parsed.errors.append(RowError(None, None, "El archivo está vacío: no tiene encabezado ni filas."))
-        return parsed
-    header = [ALIASES.get(_plain(cell), _plain(cell)) for cell in table[0]]
-    if missing := [name for name in REQUIRED if name not in header]:
-        parsed.errors.append(
-            RowError(1, None, f"Faltan columnas: {', '.join(missing)}. Se esperan: {', '.join(COLUMNS)}.")
-        )
-        return parsed
-    if len(table) == 1:
-        parsed.errors.append(RowError(None, None, "El archivo solo tiene el encabezado: no hay lecturas."))
-        return parsed
-    positions = {name: header.index(name) for name in COLUMNS if name in header}
-    for line, row in enumerate(table[1:], start=2):
+def _is_blank(cell) -> bool:
+    return cell is None or not str(cell).strip()
+
+
+def _too_many(limits: Limits, line: int) -> FileRefused:
+    return FileRefused(
+        f"El archivo pasa de {limits.rows:,} filas de lecturas: divídalo en archivos más pequeños.", line
+    )
+
+
+def _read(table, limits: Limits, parsed: ParsedFile):
+    """Fill `parsed` from the table's rows; stops, and raises FileRefused, at the row limit."""
+    positions = None
+    for line, row in enumerate(table, start=1):
+        # Blank rows are skipped but still counted, loosely: a sheet of empty rows ends too.
+        if line > 2 * (limits.rows + 1):
+            raise _too_many(limits, line)
+        if all(_is_blank(cell) for cell in row):
+            continue
+        if positions is None:
+            header = [ALIASES.get(_plain(cell), _plain(cell)) for cell in row]
+            if missing := [name for name in REQUIRED if name not in header]:
+                parsed.errors.append(
+                    RowError(line, None, f"Faltan columnas: {', '.join(missing)}. Se esperan: {', '.join(COLUMNS)}.")
+                )
+                return
+            positions = {name: header.index(name) for name in COLUMNS if name in header}
+            continue
+        if len(parsed.rows) >= limits.rows:
+            raise _too_many(limits, line)
         parsed.rows.append((line, {name: row[i] if i < len(row) else None for name, i in positions.items()}))
+    if positions is None:
+        parsed.errors.append(RowError(None, None, "El archivo está vacío: no tiene encabezado ni filas."))
+    elif not parsed.rows:
+        parsed.errors.append(RowError(None, None, "El archivo solo tiene el encabezado: no hay lecturas."))
+
+
+def parse_file(data, filename: str, limits: Limits | None = None) -> ParsedFile:
+    """Rows keyed by the canonical column names, with the row number Excel shows (header = 1).
+
+    `data` is bytes or a binary file; it is read as a stream and never past `limits`."""
+    limits = limits or Limits.for_command()
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    parsed = ParsedFile()
+    is_xlsx = filename.lower().endswith((".xlsx", ".xlsm"))
+    try:
+        with _xlsx_table(stream, limits) if is_xlsx else _csv_table(stream) as table:
+            _read(table, limits, parsed)
+    except FileRefused as refusal:
+        parsed.rows = []
+        parsed.errors.append(RowError(refusal.line, None, str(refusal)))
+    except Exception as error:  # a corrupt workbook can raise many things; the user needs one sentence
+        parsed.rows = []
+        parsed.errors.append(
+            RowError(None, None, f"No se pudo leer el archivo {quoted(filename)}: {shortened(error, 200)}")
+        )
     return parsed
-
-
-def parse_value(cell) -> Decimal:
-    if isinstance(cell, bool):
-        raise InvalidOperation
-    if isinstance(cell, int | float | Decimal):
-        return Decimal(str(cell))
-    text = str(cell or "").strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    value = Decimal(text)
-    if not value.is_finite():
-        raise InvalidOperation
-    return value
 
 
 PERIOD_FORMATS = ["%Y-%m-%d", "%Y-%m", "%Y", "%d/%m/%Y", "%m/%Y"]
@@ -161,7 +305,7 @@ def parse_period(cell) -> date:
     if isinstance(cell, int | float) and 1900 <= cell <= 2200:
         return date(int(cell), 1, 1)
     text = str(cell or "").strip()
-    for pattern in PERIOD_FORMATS:
+    for pattern in PERIOD_FORMATS if len(text) <= 10 else []:
         try:
             return datetime.strptime(text, pattern).date()
         except ValueError:
@@ -170,12 +314,13 @@ def parse_period(cell) -> date:
 
 
 def validate(parsed: ParsedFile, user, today: date | None = None) -> ImportReport:
-    report = ImportReport(errors=list(parsed.errors))
-    if parsed.errors:
+    report = ImportReport()
+    for error in parsed.errors:
+        report.add(error)
+    if not report.ok:
         return report
     today = today or timezone.localdate()
-    codes = {str(row.get("indicator_code") or "").strip().upper() for _, row in parsed.rows}
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes).select_related("unit", "office")}
+    indicators = _indicators({_code(row) for _, row in parsed.rows})
     approved = set(
         Reading.objects.filter(indicator__in=indicators.values(), status=ReviewStatus.APPROVED).values_list(
             "indicator_id", "period"
@@ -183,21 +328,36 @@ def validate(parsed: ParsedFile, user, today: date | None = None) -> ImportRepor
     )
     seen: dict[tuple[int, date], int] = {}
     for line, row in parsed.rows:
-        errors = _row_errors(line, row, user, today, indicators, approved, seen, report)
-        report.errors.extend(errors)
-    if report.errors:
+        for error in _row_errors(line, row, user, today, indicators, approved, seen, report):
+            report.add(error)
+    if not report.ok:
         report.readings = []
     return report
 
 
+def _code(row) -> str:
+    return str(row.get("indicator_code") or "").strip().upper()
+
+
+def _indicators(codes: set[str]) -> dict[str, Indicator]:
+    """The file's indicators by code, in one query; a file naming thousands of codes (none of which
+    can be real past the catalogue's size) reads the whole catalogue instead of a huge IN list."""
+    longest = Indicator._meta.get_field("code").max_length
+    codes = {code for code in codes if len(code) <= longest}
+    indicators = Indicator.objects.select_related("unit", "office")
+    if len(codes) <= 500:
+        indicators = indicators.filter(code__in=codes)
+    return {i.code: i for i in indicators}
+
+
 def _row_errors(line, row, user, today, indicators, approved, seen, report) -> list[RowError]:
     errors = []
-    code = str(row.get("indicator_code") or "").strip().upper()
+    code = _code(row)
     indicator = indicators.get(code)
     if not code:
         errors.append(RowError(line, "indicator_code", "Falta el código del indicador."))
     elif indicator is None:
-        errors.append(RowError(line, "indicator_code", f"No existe un indicador con el código {code}."))
+        errors.append(RowError(line, "indicator_code", f"No existe un indicador con el código {shortened(code)}."))
     elif not roles.can_enter_for(user, indicator):
         errors.append(
             RowError(
@@ -210,19 +370,23 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report) -> l
         indicator = None
     try:
         value = parse_value(row.get("value"))
-    except (InvalidOperation, ValueError):
-        errors.append(RowError(line, "value", f"«{row.get('value') or ''}» no es un número."))
+    except ValueError as error:
+        errors.append(RowError(line, "value", str(error)))
         value = None
     try:
         period = parse_period(row.get("period"))
     except ValueError:
         errors.append(
-            RowError(line, "period", f"«{row.get('period') or ''}» no es un periodo: use AAAA-MM-DD, AAAA-MM o AAAA.")
+            RowError(
+                line, "period", f"{quoted(row.get('period') or '')} no es un periodo: use AAAA-MM-DD, AAAA-MM o AAAA."
+            )
         )
         period = None
-    source = str(row.get("source") or "").strip()
-    if not source:
-        errors.append(RowError(line, "source", "Falta la fuente del dato."))
+    # Our exports put a quote before text a spreadsheet would run as a formula; take it off again.
+    source = unescape(_text(row.get("source"))).strip()
+    note = unescape(_text(row.get("note"))).strip()
+    for column, messages in reading_text_errors(source=source, note=note).items():
+        errors.extend(RowError(line, column, message) for message in messages)
     if indicator is not None and value is not None:
         unit = indicator.unit
         for message in value_errors(
@@ -246,20 +410,24 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report) -> l
             errors.append(RowError(line, "period", f"Periodo repetido en el archivo: ya está en la fila {seen[key]}."))
         else:
             seen[key] = line
-    if not errors:
+    if not errors and report.ok:
         report.readings.append(
             Reading(
                 indicator=indicator,
                 period=period,
                 value=value,
-                source=source[:300],
-                note=str(row.get("note") or "").strip(),
+                source=source,
+                note=note,
                 status=ReviewStatus.DRAFT,
                 entered_by=user,
                 last_modified_by=user,
             )
         )
     return errors
+
+
+def _text(cell) -> str:
+    return "" if cell is None else str(cell)
 
 
 def write(report: ImportReport, user, filename: str, progress: Callable[[int, int], None] | None = None) -> int:
@@ -279,8 +447,8 @@ def write(report: ImportReport, user, filename: str, progress: Callable[[int, in
     return total
 
 
-def import_file(data, filename: str, user, dry_run: bool = False, progress=None) -> ImportReport:
-    report = validate(parse_file(data, filename), user)
+def import_file(data, filename: str, user, dry_run: bool = False, progress=None, limits=None) -> ImportReport:
+    report = validate(parse_file(data, filename, limits), user)
     if report.ok and not dry_run:
         write(report, user, filename, progress)
     return report

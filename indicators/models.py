@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import roles
-from .validation import normalize_period, period_errors, value_errors
+from .validation import normalize_period, period_errors, reading_text_errors, value_errors
 
 
 class Direction(models.TextChoices):
@@ -350,8 +350,7 @@ class Reading(models.Model):
                 unit_name=unit.name,
             ):
                 errors["value"] = problems
-        if not (self.source or "").strip():
-            errors["source"] = ["Indique la fuente del dato (documento o sistema)."]
+        errors.update(reading_text_errors(source=self.source, note=self.note))
         if self.period and self.status in EDITABLE_STATES | {"submitted"} and self.corrects_id is None:
             approved = Reading.objects.filter(
                 indicator_id=indicator.pk, period=self.period, status=ReviewStatus.APPROVED

@@ -1,11 +1,10 @@
-import csv
-
 from csp.decorators import csp_update
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from . import spreadsheets
 from .calendar import next_due
 from .charts import CHART_STYLES, series_figure
 from .models import Indicator, Reading, ReviewStatus
@@ -68,25 +67,26 @@ def indicator_csv(request, code):
     return series_csv(get_object_or_404(Indicator, code=code), f"indicador-{code}.csv")
 
 
+SERIES_COLUMNS = ["indicator_code", "period", "value", "source", "approved_at", "corrected", "is_demo"]
+
+
 def series_csv(indicator, filename):
     """The approved series of one indicator, as a citizen downloads it."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    rows = (
+        [
+            indicator.code,
+            reading.period.isoformat(),
+            format(reading.value.normalize(), "f"),
+            reading.source,
+            reading.approved_at.isoformat(),
+            "sí" if reading.corrects_id else "no",
+            "sí" if reading.is_demo else "no",
+        ]
+        for reading in Reading.objects.approved().filter(indicator=indicator).order_by("period")
+    )
+    # A whole response, not a stream: a series is short, and the public cache can keep it.
+    response = HttpResponse(spreadsheets.csv_bytes(SERIES_COLUMNS, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(["indicator_code", "period", "value", "source", "approved_at", "corrected", "is_demo"])
-    for reading in Reading.objects.approved().filter(indicator=indicator).order_by("period"):
-        writer.writerow(
-            [
-                indicator.code,
-                reading.period.isoformat(),
-                format(reading.value.normalize(), "f"),
-                reading.source,
-                reading.approved_at.isoformat(),
-                "sí" if reading.corrects_id else "no",
-                "sí" if reading.is_demo else "no",
-            ]
-        )
     return response
 
 

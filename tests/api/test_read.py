@@ -192,8 +192,9 @@ def test_the_open_data_zip_holds_one_csv_per_list(api, demo):
     response = api.get("/api/v1/export.zip")
     bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert sorted(bundle.namelist()) == sorted(f"{name}.csv" for name in LISTS)
-    readings = bundle.read("readings.csv").decode("utf-8-sig")
-    assert ",draft," not in readings and "TBC-TASA" in readings
+    readings = list(csv.DictReader(io.StringIO(bundle.read("readings.csv").decode("utf-8-sig"))))
+    assert {row["status"] for row in readings} == {"approved"}
+    assert "TBC-TASA" in {row["indicator"] for row in readings}
 
 
 def test_the_schema_and_docs_are_served_without_cdn(api, db):

@@ -98,7 +98,7 @@ def test_missing_columns(user):
             "ECE-SEC-LECTURA,2019-05,31,F,",
             "fila 3, columna «period»: Periodo repetido en el archivo: ya está en la fila 2.",
         ),
-        ("ECE-SEC-LECTURA,2019,30,,", "fila 3, columna «source»: Falta la fuente del dato."),
+        ("ECE-SEC-LECTURA,2019,30,,", "fila 3, columna «source»: Falta la fuente del dato (documento o sistema)."),
     ],
 )
 def test_one_bad_row_and_nothing_is_written(user, reading_ind, row, message):
@@ -148,7 +148,9 @@ def many_rows(count, indicators, bad_last=False):
 def test_ten_thousand_rows_all_or_nothing(user, office):
     indicators = [make_indicator(f"MENSUAL-{n}", office=office, frequency="monthly") for n in range(25)]
     report, written = run(many_rows(10_000, indicators, bad_last=True), user)
-    assert written == 0 and messages(report) == ["fila 10001, columna «source»: Falta la fuente del dato."]
+    assert written == 0 and messages(report) == [
+        "fila 10001, columna «source»: Falta la fuente del dato (documento o sistema)."
+    ]
     report, written = run(many_rows(10_000, indicators), user)
     assert report.ok and written == 10_000
 

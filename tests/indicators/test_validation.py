@@ -2,8 +2,19 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from indicators.validation import normalize_period, period_errors, value_errors
+from indicators.validation import (
+    normalize_period,
+    note_errors,
+    parse_value,
+    period_errors,
+    quoted,
+    reading_text_errors,
+    source_errors,
+    value_errors,
+)
 
 PERCENT = dict(min_value=D(0), max_value=D(100), decimals=2, unit_name="Porcentaje")
 HOURS = dict(min_value=D(0), max_value=D(24), decimals=1, unit_name="Horas al día")
@@ -53,3 +64,87 @@ def test_period_in_the_future_or_too_old_is_refused():
         "El periodo 1985-01-01 está fuera del rango admitido (desde 1990)."
     ]
     assert period_errors(date(2022, 6, 1), today=today) == []
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("27,8", D("27.8")),
+        ("1.150,5", D("1150.5")),
+        ("1150.5", D("1150.5")),
+        (" -3.5 ", D("-3.5")),
+        ("1 150", D("1150")),
+        ("1.5E+3", D("1500")),
+        ("123456789012.3456", D("123456789012.3456")),
+        (31.2, D("31.2")),
+        (7, D("7")),
+    ],
+)
+def test_values_are_read_as_staff_write_them(text, value):
+    assert parse_value(text) == value
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "Falta el valor."),
+        ("treinta", "«treinta» no es un número."),
+        ("=1+1", "«=1+1» no es un número."),
+        ("NaN", "«NaN» no es un número."),
+        (float("inf"), "«inf» no es un número."),
+        (True, "«True» no es un número."),
+        ("1E+999999", "«1E+999999» es demasiado grande: se admiten hasta 12 cifras enteras y 4 decimales."),
+        ("1234567890123", "«1234567890123» es demasiado grande: se admiten hasta 12 cifras enteras y 4 decimales."),
+        ("1234567.0123456789", "«1234567.0123456789» tiene más de 16 cifras: se admiten hasta 12 cifras enteras"),
+        ("1" * 41, "«1111111111111111111111111111111111111111…» no es un número: tiene más de 40 caracteres."),
+    ],
+)
+def test_values_beyond_the_column_are_refused_from_their_text(text, message):
+    with pytest.raises(ValueError) as refusal:
+        parse_value(text)
+    assert message in str(refusal.value)
+
+
+@given(st.text(max_size=60) | st.from_regex(r"[+-]?\d{0,20}([.,]\d{0,20})?([eE][+-]?\d{1,12})?", fullmatch=True))
+def test_any_text_is_either_refused_briefly_or_a_value_the_column_holds(text):
+    try:
+        value = parse_value(text)
+    except ValueError as refusal:
+        assert len(str(refusal)) < 150
+    else:
+        sign, digits, exponent = value.as_tuple()
+        significant = "".join(map(str, digits)).strip("0")
+        assert len(significant) <= 16
+        assert abs(value) < D(10) ** 12
+
+
+@pytest.mark.parametrize("value", ["1E+999999", "-1E+999999", "1E-999999", "123456789012345678"])
+def test_value_messages_never_write_a_huge_value_out(value):
+    messages = value_errors(D(value), **COUNT)
+    assert messages and all(len(m) < 120 for m in messages)
+
+
+def test_texts_are_limited_and_refuse_invisible_characters():
+    assert source_errors("  ") == ["Falta la fuente del dato (documento o sistema)."]
+    assert source_errors("F" * 300) == [] and note_errors("n" * 2000) == []
+    assert source_errors("F" * 301) == ["Tiene 301 caracteres; el máximo es 300."]
+    assert note_errors("n" * 2001) == ["Tiene 2,001 caracteres; el máximo es 2,000."]
+    assert note_errors("uno\n\tdos\r\n") == []
+    assert source_errors("uno\tdos") == [
+        "Contiene un salto de línea o tabulación no permitido (U+0009) en la posición 4: "
+        "bórrelo y vuelva a escribir el texto."
+    ]
+    assert note_errors("a\x00") == [
+        "Contiene un carácter invisible no permitido (U+0000) en la posición 2: bórrelo y vuelva a escribir el texto."
+    ]
+    assert reading_text_errors(source="EPS", note="\x85") == {
+        "note": [
+            "Contiene un carácter invisible no permitido (U+0085) en la posición 1: "
+            "bórrelo y vuelva a escribir el texto."
+        ]
+    }
+
+
+def test_quoted_cells_are_short_and_visible():
+    assert quoted("x" * 100) == "«" + "x" * 40 + "…»"
+    assert quoted("a\x00b") == "«a\ufffdb»"

@@ -1,4 +1,5 @@
-"""Import a large CSV/XLSX of readings from the shell: same checks, all or nothing."""
+"""Import a large CSV/XLSX of readings from the shell: same checks, all or nothing, up to
+IMPORT_MAX_ROWS rows (the file is streamed, and refused at the limit)."""
 
 import time
 from pathlib import Path
@@ -26,13 +27,15 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist as error:
             raise CommandError(f"No existe el usuario {user}.") from error
         started = time.monotonic()
-        report = imports.import_file(path.read_bytes(), path.name, owner, dry_run=dry_run, progress=self.progress)
+        with path.open("rb") as stream:
+            report = imports.import_file(
+                stream, path.name, owner, dry_run=dry_run, progress=self.progress, limits=imports.Limits.for_command()
+            )
         if not report.ok:
-            for error in report.errors[:50]:
-                self.stderr.write(str(error))
-            more = len(report.errors) - 50
-            suffix = f" (y {more} más)" if more > 0 else ""
-            raise CommandError(f"{len(report.errors)} errores{suffix}: no se importó nada.")
+            for line in report.lines(limit=50):
+                self.stderr.write(line)
+            count = report.error_count
+            raise CommandError(f"{count:,} {'error' if count == 1 else 'errores'}: no se importó nada.")
         seconds = time.monotonic() - started
         verb = "validadas (sin escribir)" if dry_run else "importadas como borrador"
         self.stdout.write(self.style.SUCCESS(f"{len(report.readings)} lecturas {verb} en {seconds:.1f} s."))

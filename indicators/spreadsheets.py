@@ -1,0 +1,114 @@
+"""Every spreadsheet the system writes, CSV or XLSX, and the one rule that keeps them inert.
+
+A CSV or XLSX cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return is
+read by Excel, LibreOffice and Google Sheets as a formula: a source typed as
+`=HYPERLINK("http://x","clic")` would become a live link (or worse, a DDE command) on the
+computer of whoever opens the download. OWASP's CSV-injection guidance
+(https://owasp.org/www-community/attacks/CSV_Injection) is followed here:
+
+- such a text cell gets a single quote in front (`'=HYPERLINK(...)`), which every spreadsheet
+  shows as text and never evaluates; a number stays a number (`-3.5` is not touched);
+- a row with a `,` or `;` inside any cell is written with every cell quoted, so that Excel in
+  another locale (Spanish Excel splits on `;`) cannot cut a cell in two and start a new one
+  with `=`;
+- in XLSX a text cell is always stored as text (openpyxl would otherwise store a string that
+  starts with `=` as a formula), with Excel's "quote prefix" flag on the risky ones, so the
+  value stays exactly as typed and stays text even when someone edits the cell.
+
+Text is neutralised here, on the way out, rather than refused on the way in: a note that starts
+with "- dato preliminar" or a source like "+51 ..." is legitimate, the JSON API and the pages show
+it as plain text, and the danger exists only inside a spreadsheet, which is written only here.
+The imports undo the quote (`unescape`) so that export → edit in Excel → re-import is exact."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number, with a decimal point or (for Excel in Spanish) a decimal comma: `-3.5`, `+2`,
+# `-27,8`, `1E+5`. Anything else that starts with a trigger is text and gets neutralised.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+SEPARATORS = re.compile(r"[,;]")
+# Characters XML 1.0 (so XLSX) cannot hold at all; openpyxl raises on them.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+BOM = "\ufeff"
+
+
+def is_risky(text: str) -> bool:
+    """True for text a spreadsheet would read as a formula."""
+    return text.startswith(FORMULA_TRIGGERS) and not PLAIN_NUMBER.fullmatch(text)
+
+
+def neutralise(value):
+    """The value as a spreadsheet may safely receive it: risky text behind a single quote."""
+    if isinstance(value, str) and is_risky(value):
+        return "'" + value
+    return value
+
+
+def unescape(text: str) -> str:
+    """Undo `neutralise` on text read back from one of our files."""
+    if text.startswith("'") and is_risky(text[1:]):
+        return text[1:]
+    return text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[Iterable], *, delimiter: str = ",") -> Iterator[str]:
+    """The CSV text line by line, with a BOM so Excel reads UTF-8 accents right; None is empty."""
+    plain = csv.writer(_Echo(), delimiter=delimiter)
+    quoted = csv.writer(_Echo(), delimiter=delimiter, quoting=csv.QUOTE_ALL)
+    yield BOM + plain.writerow([neutralise(name) for name in header])
+    for row in rows:
+        cells = ["" if value is None else neutralise(value) for value in row]
+        writer = quoted if any(isinstance(c, str) and SEPARATORS.search(c) for c in cells) else plain
+        yield writer.writerow(cells)
+
+
+def csv_bytes(header: list[str], rows: Iterable[Iterable], *, delimiter: str = ",") -> bytes:
+    return "".join(csv_lines(header, rows, delimiter=delimiter)).encode("utf-8")
+
+
+def csv_response(header: list[str], rows: Iterable[Iterable], filename: str) -> StreamingHttpResponse:
+    """A CSV download written row by row: memory stays flat whatever the number of rows."""
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_bytes(header: list[str], rows: Iterable[Iterable], *, sheet_title: str = "datos") -> bytes:
+    """One sheet, header first; numbers and dates as themselves, every text as a text cell."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+
+    def cell(value):
+        if not isinstance(value, str):
+            return value
+        # A text the export cannot carry (a control character from before entry was checked)
+        # shows as the replacement character instead of breaking the whole download.
+        text = XML_ILLEGAL.sub("\ufffd", value)
+        if not is_risky(text):
+            return text
+        written = WriteOnlyCell(sheet, value=text)
+        written.data_type = "s"  # openpyxl stores any "=..." as a formula: make it text again
+        written.quotePrefix = True
+        return written
+
+    sheet.append([cell(name) for name in header])
+    for row in rows:
+        sheet.append([cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
