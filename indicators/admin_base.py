@@ -39,6 +39,8 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     group's permissions (auditors only view); what each one may see, from `get_queryset`, which
     the history pages obey too."""
 
+    object_history_form_template = "admin/history_version.html"
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -52,6 +54,9 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def history_view_title(self, request, obj):
+        return f"Historial: {obj}"
 
     def visible_history(self, request, records):
         """The versions `request.user` may see of one record; all of them unless a model says otherwise."""
@@ -84,13 +89,14 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         if refused:
             messages.error(request, HISTORY_IS_READ_ONLY)
         response = self.render_history_view(
-            request, self.object_history_form_template, self._version_context(request, obj, record.instance)
+            request, self.object_history_form_template, self._version_context(request, obj, record)
         )
         response.status_code = 403 if refused else 200
         return response
 
-    def _version_context(self, request, obj, version):
+    def _version_context(self, request, obj, record):
         fieldsets = self.get_fieldsets(request, obj)
+        version = record.instance
         form = modelform_factory(self.model, fields=[])(instance=version)
         admin_form = helpers.AdminForm(form, fieldsets, {}, flatten_fieldsets(fieldsets), model_admin=self)
         opts = self.model._meta
@@ -99,6 +105,9 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
             **self.admin_site.each_context(request),
             "title": f"{opts.verbose_name.capitalize()}: versión del historial",
             "subtitle": str(obj),
+            "version_date": record.history_date,
+            "version_user": record.history_user,
+            "version_reason": record.history_change_reason,
             "adminform": admin_form,
             "object_id": obj.pk,
             "original": version,
