@@ -693,8 +693,16 @@ class DataVersion(models.Model):
 
     @classmethod
     def bump(cls):
-        if not cls.objects.filter(pk=1).update(counter=models.F("counter") + 1, changed_at=timezone.now()):
-            cls.objects.get_or_create(pk=1, defaults={"counter": 1})
+        """Count one change, in the caller's transaction (the row stays locked until it commits)."""
+        if cls._increment():
+            return
+        _, created = cls.objects.get_or_create(pk=1, defaults={"counter": 1})
+        if not created:  # a concurrent first write created the row meanwhile
+            cls._increment()
+
+    @classmethod
+    def _increment(cls) -> int:
+        return cls.objects.filter(pk=1).update(counter=models.F("counter") + 1, changed_at=timezone.now())
 
     @classmethod
     def current(cls) -> tuple[int, object]:
