@@ -112,7 +112,17 @@ def test_other_offices_do_not_reach_a_private_reading_by_any_admin_page(client, 
     assert b"12.34" not in inline.content and b"56.78" in inline.content
 
 
-@pytest.mark.parametrize("path", ["abc/history/1/", "{pk}/history/abc/", "{pk}/history/999999/", "abc/history/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "abc/history/1/",
+        "{pk}/history/abc/",
+        "{pk}/history/999999/",
+        "abc/history/",
+        f"{10**30}/history/",
+        f"{{pk}}/history/{10**30}/",
+    ],
+)
 def test_bad_history_addresses_are_404_not_500(client, readings, path):
     client.force_login(make_user("jefa", is_superuser=True))
     client.raise_request_exception = False
