@@ -1,25 +1,19 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.admin_base import RecordAdmin, StackedInline, TabularInline
 
 from .models import Dimension, Milestone, Objective, Plan, Problem, Project, StrategicAxis, Target
 
 
-class PlanRecordAdmin(SimpleHistoryAdmin):
-    """Plan records are never hard-deleted from the admin: history must stay whole."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Plan)
-class PlanAdmin(PlanRecordAdmin):
+class PlanAdmin(RecordAdmin):
     list_display = ["title", "municipality", "department", "party", "period_start", "period_end", "population"]
     search_fields = ["title", "municipality", "province", "party"]
 
 
 @admin.register(StrategicAxis)
-class StrategicAxisAdmin(PlanRecordAdmin):
+class StrategicAxisAdmin(RecordAdmin):
     list_display = ["number", "name", "plan"]
     list_display_links = ["number", "name"]
     list_filter = ["plan"]
@@ -28,14 +22,14 @@ class StrategicAxisAdmin(PlanRecordAdmin):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(PlanRecordAdmin):
+class DimensionAdmin(RecordAdmin):
     list_display = ["number", "name", "plan"]
     list_display_links = ["number", "name"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
 
 
-class ObjectiveInline(admin.StackedInline):
+class ObjectiveInline(StackedInline):
     model = Objective
     extra = 0
     fields = ["code", "order", "text", "axis"]
@@ -43,7 +37,7 @@ class ObjectiveInline(admin.StackedInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(PlanRecordAdmin):
+class ProblemAdmin(RecordAdmin):
     list_display = ["code", "text", "dimension"]
     list_display_links = ["code", "text"]
     list_filter = ["plan", "dimension"]
@@ -52,7 +46,7 @@ class ProblemAdmin(PlanRecordAdmin):
     inlines = [ObjectiveInline]
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(TabularInline):
     model = Target
     extra = 0
     fields = ["code", "sentence", "kind", "comparator", "value", "unit", "deadline", "indicator", "project"]
@@ -61,7 +55,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PlanRecordAdmin):
+class ObjectiveAdmin(RecordAdmin):
     list_display = ["code", "text", "axis", "problem"]
     list_display_links = ["code", "text"]
     list_filter = ["plan", "axis", "problem__dimension"]
@@ -72,7 +66,7 @@ class ObjectiveAdmin(PlanRecordAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(PlanRecordAdmin):
+class TargetAdmin(RecordAdmin):
     list_display = ["code", "sentence", "kind", "comparator", "value", "unit", "deadline", "indicator"]
     list_display_links = ["code", "sentence"]
     list_filter = ["plan", "kind", "objective__axis", "objective__problem__dimension"]
@@ -81,14 +75,14 @@ class TargetAdmin(PlanRecordAdmin):
     autocomplete_fields = ["objective", "indicator", "project"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(TabularInline):
     model = Milestone
     extra = 0
     fields = ["order", "name", "weight", "planned_date", "done_date", "evidence", "is_demo"]
 
 
 @admin.register(Project)
-class ProjectAdmin(PlanRecordAdmin):
+class ProjectAdmin(RecordAdmin):
     list_display = ["name", "code", "cui", "objective"]
     list_filter = ["plan", "objective__axis"]
     search_fields = ["name", "code", "cui"]
@@ -98,7 +92,7 @@ class ProjectAdmin(PlanRecordAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(PlanRecordAdmin):
+class MilestoneAdmin(RecordAdmin):
     list_display = ["project", "order", "name", "weight", "planned_date", "done_date", "is_demo"]
     list_filter = ["project", "is_demo", ("done_date", admin.EmptyFieldListFilter)]
     search_fields = ["name", "project__name"]

@@ -5,42 +5,33 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import roles
+from .admin_base import RecordAdmin, TabularInline
 from .admin_imports import ReadingImportExportMixin
 from .forms import CorrectionForm, FlexibleDecimalField, ReasonForm
-from .models import Indicator, Office, Reading, ReviewStatus, Unit
-
-
-class NoDeleteHistoryAdmin(SimpleHistoryAdmin):
-    """Nothing is hard-deleted from the admin: the history must stay whole. What each role may
-    add or change comes from its group's permissions (auditors only view)."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .models import Indicator, Office, Reading, ReviewStatus, Unit, reading_visibility
 
 
 @admin.register(Unit)
-class UnitAdmin(NoDeleteHistoryAdmin):
+class UnitAdmin(RecordAdmin):
     list_display = ["name", "symbol", "min_value", "max_value", "decimals"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Office)
-class OfficeAdmin(NoDeleteHistoryAdmin):
+class OfficeAdmin(RecordAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     filter_horizontal = ["members"]
 
 
-class ReadingInline(admin.TabularInline):
+class ReadingInline(TabularInline):
     model = Reading
     extra = 0
     fields = ["period", "value", "status", "source", "is_demo"]
     readonly_fields = fields
     show_change_link = True
-    can_delete = False
     ordering = ["-period"]
 
     def has_add_permission(self, request, obj=None):
@@ -51,7 +42,7 @@ class ReadingInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(NoDeleteHistoryAdmin):
+class IndicatorAdmin(RecordAdmin):
     list_display = ["code", "name", "unit", "direction", "frequency", "office", "baseline_value", "baseline_date"]
     list_display_links = ["code", "name"]
     list_filter = ["office", "frequency", "direction", "unit"]
@@ -61,7 +52,7 @@ class IndicatorAdmin(NoDeleteHistoryAdmin):
 
 
 @admin.register(Reading)
-class ReadingAdmin(ReadingImportExportMixin, NoDeleteHistoryAdmin):
+class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
     list_display = ["indicator", "period", "value_with_flag", "status", "is_demo", "entered_by", "approved_at"]
     list_filter = ["status", "is_demo", "is_outlier", "indicator__office", "indicator"]
     search_fields = ["indicator__code", "indicator__name", "source", "note"]
@@ -92,6 +83,10 @@ class ReadingAdmin(ReadingImportExportMixin, NoDeleteHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def visible_history(self, request, records):
+        # Another office's staff see the approved versions of a public reading, not its drafts.
+        return records.filter(reading_visibility(request.user))
 
     def get_fields(self, request, obj=None):
         return self.editable_fields if obj is None else self.editable_fields + self.workflow_fields

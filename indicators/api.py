@@ -19,7 +19,7 @@ ERRORS = {
     400: OpenApiResponse(description="Datos no válidos: un mensaje en español por campo."),
     403: OpenApiResponse(description="El usuario no puede hacer esto (rol, oficina o cuatro ojos)."),
     404: OpenApiResponse(description="No existe."),
-    409: OpenApiResponse(description="El estado de la lectura no permite este paso."),
+    409: OpenApiResponse(description="El estado de la lectura no permite este paso, u otra persona la cambió antes."),
     429: OpenApiResponse(description="Demasiadas solicitudes: vea la cabecera Retry-After."),
 }
 READ_ERRORS = {k: ERRORS[k] for k in (400, 404, 429)}

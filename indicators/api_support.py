@@ -155,7 +155,7 @@ ERROR_DESCRIPTIONS = {
     "403": "El usuario no puede hacer esto (rol, oficina o cuatro ojos).",
     "404": "No existe, no es visible para este usuario, o la página pedida no existe.",
     "406": "Formato no disponible: use JSON o CSV.",
-    "409": "El estado de la lectura no permite este paso.",
+    "409": "El estado de la lectura no permite este paso, u otra persona la cambió antes.",
     "429": "Demasiadas solicitudes: vea la cabecera Retry-After.",
 }
 

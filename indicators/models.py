@@ -4,14 +4,16 @@ This app is the bottom layer: it knows nothing of plans, axes or targets."""
 
 import statistics
 import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,6 +89,18 @@ class Unit(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.symbol})" if self.symbol else self.name
+
+    def clean(self):
+        if self.pk is None:
+            return
+        readings = Reading.objects.filter(indicator__unit=self)
+        errors = {}
+        if problem := readings.outside_range_message(self.min_value, None, "El mínimo nuevo"):
+            errors["min_value"] = problem
+        if problem := readings.outside_range_message(None, self.max_value, "El máximo nuevo"):
+            errors["max_value"] = problem
+        if errors:
+            raise ValidationError(errors)
 
     def natural_key(self):
         return (self.code,)
@@ -181,26 +195,76 @@ class Indicator(models.Model):
     def natural_key(self):
         return (self.code,)
 
+    def clean(self):
+        if self.pk is not None and self.unit_id is not None:
+            unit = self.unit
+            readings = Reading.objects.filter(indicator=self)
+            if problem := readings.outside_range_message(unit.min_value, unit.max_value, f"La unidad {unit.name}"):
+                raise ValidationError({"unit": problem})
+
 
 class TransitionError(ValidationError):
-    """A workflow step that the reading's current state does not allow."""
+    """A workflow step that the reading's current state does not allow, including a step that
+    another person's step on the same reading got to first (the API answers 409)."""
 
 
 EDITABLE_STATES = {"draft", "rejected"}
+# A correction in one of these states is still under way; a reading has at most one at a time.
+OPEN_STATES = {"draft", "submitted", "rejected"}
+
+CONCURRENT_CHANGE = "Otra persona cambió esta lectura al mismo tiempo: recargue la página y vuelva a intentarlo."
+RANGE_TRIGGER = "reading_value_in_unit_range"
+
+
+def reading_visibility(user) -> Q:
+    """Which readings, or versions of one in its history, `user` may see: everything for auditors
+    and superusers; their offices' readings in any state plus every approved one for
+    registradores and revisores; the approved ones for everybody else."""
+    if roles.sees_everything(user):
+        return Q()
+    public = Q(status=ReviewStatus.APPROVED)
+    offices = roles.office_ids(user)
+    return public | Q(indicator__office_id__in=offices) if offices else public
+
+
+def conflict_from(error: IntegrityError) -> TransitionError:
+    """The workflow's refusal for a database rule that a concurrent step tripped: the one place
+    where an IntegrityError of a reading becomes a message for people."""
+    text = str(error)
+    for constraint in Reading._meta.constraints:
+        if constraint.name in text:
+            return TransitionError(str(constraint.violation_error_message))
+    if RANGE_TRIGGER in text:
+        return TransitionError("El valor quedó fuera del rango de la unidad, que cambió mientras tanto.")
+    return TransitionError(CONCURRENT_CHANGE)
 
 
 class ReadingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """What each role may see: everything for auditors and superusers; their offices'
-        readings in any state plus all approved ones for registradores and revisores; the
-        approved ones for everybody else."""
-        if roles.sees_everything(user):
-            return self
-        public = Q(status=ReviewStatus.APPROVED)
-        offices = roles.office_ids(user)
-        if offices:
-            return self.filter(public | Q(indicator__office_id__in=offices))
-        return self.filter(public)
+        """What `user` may see (see `reading_visibility`)."""
+        return self.filter(reading_visibility(user))
+
+    def outside_range_message(self, min_value, max_value, subject) -> str | None:
+        """Why a range would leave some of these readings (withdrawn ones aside) outside it, or
+        None when it holds them all. Asked before a unit's range narrows, so that the database's
+        range trigger never refuses a later step of a reading that was valid when entered."""
+        outside = Q()
+        if min_value is not None:
+            outside |= Q(value__lt=min_value)
+        if max_value is not None:
+            outside |= Q(value__gt=max_value)
+        if not outside:
+            return None
+        readings = self.exclude(status=ReviewStatus.WITHDRAWN).filter(outside).select_related("indicator")
+        count = readings.count()
+        if not count:
+            return None
+        example = readings.order_by("indicator__code", "period").first()
+        return (
+            f"{subject} deja fuera {count} lectura(s) ya registrada(s), por ejemplo {example.indicator.code} "
+            f"{example.period:%m/%Y}: {format(example.value.normalize(), 'f')}. Corrija o retire esas lecturas "
+            "primero."
+        )
 
     def approved(self, at=None):
         """Readings public at the moment `at` (now when None): approved by then, and not yet
@@ -304,6 +368,12 @@ class Reading(models.Model):
                 name="reading_one_approved_per_period",
                 violation_error_message=_("Ya hay una lectura aprobada para este indicador y periodo."),
             ),
+            models.UniqueConstraint(
+                fields=["corrects"],
+                condition=Q(status__in=["draft", "submitted", "rejected"]),
+                name="reading_one_open_correction",
+                violation_error_message=_("Esta lectura ya tiene una corrección en curso."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=ReviewStatus.values),
                 name="reading_status_valid",
@@ -325,6 +395,13 @@ class Reading(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.period:%Y-%m-%d}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        # One door: once saved, a reading changes only through a workflow verb, never through a
+        # form, a history "revert" or a stray save() that would skip review and the history row.
+        if not self._state.adding and not getattr(self, "_saving_a_step", False):
+            raise PermissionDenied("Una lectura solo cambia por el flujo de revisión (editar, enviar, aprobar…).")
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.uid,)
@@ -386,58 +463,80 @@ class Reading(models.Model):
         return roles.can_enter_for(user, self.indicator)
 
     # --- the state machine ------------------------------------------------------------------------
+    # Each verb is one transaction that locks the reading's row, checks that the row is still as
+    # the caller read it, and saves through `_record`: the reading, its history row and the data
+    # version (bumped by ilo_plan.signals on the same save) commit together or not at all.
 
     def register(self, user):
         """Save this new reading as a draft entered by `user`."""
-        if not roles.can_enter_for(user, self.indicator):
-            raise PermissionDenied(
-                f"No puede registrar lecturas de {self.indicator.code}: el indicador es de la oficina "
-                f"{self.indicator.office}, a la que usted no pertenece como registrador."
-            )
-        self.status = ReviewStatus.DRAFT
-        self.entered_by = self.last_modified_by = user
-        self.full_clean()
-        self._record(user, "registro")
+        with self._step():
+            if not roles.can_enter_for(user, self.indicator):
+                raise PermissionDenied(
+                    f"No puede registrar lecturas de {self.indicator.code}: el indicador es de la oficina "
+                    f"{self.indicator.office}, a la que usted no pertenece como registrador."
+                )
+            self.status = ReviewStatus.DRAFT
+            self.entered_by = self.last_modified_by = user
+            self.full_clean()
+            self._record(user, "registro")
 
     def edit(self, user, **fields):
-        self._require_state(EDITABLE_STATES, "editar")
-        if not roles.can_enter_for(user, self.indicator):
-            raise PermissionDenied(
-                f"No puede editar lecturas de {self.indicator.code}: no es registrador de su oficina."
-            )
-        allowed = {"period", "value", "source", "note"}
-        if unknown := set(fields) - allowed:
-            raise ValidationError({name: "Este campo no se puede editar." for name in unknown})
-        for name, value in fields.items():
-            setattr(self, name, value)
-        if self.status == ReviewStatus.REJECTED:
-            self.status = ReviewStatus.DRAFT
-        self.last_modified_by = user
-        self.full_clean()
-        self._record(user, "edición")
+        with self._step("editar", EDITABLE_STATES):
+            if not roles.can_enter_for(user, self.indicator):
+                raise PermissionDenied(
+                    f"No puede editar lecturas de {self.indicator.code}: no es registrador de su oficina."
+                )
+            allowed = {"period", "value", "source", "note"}
+            if unknown := set(fields) - allowed:
+                raise ValidationError({name: "Este campo no se puede editar." for name in unknown})
+            for name, value in fields.items():
+                setattr(self, name, value)
+            if self.status == ReviewStatus.REJECTED:
+                self.status = ReviewStatus.DRAFT
+            self.last_modified_by = user
+            self.full_clean()
+            self._record(user, "edición")
 
     def submit(self, user):
-        self._require_state(EDITABLE_STATES, "enviar a revisión")
-        if not roles.can_enter_for(user, self.indicator):
-            raise PermissionDenied(
-                f"No puede enviar lecturas de {self.indicator.code}: no es registrador de su oficina."
-            )
-        self.full_clean()
-        self.status = ReviewStatus.SUBMITTED
-        self.submitted_at = timezone.now()
-        self.is_outlier = self.looks_like_outlier()
-        self._record(user, "enviada a revisión")
+        with self._step("enviar a revisión", EDITABLE_STATES):
+            if not roles.can_enter_for(user, self.indicator):
+                raise PermissionDenied(
+                    f"No puede enviar lecturas de {self.indicator.code}: no es registrador de su oficina."
+                )
+            self.full_clean()
+            self.status = ReviewStatus.SUBMITTED
+            self.submitted_at = timezone.now()
+            self.is_outlier = self.looks_like_outlier()
+            self._record(user, "enviada a revisión")
 
     def approve(self, user):
-        self._require_review(user, "aprobar")
-        with transaction.atomic():
-            now = timezone.now()
+        with self._step("aprobar", {ReviewStatus.SUBMITTED}):
+            self._require_reviewer(user, "aprobar")
+            previous = None
             if self.corrects_id:
-                previous = Reading.objects.select_for_update().get(pk=self.corrects_id)
-                if previous.status == ReviewStatus.APPROVED:
-                    previous.status = ReviewStatus.SUPERSEDED
-                    previous.superseded_at = now
-                    previous._record(user, f"reemplazada por la corrección del {now:%d/%m/%Y}")
+                previous = Reading.objects.select_for_update(no_key=True).get(pk=self.corrects_id)
+                if previous.status != ReviewStatus.APPROVED:
+                    raise TransitionError(
+                        "No se puede aprobar esta corrección: la lectura que corrige está "
+                        f"«{previous.get_status_display()}»."
+                    )
+            # Approvals of one indicator queue behind each other, so the check below sees any
+            # approval of the same period that committed while this one waited.
+            Indicator.objects.select_for_update(no_key=True).values_list("pk").get(pk=self.indicator_id)
+            if (
+                Reading.objects.filter(indicator_id=self.indicator_id, period=self.period, status=ReviewStatus.APPROVED)
+                .exclude(pk__in=[self.pk, self.corrects_id])
+                .exists()
+            ):
+                raise TransitionError(
+                    f"Ya hay una lectura aprobada para {self.indicator.code} en {self.period:%m/%Y}: "
+                    "esta debe registrarse como su corrección."
+                )
+            now = timezone.now()
+            if previous is not None:
+                previous.status = ReviewStatus.SUPERSEDED
+                previous.superseded_at = now
+                previous._record(user, f"reemplazada por la corrección del {now:%d/%m/%Y}")
             self.full_clean()
             self.status = ReviewStatus.APPROVED
             self.reviewed_by, self.reviewed_at, self.approved_at = user, now, now
@@ -447,52 +546,57 @@ class Reading(models.Model):
     def reject(self, user, reason: str):
         if not (reason or "").strip():
             raise ValidationError({"review_note": "Escriba el motivo del rechazo."})
-        self._require_review(user, "rechazar")
-        self.status = ReviewStatus.REJECTED
-        self.reviewed_by, self.reviewed_at = user, timezone.now()
-        self.review_note = reason.strip()
-        self._record(user, f"rechazada: {self.review_note}")
+        with self._step("rechazar", {ReviewStatus.SUBMITTED}):
+            self._require_reviewer(user, "rechazar")
+            self.status = ReviewStatus.REJECTED
+            self.reviewed_by, self.reviewed_at = user, timezone.now()
+            self.review_note = reason.strip()
+            self._record(user, f"rechazada: {self.review_note}")
 
     def withdraw(self, user, reason: str):
         if not (reason or "").strip():
             raise ValidationError({"withdrawal_reason": "Escriba el motivo del retiro."})
-        if self.status in {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED}:
-            raise TransitionError(f"Una lectura en estado «{self.get_status_display()}» no se puede retirar.")
-        if not self.can_withdraw(user):
-            raise PermissionDenied(
-                "Solo un revisor de la oficina retira una lectura aprobada; un registrador, sus borradores."
-            )
-        self.status = ReviewStatus.WITHDRAWN
-        self.withdrawn_at = timezone.now()
-        self.withdrawal_reason = reason.strip()
-        self.last_modified_by = user
-        self._record(user, f"retirada: {self.withdrawal_reason}")
+        closed = {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED}
+        with self._step("retirar", set(ReviewStatus.values) - closed):
+            if not self.can_withdraw(user):
+                raise PermissionDenied(
+                    "Solo un revisor de la oficina retira una lectura aprobada; un registrador, sus borradores."
+                )
+            if self.corrections.filter(status__in=OPEN_STATES).exists():
+                raise TransitionError(
+                    "Esta lectura tiene una corrección en curso: apruébela o retírela antes de retirar la lectura."
+                )
+            self.status = ReviewStatus.WITHDRAWN
+            self.withdrawn_at = timezone.now()
+            self.withdrawal_reason = reason.strip()
+            self.last_modified_by = user
+            self._record(user, f"retirada: {self.withdrawal_reason}")
 
     def correct(self, user, *, value, source, note="", reason: str) -> "Reading":
         """A new draft that, once approved, replaces this approved reading; this one stays in history."""
-        self._require_state({ReviewStatus.APPROVED}, "corregir")
         if not (reason or "").strip():
             raise ValidationError({"correction_reason": "Escriba el motivo de la corrección."})
-        if not roles.can_enter_for(user, self.indicator):
-            raise PermissionDenied(
-                f"No puede corregir lecturas de {self.indicator.code}: no es registrador de su oficina."
+        with self._step("corregir", {ReviewStatus.APPROVED}):
+            if not roles.can_enter_for(user, self.indicator):
+                raise PermissionDenied(
+                    f"No puede corregir lecturas de {self.indicator.code}: no es registrador de su oficina."
+                )
+            if self.corrections.filter(status__in=OPEN_STATES).exists():
+                raise TransitionError("Esta lectura ya tiene una corrección en curso.")
+            correction = Reading(
+                indicator=self.indicator,
+                period=self.period,
+                value=value,
+                source=source,
+                note=note,
+                corrects=self,
+                correction_reason=reason.strip(),
+                entered_by=user,
+                last_modified_by=user,
+                is_demo=self.is_demo,
             )
-        if self.corrections.filter(status__in=["draft", "submitted", "rejected"]).exists():
-            raise TransitionError("Esta lectura ya tiene una corrección en curso.")
-        correction = Reading(
-            indicator=self.indicator,
-            period=self.period,
-            value=value,
-            source=source,
-            note=note,
-            corrects=self,
-            correction_reason=reason.strip(),
-            entered_by=user,
-            last_modified_by=user,
-            is_demo=self.is_demo,
-        )
-        correction.full_clean()
-        correction._record(user, f"corrección: {correction.correction_reason}")
+            correction.full_clean()
+            correction._record(user, f"corrección: {correction.correction_reason}")
         return correction
 
     def looks_like_outlier(self) -> bool:
@@ -512,12 +616,47 @@ class Reading(models.Model):
             return self.value != median
         return abs(self.value - median) > 3 * spread
 
+    @contextmanager
+    def _step(self, action=None, states=()):
+        """One workflow step: a transaction in which this reading's row is locked and found as the
+        caller last read it, and in one of `states`. A refused step leaves the object as the
+        database has it; a database rule tripped by a concurrent step becomes a TransitionError."""
+        was_new = self._state.adding
+        try:
+            with transaction.atomic():
+                if not was_new:
+                    self._lock_as_read()
+                if action:
+                    self._require_state(states, action)
+                yield
+        except IntegrityError as error:
+            self._forget_unsaved_changes(was_new)
+            raise conflict_from(error) from error
+        except (PermissionDenied, ValidationError):
+            self._forget_unsaved_changes(was_new)
+            raise
+
+    def _lock_as_read(self):
+        current = (
+            Reading.objects.select_for_update(no_key=True)
+            .filter(pk=self.pk)
+            .values_list("status", "updated_at")
+            .first()
+        )
+        if current != (self.status, self.updated_at):
+            raise TransitionError(CONCURRENT_CHANGE)
+
+    def _forget_unsaved_changes(self, was_new):
+        if was_new:
+            self.pk, self._state.adding = None, True
+        else:
+            self.refresh_from_db()
+
     def _require_state(self, states, action):
         if self.status not in states:
             raise TransitionError(f"No se puede {action} una lectura en estado «{self.get_status_display()}».")
 
-    def _require_review(self, user, action):
-        self._require_state({ReviewStatus.SUBMITTED}, action)
+    def _require_reviewer(self, user, action):
         if not roles.can_review_for(user, self.indicator):
             raise PermissionDenied(f"No puede {action} lecturas de {self.indicator.code}: no es revisor de su oficina.")
         if user.pk in {self.entered_by_id, self.last_modified_by_id}:
@@ -526,11 +665,16 @@ class Reading(models.Model):
             )
 
     def _record(self, user, reason):
-        """Save with the history row naming who and why."""
+        """Save with the history row naming who and why: the only save of an existing reading."""
         self._history_user = user
-        self._change_reason = reason
-        self.save()
-
+        # The history column holds 100 characters; the whole reason stays in its own field.
+        limit = Reading.history.model._meta.get_field("history_change_reason").max_length
+        self._change_reason = Truncator(reason).chars(limit)
+        self._saving_a_step = True
+        try:
+            self.save()
+        finally:
+            del self._saving_a_step
 
 class DataVersion(models.Model):
     """One row counting every change of any plan or indicator record. Caches and ETags key on it,
@@ -548,8 +692,16 @@ class DataVersion(models.Model):
 
     @classmethod
     def bump(cls):
-        if not cls.objects.filter(pk=1).update(counter=models.F("counter") + 1, changed_at=timezone.now()):
-            cls.objects.get_or_create(pk=1, defaults={"counter": 1})
+        """Count one change, in the caller's transaction (the row stays locked until it commits)."""
+        if cls._increment():
+            return
+        _, created = cls.objects.get_or_create(pk=1, defaults={"counter": 1})
+        if not created:  # a concurrent first write created the row meanwhile
+            cls._increment()
+
+    @classmethod
+    def _increment(cls) -> int:
+        return cls.objects.filter(pk=1).update(counter=models.F("counter") + 1, changed_at=timezone.now())
 
     @classmethod
     def current(cls) -> tuple[int, object]:

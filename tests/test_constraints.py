@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from goals.models import Milestone, Plan, Project, StrategicAxis, Target
-from indicators.models import Reading
+from indicators.models import Reading, Unit
 from tests.factories import make_count_unit, make_indicator, make_plan_tree, make_reading
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +78,20 @@ def test_milestone_weight_must_be_positive():
 def test_plan_period_must_run_forward():
     target = make_plan_tree()
     refused(lambda: Plan.objects.filter(pk=target.plan.pk).update(period_end=date(2018, 1, 1)))
+
+
+def test_at_most_one_open_correction_per_reading():
+    indicator = make_indicator()
+    original = make_reading(indicator, date(2020, 1, 1))
+    make_reading(indicator, date(2020, 1, 1), status="draft", corrects=original)
+    refused(lambda: make_reading(indicator, date(2020, 1, 1), status="submitted", corrects=original))
+    make_reading(indicator, date(2020, 1, 1), status="withdrawn", corrects=original)  # closed ones may pile up
+
+
+def test_the_range_trigger_fires_only_when_the_value_or_indicator_changes():
+    indicator = make_indicator()
+    reading = make_reading(indicator, value=Decimal(80), status="draft")
+    Unit.objects.filter(pk=indicator.unit_id).update(max_value=Decimal(50))
+    Reading.objects.filter(pk=reading.pk).update(status="submitted", value=Decimal(80))  # unrelated step
+    refused(lambda: Reading.objects.filter(pk=reading.pk).update(value=Decimal(79)))
+    refused(lambda: make_reading(indicator, date(2021, 1, 1), value=Decimal(51)))

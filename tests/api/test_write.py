@@ -119,3 +119,27 @@ def test_token_clients_are_throttled_too(api, registrador, settings):
     settings.API_THROTTLE_USER = "2/min"
     as_token(api, registrador)
     assert [api.get("/api/v1/offices/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_withdraw_then_approve_another_then_approve_the_correction_is_409_never_500(
+    api, registrador, revisor, indicator
+):
+    original = Reading.objects.create_draft(
+        user=registrador, indicator=indicator, period=date(2021, 3, 1), value=12, source="EPS"
+    )
+    original.submit(registrador)
+    original.approve(revisor)
+    api.force_authenticate(registrador)
+    correction = api.post(
+        f"/api/v1/readings/{original.pk}/correct/", {"value": "13", "source": "EPS", "reason": "Error"}, format="json"
+    ).json()
+    assert api.post(f"/api/v1/readings/{correction['id']}/submit/").status_code == 200
+    api.force_authenticate(revisor)
+    refused = api.post(f"/api/v1/readings/{original.pk}/withdraw/", {"reason": "Duplicada"}, format="json")
+    assert refused.status_code == 409 and "corrección en curso" in str(refused.json())
+    # The same story with data from before that rule: the original withdrawn, another approved.
+    Reading.objects.filter(pk=original.pk).update(status="withdrawn", withdrawn_at=timezone.now())
+    make_reading(indicator, date(2021, 3, 1), value=14)
+    response = api.post(f"/api/v1/readings/{correction['id']}/approve/")
+    assert response.status_code == 409 and "Retirada" in str(response.json())
+    assert Reading.objects.get(pk=correction["id"]).status == "submitted"

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.models import Reading
 from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR
@@ -153,3 +154,33 @@ def test_the_history_page_shows_before_and_after(client, registrador, indicator)
     client.force_login(make_user("ana", ROLE_AUDITOR))
     page = client.get(reverse("admin:indicators_reading_history", args=[reading.pk])).content.decode()
     assert "12.0000" in page and "13.0000" in page and "edición" in page and "rosa" in page
+
+
+def test_an_edit_that_another_step_got_to_first_is_a_spanish_message(client, registrador, indicator, monkeypatch):
+    reading = draft(indicator, registrador, 1)
+    lock = Reading._lock_as_read
+
+    def someone_submits_it_first(self):
+        Reading.objects.filter(pk=self.pk).update(status="submitted", updated_at=timezone.now())
+        lock(self)
+
+    monkeypatch.setattr(Reading, "_lock_as_read", someone_submits_it_first)
+    client.force_login(registrador)
+    url = reverse("admin:indicators_reading_change", args=[reading.pk])
+    response = client.post(url, {"period": "2021-01-01", "value": "13", "source": "EPS", "note": ""}, follow=True)
+    assert response.status_code == 200
+    assert any("No se guardó: Otra persona cambió esta lectura" in m for m in texts(response))
+    assert Reading.objects.get(pk=reading.pk).value == Decimal("12")
+
+
+def test_bulk_approval_of_two_readings_of_one_period_approves_one_and_names_the_other(
+    client, registrador, revisor, indicator
+):
+    first, second = draft(indicator, registrador, 1), draft(indicator, registrador, 1)
+    first.submit(registrador)
+    second.submit(registrador)
+    client.force_login(revisor)
+    messages = texts(act(client, "approve_selected", [first, second]))
+    assert "1 lectura(s) aprobadas." in messages
+    assert any("Ya hay una lectura aprobada para AGUA-HORAS en 01/2021" in m for m in messages)
+    assert Reading.objects.filter(status="approved").count() == 1

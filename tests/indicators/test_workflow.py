@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from indicators.models import Reading, TransitionError
+from indicators.models import Reading, TransitionError, Unit
 from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
-from tests.factories import make_office, make_user
+from tests.factories import make_office, make_reading, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +238,99 @@ def test_future_period_is_refused(indicator, registrador):
     with pytest.raises(ValidationError) as error:
         draft(indicator, registrador, period=timezone.localdate() + timedelta(days=40))
     assert "futuro" in str(error.value.message_dict["period"])
+
+
+# --- serialised steps: a step on a reading that changed since it was read is a conflict ---
+
+
+def test_a_step_on_a_stale_copy_is_a_conflict_and_changes_nothing(indicator, registrador, revisor, office):
+    reading = draft(indicator, registrador)
+    reading.submit(registrador)
+    stale = Reading.objects.get(pk=reading.pk)
+    reading.approve(revisor)
+    other = make_user("rita", ROLE_REVISOR, [office])
+    with pytest.raises(TransitionError, match="Otra persona cambió esta lectura"):
+        stale.reject(other, "No coincide")
+    assert (stale.status, Reading.objects.get(pk=reading.pk).status) == ("approved", "approved")
+    assert reading.history.count() == 3
+
+
+def test_an_edit_on_a_stale_copy_does_not_overwrite_the_newer_edit(indicator, registrador, office):
+    reading = draft(indicator, registrador)
+    stale = Reading.objects.get(pk=reading.pk)
+    reading.edit(registrador, value=Decimal("13"))
+    with pytest.raises(TransitionError):
+        stale.edit(make_user("rebeca", ROLE_REGISTRADOR, [office]), value=Decimal("14"))
+    assert Reading.objects.get(pk=reading.pk).value == Decimal("13")
+
+
+def test_a_second_approval_of_one_period_is_a_conflict(indicator, registrador, revisor):
+    first, second = draft(indicator, registrador), draft(indicator, registrador)
+    first.submit(registrador)
+    second.submit(registrador)
+    first.approve(revisor)
+    with pytest.raises(TransitionError, match="Ya hay una lectura aprobada"):
+        second.approve(revisor)
+    assert Reading.objects.get(pk=second.pk).status == "submitted"
+
+
+def test_an_approved_reading_with_a_correction_under_way_is_not_withdrawn(indicator, registrador, revisor):
+    original = approved(indicator, registrador, revisor)
+    correction = original.correct(registrador, value=Decimal("13"), source="EPS", reason="Error")
+    with pytest.raises(TransitionError, match="corrección en curso"):
+        original.withdraw(revisor, "Duplicada")
+    correction.withdraw(registrador, "Ya no hace falta")
+    original.withdraw(revisor, "Duplicada")
+    assert Reading.objects.get(pk=original.pk).status == "withdrawn"
+
+
+def test_a_correction_of_a_withdrawn_reading_is_never_approved(indicator, registrador, revisor):
+    # Data from before the rule above: the original was withdrawn while its correction was open,
+    # and another reading of the period was approved since.
+    original = make_reading(indicator, date(2021, 3, 1), status="withdrawn", withdrawn_at=timezone.now())
+    correction = make_reading(
+        indicator, date(2021, 3, 1), status="submitted", corrects=original, entered_by=registrador
+    )
+    with pytest.raises(TransitionError, match="Retirada"):
+        correction.approve(revisor)
+    approved(indicator, registrador, revisor)
+    with pytest.raises(TransitionError):
+        Reading.objects.get(pk=correction.pk).approve(revisor)
+    assert Reading.objects.get(pk=correction.pk).status == "submitted"
+    assert Reading.objects.get(pk=original.pk).status == "withdrawn"
+
+
+def test_a_constraint_tripped_by_a_concurrent_change_is_a_conflict_not_a_crash(indicator, registrador):
+    reading = draft(indicator, registrador, value=Decimal("80"))  # its indicator holds the unit as read
+    Unit.objects.filter(pk=indicator.unit_id).update(max_value=Decimal("50"))  # meanwhile, elsewhere
+    with pytest.raises(TransitionError, match="rango de la unidad"):
+        reading.edit(registrador, value=Decimal("70"))
+    assert Reading.objects.get(pk=reading.pk).value == Decimal("80")
+
+
+def test_a_failed_step_leaves_the_object_as_the_database_has_it(indicator, registrador, revisor):
+    reading = draft(indicator, registrador)
+    with pytest.raises(ValidationError):
+        reading.edit(registrador, value=Decimal("130"))
+    assert reading.value == Decimal("12.5")
+    unsaved = Reading(indicator=indicator, period=date(2021, 4, 1), value=Decimal("130"), source="EPS")
+    with pytest.raises(ValidationError):
+        unsaved.register(registrador)
+    assert unsaved.pk is None
+
+
+def test_a_reading_changes_only_through_the_workflow(indicator, registrador):
+    reading = draft(indicator, registrador)
+    reading.status, reading.value = "approved", Decimal("99")
+    with pytest.raises(PermissionDenied, match="flujo de revisión"):
+        reading.save()
+    assert Reading.objects.get(pk=reading.pk).status == "draft"
+
+
+def test_a_long_reason_is_kept_whole_and_the_history_row_still_saves(indicator, registrador, revisor):
+    reading = draft(indicator, registrador)
+    reading.submit(registrador)
+    reason = "La fuente no coincide con el informe mensual de la EPS. " * 10
+    reading.reject(revisor, reason)
+    assert Reading.objects.get(pk=reading.pk).review_note == reason.strip()
+    assert len(reading.history.first().history_change_reason) <= 100
