@@ -41,6 +41,7 @@ def indicator_detail(request, code):
             readings,
             title=indicator.name,
             unit=indicator.unit.symbol or indicator.unit.name,
+            frequency=indicator.frequency,
             baseline=indicator.baseline_value,
             baseline_date=indicator.baseline_date,
             target=targets[0].value if targets else None,
@@ -69,12 +70,15 @@ def indicator_csv(request, code):
 
 
 def series_csv(indicator, filename):
-    """The approved series of one indicator, as a citizen downloads it."""
+    """The public series of one indicator, as a citizen downloads it: with each figure's note
+    ("sin año en el plan") and who vouches for it; figures cited from the plan have no approval date."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["indicator_code", "period", "value", "source", "approved_at", "corrected", "is_demo"])
+    writer.writerow(
+        ["indicator_code", "period", "value", "source", "note", "provenance", "approved_at", "corrected", "is_demo"]
+    )
     for reading in Reading.objects.approved().filter(indicator=indicator).order_by("period"):
         writer.writerow(
             [
@@ -82,7 +86,9 @@ def series_csv(indicator, filename):
                 reading.period.isoformat(),
                 format(reading.value.normalize(), "f"),
                 reading.source,
-                reading.approved_at.isoformat(),
+                reading.note,
+                reading.provenance.value,
+                reading.approved_at.isoformat() if reading.approved_at else "",
                 "sí" if reading.corrects_id else "no",
                 "sí" if reading.is_demo else "no",
             ]
