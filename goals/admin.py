@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Dimension, Milestone, Objective, Plan, Problem, Project, StrategicAxis, Target
+from .models import Dimension, Milestone, Objective, Plan, PlanSection, Problem, Project, StrategicAxis, Target
 
 
 class PlanRecordAdmin(SimpleHistoryAdmin):
@@ -16,6 +16,16 @@ class PlanRecordAdmin(SimpleHistoryAdmin):
 class PlanAdmin(PlanRecordAdmin):
     list_display = ["title", "municipality", "department", "party", "period_start", "period_end", "population"]
     search_fields = ["title", "municipality", "province", "party"]
+
+
+@admin.register(PlanSection)
+class PlanSectionAdmin(PlanRecordAdmin):
+    list_display = ["code", "title", "part", "order", "plan"]
+    list_display_links = ["code", "title"]
+    list_filter = ["plan", "part"]
+    search_fields = ["code", "title", "text", "notes"]
+    list_select_related = ["plan"]
+    autocomplete_fields = ["indicators"]
 
 
 @admin.register(StrategicAxis)
