@@ -5,6 +5,8 @@ Each returns Spanish messages a registrador understands; an empty list means val
 from datetime import date
 from decimal import Decimal
 
+from .formatting import number
+
 EARLIEST_PERIOD = date(1990, 1, 1)
 
 
@@ -29,13 +31,13 @@ def value_errors(value: Decimal, *, min_value, max_value, decimals: int, unit_na
     value = Decimal(value)
     if not value.is_finite():
         return [f"El valor {value} no es un número válido."]
-    shown = format(value.normalize(), "f")
+    shown = number(value)
     if decimals == 0 and (value != value.to_integral_value() or (min_value is not None and value < 0)):
         errors.append(f"Use un número entero no negativo para {unit_name.lower()} (se recibió {shown}).")
     elif decimal_places(value) > decimals:
         errors.append(f"Se admiten como máximo {decimals} decimales para {unit_name.lower()} (se recibió {shown}).")
-    low = "" if min_value is None else format(Decimal(min_value).normalize(), "f")
-    high = "" if max_value is None else format(Decimal(max_value).normalize(), "f")
+    low = "" if min_value is None else number(min_value)
+    high = "" if max_value is None else number(max_value)
     if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
         if max_value is None:
             errors.append(f"El valor {shown} está fuera del rango de la unidad {unit_name.lower()} (desde {low}).")
