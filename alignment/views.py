@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from goals import public
+from goals.models import SectionPart
 
 from . import queries
 from .models import AlignmentObjective, Level
@@ -8,7 +9,8 @@ from .models import AlignmentObjective, Level
 
 def matrix(request):
     plan = public.current_plan()
-    return render(request, "alignment/matrix.html", {"plan": plan, "rows": queries.matrix(plan)})
+    sections = public.plan_sections(plan, SectionPart.ALIGNMENT)
+    return render(request, "alignment/matrix.html", {"plan": plan, "rows": queries.matrix(plan), "sections": sections})
 
 
 def objective_detail(request, level, number):

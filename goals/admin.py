@@ -3,13 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.admin_base import RecordAdmin, StackedInline, TabularInline
 
-from .models import Dimension, Milestone, Objective, Plan, Problem, Project, StrategicAxis, Target
+from .models import Dimension, Milestone, Objective, Plan, PlanSection, Problem, Project, StrategicAxis, Target
 
 
 @admin.register(Plan)
 class PlanAdmin(RecordAdmin):
     list_display = ["title", "municipality", "department", "party", "period_start", "period_end", "population"]
     search_fields = ["title", "municipality", "province", "party"]
+
+
+@admin.register(PlanSection)
+class PlanSectionAdmin(RecordAdmin):
+    list_display = ["code", "title", "part", "order", "plan"]
+    list_display_links = ["code", "title"]
+    list_filter = ["plan", "part"]
+    search_fields = ["code", "title", "text", "notes"]
+    list_select_related = ["plan"]
+    autocomplete_fields = ["indicators"]
 
 
 @admin.register(StrategicAxis)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from indicators.api import READ_ERRORS
 from indicators.api_support import ConditionalMixin, CSVListMixin, parse_as_of, stream_csv
 
-from . import progress, public
+from . import progress, public, wording
 from .evaluation import evaluate_targets
 from .models import Dimension, Milestone, Objective, Plan, Problem, Project, StrategicAxis, Target, TargetKind
 
@@ -24,7 +24,10 @@ class RollupSerializer(serializers.Serializer):
     """Count of targets per status and their mean progress."""
 
     total = serializers.IntegerField()
-    mean_progress = serializers.FloatField(allow_null=True)
+    mean_progress = serializers.FloatField(
+        allow_null=True, help_text="Promedio del avance de las metas con avance medible (cumplidas = 100)."
+    )
+    measured = serializers.IntegerField(help_text="Cuántas metas cubre el promedio.")
     achieved = serializers.IntegerField()
     on_track = serializers.IntegerField()
     at_risk = serializers.IntegerField()
@@ -37,8 +40,28 @@ def rollup_data(rollup: progress.Rollup) -> dict:
     return {
         "total": rollup.total,
         "mean_progress": rollup.mean_progress,
+        "measured": rollup.measured,
         **{status.value: count for status, count in rollup.counts.items()},
     }
+
+
+class StatusLabelField(serializers.CharField):
+    def to_representation(self, value):
+        return wording.status_label(value)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ExplanationField(serializers.Field):
+    """Reads the whole target (source="*"): the words need its indicator's frequency."""
+
+    def to_representation(self, value):
+        return wording.explain_target(value, value.evaluation)
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class ReasonValuesField(serializers.Field):
+    def to_representation(self, value):
+        return wording.reason_data(value)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -125,13 +148,28 @@ class TargetSerializer(serializers.ModelSerializer):
     indicator = serializers.CharField(source="indicator.code", read_only=True, allow_null=True, default=None)
     project = serializers.CharField(source="project.code", read_only=True, allow_null=True, default=None)
     status = serializers.CharField(source="evaluation.status", read_only=True, help_text="achieved, on_track, ...")
-    status_label = serializers.CharField(source="evaluation.status.label", read_only=True)
-    explanation = serializers.CharField(source="evaluation.explanation", read_only=True)
+    status_label = StatusLabelField(source="evaluation.status", read_only=True)
+    reason = serializers.CharField(
+        source="evaluation.reason.code", read_only=True, help_text="Código del motivo del estado (metodología)."
+    )
+    reason_values = ReasonValuesField(
+        source="evaluation.reason", read_only=True, help_text="Las cifras del motivo: fechas ISO, cifras, años."
+    )
+    explanation = ExplanationField(
+        source="*", read_only=True, help_text="El motivo en palabras (Accept-Language: es o en)."
+    )
+    final = serializers.BooleanField(
+        source="evaluation.final", read_only=True, help_text="El plazo venció: el estado es el resultado final."
+    )
+    maintain = serializers.BooleanField(
+        source="evaluation.maintain", read_only=True, help_text="La línea de base ya cumplía la meta: mantenerla."
+    )
     progress = serializers.FloatField(
         source="evaluation.progress",
         read_only=True,
         allow_null=True,
-        help_text="Avance 0-100 desde la línea de base hacia la meta.",
+        help_text="Avance 0-100 desde la línea de base hacia la meta; 100 si está cumplida; "
+        "nulo sin datos del periodo o sin línea de base.",
     )
     expected = serializers.FloatField(
         source="evaluation.expected", read_only=True, allow_null=True, help_text="Avance esperado 0-100 a la fecha."
@@ -141,10 +179,15 @@ class TargetSerializer(serializers.ModelSerializer):
         source="evaluation.projection",
         read_only=True,
         allow_null=True,
-        help_text="Valor proyectado al plazo (mínimos cuadrados).",
+        help_text="Valor proyectado al plazo (mínimos cuadrados); nulo tras el plazo.",
     )
     latest_value = serializers.DecimalField(
-        source="evaluation.latest_value", max_digits=16, decimal_places=4, read_only=True, allow_null=True
+        source="evaluation.latest_value",
+        max_digits=16,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text="El último dato del periodo de la meta.",
     )
     latest_period = serializers.DateField(source="evaluation.latest_period", read_only=True, allow_null=True)
     as_of = serializers.DateField(read_only=True, help_text="Fecha de la evaluación.")
@@ -167,7 +210,11 @@ class TargetSerializer(serializers.ModelSerializer):
             "project",
             "status",
             "status_label",
+            "reason",
+            "reason_values",
             "explanation",
+            "final",
+            "maintain",
             "progress",
             "expected",
             "pace",
@@ -183,7 +230,7 @@ class TargetFilter(django_filters.FilterSet):
     dimension = django_filters.CharFilter(field_name="objective__problem__dimension__slug")
     kind = django_filters.ChoiceFilter(choices=TargetKind.choices)
     status = django_filters.ChoiceFilter(
-        choices=[(s.value, s.label) for s in progress.Status],
+        choices=[(s.value, wording.STATUS_LABELS[s]) for s in progress.Status],
         method="by_status",
         help_text="Estado calculado a la fecha as_of.",
     )

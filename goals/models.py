@@ -20,6 +20,11 @@ class Comparator(models.TextChoices):
     EQ = "=", _("igual a")
 
 
+class SectionPart(models.TextChoices):
+    DIAGNOSIS = "diagnosis", _("Diagnóstico")
+    ALIGNMENT = "alignment", _("Articulación")
+
+
 class TargetKind(models.TextChoices):
     NUMBER = "number", _("Valor numérico")
     DELIVERED = "delivered", _("Entregable")
@@ -76,6 +81,63 @@ class Plan(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class PlanSectionManager(models.Manager):
+    def get_by_natural_key(self, plan_slug, code):
+        return self.get(plan__slug=plan_slug, code=code)
+
+
+class PlanSection(models.Model):
+    """A part of the plan's own text, kept whole: the diagnosis (sections I, IV and V of a plan
+    de gobierno) and the notes of its alignment. The figures it cites are readings of the
+    indicators it lists, so the diagnosis page needs no knowledge of indicator codes."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections")
+    part = models.CharField(_("parte del sitio"), max_length=10, choices=SectionPart.choices)
+    code = models.CharField(
+        _("numeración"), max_length=20, help_text=_("Como la numera el plan, por ejemplo: V.1 o 2.2.")
+    )
+    title = models.CharField(_("título"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("orden"), default=0)
+    text = models.TextField(
+        _("texto"),
+        help_text=_(
+            "Como lo escribe el plan. Párrafos separados por una línea en blanco; «- » empieza un elemento de lista."
+        ),
+    )
+    notes = models.TextField(_("notas al pie"), blank=True, help_text=_("Las notas del plan en esta sección."))
+    indicators = models.ManyToManyField(
+        Indicator,
+        verbose_name=_("indicadores citados"),
+        related_name="plan_sections",
+        blank=True,
+        help_text=_("Los indicadores de contexto cuyas cifras cita esta sección."),
+    )
+    history = HistoricalRecords(m2m_fields=[indicators])
+
+    objects = PlanSectionManager()
+
+    class Meta:
+        verbose_name = _("sección del plan")
+        verbose_name_plural = _("secciones del plan")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="plan_section_code_unique_per_plan"),
+            models.CheckConstraint(
+                condition=Q(part__in=SectionPart.values),
+                name="plan_section_part_valid",
+                violation_error_message=_("Parte del sitio no válida."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.code)
+
+    natural_key.dependencies = ["goals.plan", "indicators.indicator"]
 
 
 class PlanNumberManager(models.Manager):

@@ -1,12 +1,17 @@
 """Progress and status of a target: plain functions over numbers and dates.
 
-No ORM and no request here: `goals.evaluation` feeds these functions from the database, and
-the tests feed them tables of edge cases. The rules are explained to citizens on the
-methodology page (docs/metodologia.md); keep both in step."""
+No ORM, no request and no words here: `goals.evaluation` feeds these functions from the
+database, the tests feed them tables of edge cases, and `goals.wording` turns the reason each
+evaluation carries into a sentence in Spanish or English. The rules are explained to citizens on
+the methodology page (docs/metodologia.md); keep both in step.
+
+The term decides: only readings whose period lies between the plan's start and the target's
+deadline are results. Earlier figures are baseline or context, later ones are "después del
+plazo"; neither ever changes a verdict."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -15,6 +20,9 @@ from enum import StrEnum
 # Thresholds of the Open SDG / Statistics Canada progress measure, on a linear pace.
 ON_TRACK_PACE = 0.95
 AT_RISK_PACE = 0.6
+# A value that reaches the target's number without meeting it ("menos de 11 %" at 11 %) is
+# never shown as 100 %: only a met target is.
+UNMET_CEILING = 99.0
 
 
 class Status(StrEnum):
@@ -25,23 +33,9 @@ class Status(StrEnum):
     NOT_ACHIEVED = "not_achieved"
     NO_DATA = "no_data"
 
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
     @classmethod
     def ordered(cls) -> tuple[Status, ...]:
         return (cls.ACHIEVED, cls.ON_TRACK, cls.AT_RISK, cls.OFF_TRACK, cls.NOT_ACHIEVED, cls.NO_DATA)
-
-
-STATUS_LABELS = {
-    Status.ACHIEVED: "Meta cumplida",
-    Status.ON_TRACK: "En camino",
-    Status.AT_RISK: "En riesgo",
-    Status.OFF_TRACK: "Retrasada",
-    Status.NOT_ACHIEVED: "No cumplida",
-    Status.NO_DATA: "Sin datos",
-}
 
 
 class Comparator(StrEnum):
@@ -52,9 +46,56 @@ class Comparator(StrEnum):
     EQ = "="
 
 
+class Timing(StrEnum):
+    """Where a reading's period falls against the target's term."""
+
+    BEFORE = "before"  # baseline or context, never a result
+    TERM = "term"  # a result
+    AFTER = "after"  # "después del plazo": shown, never judged
+
+
+class ReasonCode(StrEnum):
+    """Why a target has its status. Each code names the values its sentence needs."""
+
+    # number and recurring targets
+    NO_TERM_DATA = "no_term_data"  # start, end
+    ONLY_EARLIER_DATA = "only_earlier_data"  # start, end, value, period
+    # number targets
+    MET = "met"  # value, period
+    MAINTAINED = "maintained"  # value, period, baseline, baseline_period
+    SETBACK = "setback"  # value, period, baseline, baseline_period
+    FINAL_NOT_MET = "final_not_met"  # value, period, deadline
+    PACE = "pace"  # progress, expected
+    TREND = "trend"  # progress, expected, deadline
+    UNMEASURABLE_TREND_MEETS = "unmeasurable_trend_meets"  # deadline
+    UNMEASURABLE_TREND_MISSES = "unmeasurable_trend_misses"  # deadline
+    UNMEASURABLE_SINGLE = "unmeasurable_single"  # value, period
+    # delivered targets
+    NO_MILESTONES = "no_milestones"  # (none)
+    DELIVERED = "delivered"  # date
+    DELIVERY_FINAL_NOT_MET = "delivery_final_not_met"  # deadline, progress
+    DELIVERY_PACE = "delivery_pace"  # progress, expected
+    # recurring targets
+    RECURRING_FINAL_MET = "recurring_final_met"  # met, years
+    RECURRING_FINAL_MISSED = "recurring_final_missed"  # met, years, missed
+    RECURRING_ON_TRACK = "recurring_on_track"  # met, years
+    RECURRING_MISSED = "recurring_missed"  # met, years, missed
+
+
+# A reason's values: a Decimal is a figure in the indicator's unit, a float a percentage
+# (progress or expected progress), an int a count, a date a date, a tuple a list of years.
+ReasonValue = Decimal | float | int | date | tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: ReasonCode
+    values: Mapping[str, ReasonValue] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Point:
-    """One approved reading."""
+    """One public reading."""
 
     period: date
     value: Decimal
@@ -70,13 +111,15 @@ class Milestone:
 @dataclass(frozen=True)
 class Evaluation:
     status: Status
-    progress: float | None
+    reason: Reason
+    progress: float | None  # None: no data of the term, or not measurable (no baseline)
     expected: float | None
     pace: float | None
-    projection: float | None
-    latest_value: Decimal | None
+    projection: float | None  # never after the deadline
+    latest_value: Decimal | None  # the last reading of the term
     latest_period: date | None
-    explanation: str
+    final: bool = False  # the deadline has passed: the verdict no longer changes
+    maintain: bool = False  # the baseline already met the target
 
 
 @dataclass(frozen=True)
@@ -84,6 +127,7 @@ class Rollup:
     counts: dict[Status, int] = field(default_factory=dict)
     mean_progress: float | None = None
     total: int = 0
+    measured: int = 0  # how many targets the mean covers
 
 
 def meets(value: Decimal, comparator: Comparator | str, target: Decimal) -> bool:
@@ -102,12 +146,30 @@ def meets(value: Decimal, comparator: Comparator | str, target: Decimal) -> bool
             return value == target
 
 
+def timing(period: date, start: date, deadline: date) -> Timing:
+    if period < start:
+        return Timing.BEFORE
+    if period > deadline:
+        return Timing.AFTER
+    return Timing.TERM
+
+
 def progress_between(baseline: Decimal, latest: Decimal, target: Decimal, comparator: Comparator | str) -> float:
-    """Share of the way from baseline to target, 0-100."""
+    """Share of the way from a baseline that does not meet the target to the target, 0-100.
+
+    100 only when `latest` meets the target; a value that moves away from the target never
+    scores more than one closer to it."""
+    if meets(latest, comparator, target):
+        return 100.0
+    baseline, latest, target = Decimal(baseline), Decimal(latest), Decimal(target)
     if baseline == target:
-        return 100.0 if meets(latest, comparator, target) else 0.0
-    share = float((Decimal(latest) - Decimal(baseline)) / (Decimal(target) - Decimal(baseline))) * 100
-    return _clamp(share)
+        return 0.0
+    if Comparator(comparator) == Comparator.EQ:
+        # Overshooting an exact target is no closer to it: measure the distance left.
+        share = (1 - abs(latest - target) / abs(baseline - target)) * 100
+    else:
+        share = (latest - baseline) / (target - baseline) * 100
+    return min(_clamp(float(share)), UNMET_CEILING)
 
 
 def expected_progress(start: date, deadline: date, as_of: date) -> float:
@@ -129,6 +191,14 @@ def linear_projection(series: Sequence[Point], at: date) -> float | None:
     return mean_y + slope * (at.toordinal() - mean_x)
 
 
+def term_points(series: Iterable[Point], *, start: date, deadline: date, as_of: date) -> list[Point]:
+    """The readings that are results on `as_of`: of the term and known by then, oldest first."""
+    return sorted(
+        (p for p in series if p.period <= as_of and timing(p.period, start, deadline) == Timing.TERM),
+        key=lambda p: p.period,
+    )
+
+
 def evaluate_number(
     *,
     series: Sequence[Point],
@@ -140,60 +210,69 @@ def evaluate_number(
     baseline_date: date | None,
     start: date,
 ) -> Evaluation:
-    clock_start = baseline_date or start
-    expected = expected_progress(clock_start, deadline, as_of)
-    # Readings before the baseline are history, not progress: they neither move the
-    # latest value nor the trend.
-    points = sorted(
-        (p for p in series if p.period <= as_of and (baseline_date is None or p.period >= baseline_date)),
-        key=lambda p: p.period,
-    )
+    """A number to reach ("al menos el 45 %", "menos de 1150 denuncias"). A baseline needs its date."""
+    if baseline is not None and baseline_date is None:
+        raise ValueError("A baseline needs its date.")
+    expected = expected_progress(start, deadline, as_of)
+    final = as_of > deadline
+    points = term_points(series, start=start, deadline=deadline, as_of=as_of)
     if not points:
-        return _no_readings(expected, as_of)
+        return _no_term_data(series, start=start, deadline=deadline, as_of=as_of, expected=expected)
     latest = points[-1]
-    projection = linear_projection(points, deadline)
-    progress = None if baseline is None else progress_between(baseline, latest.value, target, comparator)
+    met = meets(latest.value, comparator, target)
+    maintain = baseline is not None and meets(baseline, comparator, target)
+    if met:
+        progress: float | None = 100.0
+    elif maintain:
+        progress = 0.0  # the baseline met it and the value no longer does: a setback
+    elif baseline is None:
+        progress = None
+    else:
+        progress = progress_between(baseline, latest.value, target, comparator)
+    projection = None if final else linear_projection(points, deadline)
     pace = _pace(progress, expected)
-    status, explanation = _status_for(
-        met=meets(latest.value, comparator, target),
-        as_of=as_of,
-        deadline=deadline,
-        pace=pace,
-        projection_meets=projection is not None and meets(Decimal(str(round(projection, 6))), comparator, target),
-        progress=progress,
-        expected=expected,
-        latest=latest,
+    figure = {"value": latest.value, "period": latest.period}
+    figure_and_baseline = {**figure, "baseline": baseline, "baseline_period": baseline_date}
+    if met and maintain:
+        status, reason = Status.ACHIEVED, Reason(ReasonCode.MAINTAINED, figure_and_baseline)
+    elif met:
+        status, reason = Status.ACHIEVED, Reason(ReasonCode.MET, figure)
+    elif final:
+        status, reason = Status.NOT_ACHIEVED, Reason(ReasonCode.FINAL_NOT_MET, {**figure, "deadline": deadline})
+    elif maintain:
+        status, reason = Status.OFF_TRACK, Reason(ReasonCode.SETBACK, figure_and_baseline)
+    else:
+        projection_meets = None if projection is None else meets(Decimal(str(round(projection, 6))), comparator, target)
+        status, reason = _number_status(progress, expected, pace, projection_meets, deadline, figure)
+    return Evaluation(
+        status, reason, progress, expected, pace, projection, latest.value, latest.period, final, maintain
     )
-    return Evaluation(status, progress, expected, pace, projection, latest.value, latest.period, explanation)
 
 
 def evaluate_delivered(*, milestones: Sequence[Milestone], deadline: date, as_of: date, start: date) -> Evaluation:
-    """A thing to deliver (a landfill working): progress is the weight of the milestones done."""
+    """A thing to deliver (a landfill working): progress is the weight of the milestones done by
+    the deadline; a milestone done later is shown but changes nothing."""
     expected = expected_progress(start, deadline, as_of)
+    final = as_of > deadline
     total = sum((Decimal(m.weight) for m in milestones), Decimal(0))
     if not milestones or total <= 0:
         return Evaluation(
-            Status.NO_DATA,
-            None,
-            expected,
-            None,
-            None,
-            None,
-            None,
-            "Sin hitos definidos para este entregable: no se puede calcular el avance.",
+            Status.NO_DATA, Reason(ReasonCode.NO_MILESTONES), None, expected, None, None, None, None, final
         )
-    done = [m for m in milestones if m.done is not None and m.done <= as_of]
+    done = [m for m in milestones if m.done is not None and m.done <= min(as_of, deadline)]
     progress = float(sum((Decimal(m.weight) for m in done), Decimal(0)) / total * 100)
     latest_done = max((m.done for m in done), default=None)
     pace = _pace(progress, expected)
     if len(done) == len(milestones):
-        status, text = Status.ACHIEVED, f"Entregado: todos los hitos cumplidos al {_date(latest_done)}."
-    elif as_of > deadline:
-        status, text = Status.NOT_ACHIEVED, f"El plazo venció el {_date(deadline)} con {_pct(progress)} de avance."
+        progress = 100.0
+        status, reason = Status.ACHIEVED, Reason(ReasonCode.DELIVERED, {"date": latest_done})
+    elif final:
+        status = Status.NOT_ACHIEVED
+        reason = Reason(ReasonCode.DELIVERY_FINAL_NOT_MET, {"deadline": deadline, "progress": progress})
     else:
         status = _pace_status(pace)
-        text = f"Avance {_pct(progress)} de los hitos: se esperaba {_pct(expected)} a esta fecha."
-    return Evaluation(status, progress, expected, pace, None, None, latest_done, text)
+        reason = Reason(ReasonCode.DELIVERY_PACE, {"progress": progress, "expected": expected})
+    return Evaluation(status, reason, progress, expected, pace, None, None, latest_done, final)
 
 
 def evaluate_recurring(
@@ -205,79 +284,90 @@ def evaluate_recurring(
     as_of: date,
     start: date,
 ) -> Evaluation:
-    """A duty due every year ("al menos una rendición de cuentas cada año"): progress is the
-    share of the elapsed years that met it."""
-    points = sorted((p for p in series if p.period <= as_of), key=lambda p: p.period)
+    """A duty due every year of the term ("al menos una rendición de cuentas cada año"):
+    progress is the share of the elapsed years that met it. A year with no reading did not
+    show that it met it."""
     expected = expected_progress(start, deadline, as_of)
+    final = as_of > deadline
+    points = term_points(series, start=start, deadline=deadline, as_of=as_of)
     if not points:
-        return _no_readings(expected, as_of)
+        return _no_term_data(series, start=start, deadline=deadline, as_of=as_of, expected=expected)
     by_year: dict[int, Decimal] = {}
     for point in points:
         by_year[point.period.year] = point.value
     met_years = {year for year, value in by_year.items() if meets(value, comparator, target)}
-    last_year = min(as_of.year, deadline.year)
     # A year counts once it has ended, or earlier when it already met the duty.
-    elapsed = [year for year in range(start.year, last_year + 1) if date(year, 12, 31) < as_of or year in met_years]
+    elapsed = [
+        year
+        for year in range(start.year, min(as_of.year, deadline.year) + 1)
+        if date(year, 12, 31) < as_of or year in met_years
+    ]
     met = [year for year in elapsed if year in met_years]
+    missed = tuple(year for year in elapsed if year not in met_years)
     progress = len(met) / len(elapsed) * 100 if elapsed else 0.0
     pace = _pace(progress, expected)
-    latest = points[-1]
-    missed = [year for year in elapsed if year not in met_years]
-    if as_of > deadline:
-        if not missed:
-            status, text = Status.ACHIEVED, f"Cumplida en cada año del periodo ({len(met)} de {len(elapsed)})."
-        else:
-            status = Status.NOT_ACHIEVED
-            text = f"No se cumplió en {_years(missed)}: {len(met)} de {len(elapsed)} años cumplidos."
+    counts = {"met": len(met), "years": len(elapsed)}
+    if final and not missed:
+        status, reason = Status.ACHIEVED, Reason(ReasonCode.RECURRING_FINAL_MET, counts)
+    elif final:
+        status, reason = Status.NOT_ACHIEVED, Reason(ReasonCode.RECURRING_FINAL_MISSED, {**counts, "missed": missed})
     elif not missed:
-        status, text = Status.ON_TRACK, f"Cumplida en todos los años transcurridos ({len(met)} de {len(elapsed)})."
+        status, reason = Status.ON_TRACK, Reason(ReasonCode.RECURRING_ON_TRACK, counts)
     else:
-        status = _pace_status(pace)
-        text = f"Cumplida en {len(met)} de {len(elapsed)} años transcurridos; faltó en {_years(missed)}."
-    return Evaluation(status, progress, expected, pace, None, latest.value, latest.period, text)
+        status, reason = _pace_status(pace), Reason(ReasonCode.RECURRING_MISSED, {**counts, "missed": missed})
+    latest = points[-1]
+    return Evaluation(status, reason, progress, expected, pace, None, latest.value, latest.period, final)
 
 
 def rollup(evaluations: Iterable[Evaluation]) -> Rollup:
-    """Count of each status and the mean progress of the targets that have one."""
+    """Count of each status, and the mean progress of the targets whose progress is known
+    (achieved ones count as 100 %; no data and not measurable ones are left out, and counted
+    in `measured`)."""
     evaluations = list(evaluations)
     counts = {status: 0 for status in Status.ordered()}
     for evaluation in evaluations:
         counts[evaluation.status] += 1
     with_progress = [e.progress for e in evaluations if e.progress is not None]
     mean = sum(with_progress) / len(with_progress) if with_progress else None
-    return Rollup(counts=counts, mean_progress=mean, total=len(evaluations))
+    return Rollup(counts=counts, mean_progress=mean, total=len(evaluations), measured=len(with_progress))
 
 
-def _status_for(*, met, as_of, deadline, pace, projection_meets, progress, expected, latest) -> tuple[Status, str]:
-    if met:
-        return (
-            Status.ACHIEVED,
-            f"Meta cumplida: el último dato ({_num(latest.value)}, {_date(latest.period)}) la alcanza.",
+def _no_term_data(series: Iterable[Point], *, start: date, deadline: date, as_of: date, expected: float) -> Evaluation:
+    end = min(as_of, deadline)
+    earlier = [p for p in series if p.period <= as_of and p.period < start]
+    if earlier:
+        last = max(earlier, key=lambda p: p.period)
+        reason = Reason(
+            ReasonCode.ONLY_EARLIER_DATA, {"start": start, "end": end, "value": last.value, "period": last.period}
         )
-    if as_of > deadline:
-        return Status.NOT_ACHIEVED, (
-            f"El plazo venció el {_date(deadline)} y el último dato ({_num(latest.value)}) no alcanza la meta."
-        )
-    if pace is not None and pace >= ON_TRACK_PACE:
-        return Status.ON_TRACK, f"Avance {_pct(progress)}: se esperaba {_pct(expected)} a esta fecha."
-    if projection_meets:
-        return Status.ON_TRACK, (
-            f"Avance {_pct(progress)} (se esperaba {_pct(expected)}), pero la tendencia alcanza la meta "
-            f"al {_date(deadline)}."
-            if progress is not None
-            else f"Sin línea de base, pero la tendencia de los datos alcanza la meta al {_date(deadline)}."
-        )
+    else:
+        reason = Reason(ReasonCode.NO_TERM_DATA, {"start": start, "end": end})
+    return Evaluation(Status.NO_DATA, reason, None, expected, None, None, None, None, as_of > deadline)
+
+
+def _number_status(
+    progress: float | None,
+    expected: float,
+    pace: float | None,
+    projection_meets: bool | None,
+    deadline: date,
+    figure: dict,
+) -> tuple[Status, Reason]:
+    """Before the deadline, for a value that does not meet the target yet; `projection_meets`
+    is None when there is no trend (a single reading of the term)."""
     if progress is None:
-        return Status.OFF_TRACK, (
-            f"Sin línea de base: no se puede medir el avance; la tendencia no alcanza la meta al {_date(deadline)}."
+        if projection_meets is None:
+            return Status.OFF_TRACK, Reason(ReasonCode.UNMEASURABLE_SINGLE, figure)
+        if projection_meets:
+            return Status.ON_TRACK, Reason(ReasonCode.UNMEASURABLE_TREND_MEETS, {"deadline": deadline})
+        return Status.OFF_TRACK, Reason(ReasonCode.UNMEASURABLE_TREND_MISSES, {"deadline": deadline})
+    if pace is not None and pace >= ON_TRACK_PACE:
+        return Status.ON_TRACK, Reason(ReasonCode.PACE, {"progress": progress, "expected": expected})
+    if projection_meets:
+        return Status.ON_TRACK, Reason(
+            ReasonCode.TREND, {"progress": progress, "expected": expected, "deadline": deadline}
         )
-    status = _pace_status(pace)
-    return status, f"Avance {_pct(progress)}: se esperaba {_pct(expected)} a esta fecha."
-
-
-def _no_readings(expected: float, as_of: date) -> Evaluation:
-    message = f"Sin datos aprobados hasta el {_date(as_of)}: no se puede calcular el avance."
-    return Evaluation(Status.NO_DATA, None, expected, None, None, None, None, message)
+    return _pace_status(pace), Reason(ReasonCode.PACE, {"progress": progress, "expected": expected})
 
 
 def _pace(progress: float | None, expected: float | None) -> float | None:
@@ -298,22 +388,3 @@ def _pace_status(pace: float | None) -> Status:
 
 def _clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{round(value)} %"
-
-
-def _num(value: Decimal) -> str:
-    """A number as written in Peru: comma for thousands, point for decimals, no trailing zeros."""
-    normalized = Decimal(value).normalize()
-    text = f"{normalized:,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
-
-
-def _years(years: Sequence[int]) -> str:
-    return ", ".join(str(y) for y in years)

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
 
-from indicators.models import Reading
+from indicators.models import Indicator, Reading
 
-from . import progress
+from . import progress, wording
 from .evaluation import approved_series, evaluate_targets
-from .models import Plan, Target
+from .models import Plan, PlanSection, SectionPart, Target
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,11 @@ class TargetStatus:
     @property
     def status(self) -> progress.Status:
         return self.evaluation.status
+
+    @property
+    def explanation(self) -> str:
+        """Why the target has its status, in the active language."""
+        return wording.explain_target(self.target, self.evaluation)
 
 
 def current_plan() -> Plan:
@@ -54,3 +59,15 @@ def rollup_by(rows: list[TargetStatus], key) -> dict:
 def last_update():
     """When the most recent public figure was approved."""
     return Reading.objects.approved().aggregate(last=Max("approved_at"))["last"]
+
+
+def plan_sections(plan: Plan, part: SectionPart) -> list[PlanSection]:
+    """The plan's own text for one part of the site, each section with the indicators it cites
+    and their figures cited from the plan (`indicator.cited`), in three queries."""
+    cited = Reading.objects.approved().cited().order_by("period")
+    indicators = Indicator.objects.select_related("unit").prefetch_related(
+        Prefetch("readings", queryset=cited, to_attr="cited")
+    )
+    return list(
+        PlanSection.objects.filter(plan=plan, part=part).prefetch_related(Prefetch("indicators", queryset=indicators))
+    )

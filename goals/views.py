@@ -9,7 +9,7 @@ from indicators.charts import CHART_STYLES, series_figure
 from indicators.models import Reading
 from indicators.views import series_csv
 
-from . import public
+from . import progress, public, wording
 from .models import Dimension, StrategicAxis, Target
 
 
@@ -74,15 +74,20 @@ def target_detail(request, code):
         readings = list(
             Reading.objects.approved().filter(indicator=indicator).select_related("corrects").order_by("-period")
         )
+        for reading in readings:
+            reading.timing = progress.timing(reading.period, plan.period_start, target.deadline)
         figure = series_figure(
-            row.series,
+            readings[::-1],
             title=indicator.name,
             unit=indicator.unit.symbol or indicator.unit.name,
+            frequency=indicator.frequency,
+            group=term_group,
             baseline=indicator.baseline_value,
             baseline_date=indicator.baseline_date,
             target=target.value,
             deadline=target.deadline,
             projection=evaluation.projection,
+            projection_from=(evaluation.latest_period, evaluation.latest_value) if evaluation.projection else None,
         )
     milestones = list(target.project.milestones.all()) if target.project_id else []
     return render(
@@ -100,6 +105,17 @@ def target_detail(request, code):
             "corrections": [r for r in readings if r.corrects_id],
         },
     )
+
+
+def term_group(reading) -> tuple[str, str]:
+    """A reading's legend entry on a target's chart: results of the term by who vouches for
+    them; earlier figures as context; later ones apart, as never judged."""
+    provenance = str(reading.provenance.label).capitalize()
+    if reading.timing == progress.Timing.BEFORE:
+        return f"{provenance} · {wording.timing_label(reading.timing)}", "context"
+    if reading.timing == progress.Timing.AFTER:
+        return wording.timing_label(reading.timing).capitalize(), "after"
+    return provenance, "main"
 
 
 def target_csv(request, code):

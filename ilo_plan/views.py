@@ -6,19 +6,10 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from goals import public
-from goals.models import Plan
-from indicators.models import Indicator, Reading
+from goals.models import Plan, SectionPart
+from indicators.models import Indicator
 
 METHODOLOGY = Path(settings.BASE_DIR) / "docs" / "metodologia.md"
-# The diagnosis groups the context indicators by the section of the plan they come from.
-DIAGNOSIS_SECTIONS = [
-    ("Agua", ["OSMORE-"]),
-    ("Educación", ["MATRICULA-", "ECE-"]),
-    ("Seguridad ciudadana", ["PNP-", "VIOLENCIA-FAMILIAR", "VF-"]),
-    ("Salud", ["DEFUNCIONES", "TASA-MORTALIDAD", "NACIDOS-VIVOS", "TBC-"]),
-    ("Actividades económicas", ["PBI-", "VAB-", "PUERTO-"]),
-    ("Empleo y juventud", ["POST-SECUNDARIA", "JOVENES-"]),
-]
 
 
 def home(request):
@@ -43,17 +34,7 @@ def home(request):
 
 def diagnosis(request):
     plan = public.current_plan()
-    readings = list(
-        Reading.objects.approved()
-        .real()
-        .filter(source__startswith="Plan de Gobierno Municipal")
-        .select_related("indicator__unit")
-        .order_by("indicator__order", "period")
-    )
-    sections = [
-        (title, [r for r in readings if r.indicator.code.startswith(tuple(prefixes))])
-        for title, prefixes in DIAGNOSIS_SECTIONS
-    ]
+    sections = public.plan_sections(plan, SectionPart.DIAGNOSIS)
     return render(request, "diagnosis.html", {"plan": plan, "sections": sections})
 
 

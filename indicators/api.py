@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from . import roles, validation
 from .api_support import ConditionalMixin, CSVListMixin, can_see_people
 from .forms import checked
-from .models import Indicator, Office, Reading, ReviewStatus, Unit
+from .models import Indicator, Office, Provenance, Reading, ReviewStatus, Unit
 
 ERRORS = {
     400: OpenApiResponse(description="Datos no válidos: un mensaje en español por campo."),
@@ -69,6 +69,12 @@ class ReadingSerializer(serializers.ModelSerializer):
     office = serializers.CharField(source="indicator.office.code", read_only=True, help_text="Oficina responsable.")
     entered_by = serializers.SerializerMethodField(help_text="Usuario que la registró (solo personal y auditores).")
     reviewed_by = serializers.SerializerMethodField(help_text="Usuario que la revisó (solo personal y auditores).")
+    provenance = serializers.ChoiceField(
+        choices=Provenance.choices,
+        read_only=True,
+        help_text="Quién respalda la cifra: cited (citada del plan: sin registro, revisión ni fecha de "
+        "aprobación), registered (registrada y aprobada por la municipalidad) o demo.",
+    )
 
     class Meta:
         model = Reading
@@ -81,6 +87,7 @@ class ReadingSerializer(serializers.ModelSerializer):
             "value",
             "source",
             "note",
+            "provenance",
             "status",
             "is_demo",
             "is_outlier",
@@ -167,10 +174,24 @@ class ReadingFilter(django_filters.FilterSet):
     period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte", help_text="Hasta (AAAA-MM-DD).")
     status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, help_text="Estado de revisión (personal).")
     is_demo = django_filters.BooleanFilter(help_text="Solo datos de demostración (true) o solo reales (false).")
+    provenance = django_filters.ChoiceFilter(
+        choices=Provenance.choices, method="by_provenance", help_text="cited, registered o demo."
+    )
 
     class Meta:
         model = Reading
-        fields = ["indicator", "target", "axis", "dimension", "office", "period_from", "period_to", "status", "is_demo"]
+        fields = [
+            "indicator",
+            "target",
+            "axis",
+            "dimension",
+            "office",
+            "period_from",
+            "period_to",
+            "status",
+            "is_demo",
+            "provenance",
+        ]
 
     TARGET_LOOKUPS = {
         "target": "targets__code",
@@ -182,6 +203,9 @@ class ReadingFilter(django_filters.FilterSet):
         # A subquery, not a join: an indicator measuring two targets must not repeat its readings.
         indicators = Indicator.objects.filter(**{self.TARGET_LOOKUPS[name]: value}).values("pk")
         return queryset.filter(indicator_id__in=indicators)
+
+    def by_provenance(self, queryset, name, value):
+        return queryset.alias(provenance_code=Reading.provenance_expression()).filter(provenance_code=value)
 
 
 class OfficeViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
@@ -211,6 +235,7 @@ CSV_PATHS = {
     "indicator": "indicator__code",
     "office": "indicator__office__code",
     "corrects": "corrects_id",
+    "provenance": Reading.provenance_expression(),
     "entered_by": "entered_by__username",
     "reviewed_by": "reviewed_by__username",
 }

@@ -14,10 +14,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def next_period(last_period: date | None, frequency: str, first_period: date) -> date:
-    """The period the next reading will measure: the one after the last approved, or the first of the plan."""
+    """The period the next reading will measure: the one after the last approved, or the first of
+    the plan when there is none since the plan began (a figure from before it is context, not due)."""
     if last_period is None:
         return first_period
-    return add_months(last_period, MONTHS[frequency])
+    return max(first_period, add_months(last_period, MONTHS[frequency]))
 
 
 def due_date(period: date, frequency: str) -> date:

@@ -26,6 +26,14 @@ class Direction(models.TextChoices):
     DOWN = "down", _("Menor es mejor")
 
 
+class Provenance(models.TextChoices):
+    """Who vouches for a public figure."""
+
+    CITED = "cited", _("citado del plan")
+    REGISTERED = "registered", _("registrado por la municipalidad")
+    DEMO = "demo", _("dato de demostración")
+
+
 class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Mensual")
     QUARTERLY = "quarterly", _("Trimestral")
@@ -140,7 +148,14 @@ class Indicator(models.Model):
     name = models.CharField(_("nombre"), max_length=250)
     description = models.TextField(_("descripción"), blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("unidad"), on_delete=models.PROTECT, related_name="indicators")
-    direction = models.CharField(_("sentido"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    direction = models.CharField(
+        _("sentido"),
+        max_length=4,
+        choices=Direction.choices,
+        default=Direction.UP,
+        blank=True,
+        help_text=_("Vacío cuando nadie lo fija: el plan no da un sentido a sus cifras de contexto."),
+    )
     frequency = models.CharField(_("frecuencia"), max_length=12, choices=Frequency.choices, default=Frequency.ANNUAL)
     office = models.ForeignKey(
         Office, verbose_name=_("oficina responsable"), on_delete=models.PROTECT, related_name="indicators"
@@ -170,7 +185,7 @@ class Indicator(models.Model):
         ordering = ["order", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(direction__in=Direction.values),
+                condition=Q(direction__in=[*Direction.values, ""]),
                 name="indicator_direction_valid",
                 violation_error_message=_("Sentido no válido."),
             ),
@@ -267,11 +282,19 @@ class ReadingQuerySet(models.QuerySet):
         )
 
     def approved(self, at=None):
-        """Readings public at the moment `at` (now when None): approved by then, and not yet
-        replaced by a correction or withdrawn by then. Any past date gives the series as it stood."""
+        """Readings public at the moment `at` (now when None): approved by then, or cited from
+        the plan (public from the start, with no approval of their own), and not yet replaced by
+        a correction or withdrawn by then. Any past date gives the series as it stood."""
         if at is None:
             return self.filter(status=ReviewStatus.APPROVED)
-        return self.filter(approved_at__lte=at).exclude(superseded_at__lte=at).exclude(withdrawn_at__lte=at)
+        return (
+            self.filter(Q(approved_at__lte=at) | Q(is_cited=True))
+            .exclude(superseded_at__lte=at)
+            .exclude(withdrawn_at__lte=at)
+        )
+
+    def cited(self):
+        return self.filter(is_cited=True)
 
     def demo(self):
         return self.filter(is_demo=True)
@@ -305,6 +328,14 @@ class Reading(models.Model):
     )
     is_demo = models.BooleanField(
         _("dato de demostración"), default=False, help_text=_("Creado por load_demo; nunca es un dato real.")
+    )
+    is_cited = models.BooleanField(
+        _("citado del plan"),
+        default=False,
+        help_text=_(
+            "Una cifra que el propio plan cita (su diagnóstico): es pública tal como el plan la escribe, "
+            "sin registro, revisión ni fecha de aprobación."
+        ),
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -380,9 +411,23 @@ class Reading(models.Model):
                 violation_error_message=_("Estado de revisión no válido."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                condition=~Q(status="approved") | Q(approved_at__isnull=False) | Q(is_cited=True),
                 name="reading_approved_has_approval_date",
                 violation_error_message=_("Una lectura aprobada necesita su fecha de aprobación."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_cited=False)
+                | Q(
+                    approved_at__isnull=True,
+                    reviewed_at__isnull=True,
+                    reviewed_by__isnull=True,
+                    entered_by__isnull=True,
+                    is_demo=False,
+                ),
+                name="reading_cited_is_not_reviewed",
+                violation_error_message=_(
+                    "Una cifra citada del plan no se registra ni se aprueba: no tiene revisor ni fecha de aprobación."
+                ),
             ),
         ]
         indexes = [
@@ -405,6 +450,22 @@ class Reading(models.Model):
 
     def natural_key(self):
         return (self.uid,)
+
+    @property
+    def provenance(self) -> Provenance:
+        if self.is_cited:
+            return Provenance.CITED
+        return Provenance.DEMO if self.is_demo else Provenance.REGISTERED
+
+    @staticmethod
+    def provenance_expression():
+        """`provenance` computed by the database, for exports that read values, not rows."""
+        return models.Case(
+            models.When(is_cited=True, then=models.Value(Provenance.CITED.value)),
+            models.When(is_demo=True, then=models.Value(Provenance.DEMO.value)),
+            default=models.Value(Provenance.REGISTERED.value),
+            output_field=models.CharField(),
+        )
 
     # --- validation -------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from .formatting import number
+
 EARLIEST_PERIOD = date(1990, 1, 1)
 
 # The reading's columns: value is numeric(16, 4), source varchar(300). A note has no column
@@ -107,13 +109,13 @@ def value_errors(value: Decimal, *, min_value, max_value, decimals: int, unit_na
     if whole > VALUE_MAX_WHOLE_DIGITS:
         return [f"El valor es demasiado grande: {VALUE_LIMIT}."]
     # Written out in full only when short; a tiny value like 1E-999999 keeps its short form.
-    shown = format(value.normalize(), "f") if places <= VALUE_MAX_DIGITS else str(value)
+    shown = number(value) if places <= VALUE_MAX_DIGITS else str(value)
     if decimals == 0 and (places or (min_value is not None and value < 0)):
         errors.append(f"Use un número entero no negativo para {unit_name.lower()} (se recibió {shown}).")
     elif places > decimals:
         errors.append(f"Se admiten como máximo {decimals} decimales para {unit_name.lower()} (se recibió {shown}).")
-    low = "" if min_value is None else format(Decimal(min_value).normalize(), "f")
-    high = "" if max_value is None else format(Decimal(max_value).normalize(), "f")
+    low = "" if min_value is None else number(min_value)
+    high = "" if max_value is None else number(max_value)
     if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
         if max_value is None:
             errors.append(f"El valor {shown} está fuera del rango de la unidad {unit_name.lower()} (desde {low}).")

@@ -40,6 +40,7 @@ def indicator_detail(request, code):
             readings,
             title=indicator.name,
             unit=indicator.unit.symbol or indicator.unit.name,
+            frequency=indicator.frequency,
             baseline=indicator.baseline_value,
             baseline_date=indicator.baseline_date,
             target=targets[0].value if targets else None,
@@ -67,18 +68,31 @@ def indicator_csv(request, code):
     return series_csv(get_object_or_404(Indicator, code=code), f"indicador-{code}.csv")
 
 
-SERIES_COLUMNS = ["indicator_code", "period", "value", "source", "approved_at", "corrected", "is_demo"]
+SERIES_COLUMNS = [
+    "indicator_code",
+    "period",
+    "value",
+    "source",
+    "note",
+    "provenance",
+    "approved_at",
+    "corrected",
+    "is_demo",
+]
 
 
 def series_csv(indicator, filename):
-    """The approved series of one indicator, as a citizen downloads it."""
+    """The public series of one indicator, as a citizen downloads it: with each figure's note
+    ("sin año en el plan") and who vouches for it; figures cited from the plan have no approval date."""
     rows = (
         [
             indicator.code,
             reading.period.isoformat(),
             format(reading.value.normalize(), "f"),
             reading.source,
-            reading.approved_at.isoformat(),
+            reading.note,
+            reading.provenance.value,
+            reading.approved_at.isoformat() if reading.approved_at else "",
             "sí" if reading.corrects_id else "no",
             "sí" if reading.is_demo else "no",
         ]

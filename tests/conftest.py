@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from alignment.models import AlignmentObjective, AlignmentRow
-from goals.models import Dimension, Milestone, Objective, Plan, Problem, Project, StrategicAxis, Target
+from goals.models import Dimension, Milestone, Objective, Plan, PlanSection, Problem, Project, StrategicAxis, Target
 from indicators.models import Indicator, Office, Reading, Unit
 from indicators.roles import ROLE_REGISTRADOR, ROLE_REVISOR
 from tests.factories import make_indicator, make_office, make_user
@@ -12,6 +12,7 @@ from tests.factories import make_indicator, make_office, make_user
 PLAN_MODELS_TOP_DOWN = [
     AlignmentRow,
     AlignmentObjective,
+    PlanSection,
     Milestone,
     Target,
     Project,

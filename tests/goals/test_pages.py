@@ -114,7 +114,7 @@ def test_target_page_has_explanation_chart_data_table_and_sources(client, demo):
     page = client.get("/metas/S3.1-M/").content.decode()
     assert "¿Por qué este estado?" in page
     assert 'id="chart-data"' in page and "plotly-basic-4.1.1.min.js" in page
-    assert "Lecturas aprobadas, con su procedencia" in page
+    assert "Lecturas publicadas, con su procedencia" in page
     assert "Subgerencia de Educación" in page
     assert "27.8 (2016)" in page
 
@@ -184,7 +184,7 @@ def test_english_lives_under_en(client, demo):
     assert '<html lang="en">' in page
     assert "Skip to content" in page and "Objectives and targets" in page and "Axis 2" in page
     english_target = client.get("/en/metas/S3.1-M/").content.decode()
-    assert "Why this status?" in english_target and '"Approved readings"' in english_target
+    assert "Why this status?" in english_target and "Cited from the plan" in english_target
     spanish = client.get("/ejes/2/").content.decode()
     assert '<html lang="es">' in spanish
 

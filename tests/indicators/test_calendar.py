@@ -20,6 +20,12 @@ def test_an_annual_indicator_without_readings_starts_at_the_plan():
     assert (due.period, due.overdue) == (START, True)
 
 
+def test_a_figure_from_before_the_plan_leaves_the_plans_first_period_due():
+    # The plan's own 2016 figure is context: the first reading due is still the plan's first year.
+    due = next_due(indicator(1, "annual"), date(2016, 1, 1), first_period=START, today=date(2021, 5, 1))
+    assert (due.period, due.overdue) == (START, True)
+
+
 def test_the_list_keeps_overdue_and_soon_due_soonest_first():
     items = due_and_overdue(
         [indicator(1, "annual"), indicator(2, "monthly"), indicator(3, "annual")],

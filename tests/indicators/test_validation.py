@@ -30,6 +30,8 @@ COUNT = dict(min_value=D(0), max_value=None, decimals=0, unit_name="Denuncias")
         ("24.5", HOURS, "El valor 24.5 está fuera del rango de la unidad horas al día (0 a 24)."),
         ("18.25", HOURS, "Se admiten como máximo 1 decimales para horas al día (se recibió 18.25)."),
         ("789.5", COUNT, "Use un número entero no negativo para denuncias (se recibió 789.5)."),
+        ("1095.5", COUNT, "Use un número entero no negativo para denuncias (se recibió 1,095.5)."),
+        ("1200", PERCENT, "El valor 1,200 está fuera del rango de la unidad porcentaje (0 a 100)."),
     ],
 )
 def test_value_messages_name_the_problem(value, unit, message):

@@ -8,6 +8,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
 from indicators.models import DataVersion
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         where = f"{self.name_of(path)}: {obj._meta.label} {self.key_of(obj)}"
         # A record found by its natural key is an update, not a duplicate of itself.
         obj._state.adding = obj.pk is None or not type(obj)._default_manager.filter(pk=obj.pk).exists()
+        self.fill_timestamps(obj)
         try:
             obj.full_clean()
         except ValidationError as error:
@@ -58,6 +60,21 @@ class Command(BaseCommand):
                 record.save()
         except DatabaseError as error:
             raise CommandError(f"{where}: la base de datos lo rechazó: {error}") from error
+
+    @staticmethod
+    def fill_timestamps(obj):
+        """Creation and update times say when this database got a record, so fixtures leave them
+        out rather than invent them: a new record gets now, a known one keeps its own."""
+        fields = [
+            f for f in obj._meta.concrete_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        missing = [f.attname for f in fields if getattr(obj, f.attname) is None]
+        if not missing:
+            return
+        stored = None if obj._state.adding else type(obj)._default_manager.filter(pk=obj.pk).values(*missing).first()
+        now = timezone.now().replace(microsecond=0)  # as a JSON dump keeps it, so dumps round-trip
+        for name in missing:
+            setattr(obj, name, stored[name] if stored else now)
 
     @staticmethod
     def key_of(obj):
