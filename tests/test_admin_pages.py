@@ -1,15 +1,13 @@
-import io
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from goals.models import Objective, Problem, Project
 from indicators.models import Reading
 from indicators.roles import ROLE_REVISOR
-from tests.factories import make_user
+from tests.factories import load_demo, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +67,7 @@ def form_data(obj):
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_every_version_page_is_readable_and_a_post_to_it_changes_nothing(superuser_client, model):
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     water = Reading.objects.filter(status="submitted").first()
     water.approve(make_user("raul", ROLE_REVISOR, [water.indicator.office]))
     obj = model.objects.order_by("pk").last()
@@ -112,7 +110,7 @@ def changeform_data(response):
 )
 def test_an_inline_delete_is_ignored(superuser_client, model, related):
     if model is Project:
-        call_command("load_demo", stdout=io.StringIO())
+        load_demo()
     parent = model.objects.filter(**{f"{related}__isnull": False}).first()
     child = getattr(parent, related).first()
     url = reverse(f"admin:goals_{model._meta.model_name}_change", args=[parent.pk])

@@ -1,33 +1,53 @@
 """Migrations that change data must cope with the data production already holds."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from indicators.models import Reading
-from tests.factories import make_indicator, make_reading
 
 BEFORE_ONE_OPEN_CORRECTION = ("indicators", "0006_range_trigger_on_value_change")
 
 
 def migrate(targets=None):
-    """To `targets`, or back to the latest migrations of every app (later ones included)."""
+    """To `targets`, or back to the latest migrations of every app (later ones included); the
+    models as they stood at `targets`."""
     executor = MigrationExecutor(connection)
     executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    return executor.loader.project_state(targets).apps if targets else None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_duplicate_open_corrections_are_withdrawn_before_the_rule_is_added():
-    migrate([BEFORE_ONE_OPEN_CORRECTION])
+    # Rows written with the models of that moment: later migrations add columns today's models know.
+    apps = migrate([BEFORE_ONE_OPEN_CORRECTION])
     try:
-        indicator = make_indicator()
-        original = make_reading(indicator, date(2021, 1, 1))
-        first, second = (
-            make_reading(indicator, date(2021, 1, 1), status=status, corrects=original)
-            for status in ("draft", "submitted")
+        unit = apps.get_model("indicators", "Unit").objects.create(code="pct", name="Porcentaje", decimals=2)
+        office = apps.get_model("indicators", "Office").objects.create(code="OF", name="Oficina")
+        indicator = apps.get_model("indicators", "Indicator").objects.create(
+            code="IND", name="Indicador", unit=unit, office=office
         )
+        HistoricalReading = apps.get_model("indicators", "HistoricalReading")
+        ReadingThen = apps.get_model("indicators", "Reading")
+
+        def reading(status, **extra):
+            row = ReadingThen.objects.create(
+                indicator=indicator, period=date(2021, 1, 1), value=Decimal(10), source="Fuente", status=status, **extra
+            )
+            kept = {f.attname for f in HistoricalReading._meta.concrete_fields}
+            fields = {
+                f.attname: getattr(row, f.attname) for f in ReadingThen._meta.concrete_fields if f.attname in kept
+            }
+            HistoricalReading.objects.create(
+                **fields, history_date=row.created_at, history_type="+", history_change_reason="registro"
+            )
+            return row
+
+        original = reading("approved", approved_at=datetime(2021, 2, 1, tzinfo=UTC))
+        first, second = (reading(status, corrects=original) for status in ("draft", "submitted"))
     finally:
         migrate()
     assert Reading.objects.get(pk=first.pk).status == "draft"
