@@ -171,7 +171,9 @@ def test_outliers_are_allowed_but_flagged(indicator, registrador, revisor):
     wild = draft(indicator, registrador, period=date(2020, 7, 1), value=Decimal("23.5"))
     wild.submit(registrador)
     assert (normal.is_outlier, wild.is_outlier) == (False, True)
-    wild.approve(revisor)  # allowed
+    with pytest.raises(ValidationError, match="Valor atípico"):
+        wild.approve(revisor)  # allowed, but only once confirmed
+    wild.approve(revisor, confirm_outlier=True)
 
 
 ROLES = ["registrador", "revisor", "auditor", "anonymous", "superuser"]
@@ -265,9 +267,10 @@ def test_an_edit_on_a_stale_copy_does_not_overwrite_the_newer_edit(indicator, re
 
 
 def test_a_second_approval_of_one_period_is_a_conflict(indicator, registrador, revisor):
-    first, second = draft(indicator, registrador), draft(indicator, registrador)
+    # Two submitted readings of one period: data from before a second submission was refused.
+    first = draft(indicator, registrador)
     first.submit(registrador)
-    second.submit(registrador)
+    second = make_reading(indicator, date(2021, 3, 1), status="submitted", entered_by=registrador)
     first.approve(revisor)
     with pytest.raises(TransitionError, match="Ya hay una lectura aprobada"):
         second.approve(revisor)
@@ -293,7 +296,7 @@ def test_a_correction_of_a_withdrawn_reading_is_never_approved(indicator, regist
     )
     with pytest.raises(TransitionError, match="Retirada"):
         correction.approve(revisor)
-    approved(indicator, registrador, revisor)
+    make_reading(indicator, date(2021, 3, 1))
     with pytest.raises(TransitionError):
         Reading.objects.get(pk=correction.pk).approve(revisor)
     assert Reading.objects.get(pk=correction.pk).status == "submitted"
