@@ -127,8 +127,9 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         "superseded_at",
         "withdrawn_at",
         "withdrawal_reason",
-        "correction_link",
     ]
+    # Shown open beside the value; the rest of the review's record folds away.
+    shown_workflow_fields = ["status", "is_outlier", "is_demo"]
 
     def get_queryset(self, request):
         # Every page shows a value with its unit and checks its office: loaded with the reading.
@@ -147,6 +148,15 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         # Read-only, the value shows with its unit's decimals (16.8 h/día, not 16.8000).
         shown = ["value_display" if name == "value" else name for name in self.editable_fields]
         return shown + self.workflow_fields
+
+    def get_fieldsets(self, request, obj=None):
+        fields = self.get_fields(request, obj)
+        folded = [name for name in self.workflow_fields if name not in self.shown_workflow_fields]
+        sets = [(None, {"fields": [name for name in fields if name not in folded]})]
+        if obj is not None:
+            record = _("Registro de la revisión: personas, fechas y motivos")
+            sets.append((record, {"fields": folded, "classes": ["collapse"]}))
+        return sets
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -186,13 +196,6 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
     @admin.display(description=_("valor"), ordering="value")
     def value_display(self, obj):
         return value_with_unit(obj)
-
-    @admin.display(description=_("corrección"))
-    def correction_link(self, obj):
-        if obj.status != ReviewStatus.APPROVED:
-            return "—"
-        url = reverse("admin:indicators_reading_correct", args=[obj.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Registrar corrección"))
 
     # --- the reading's page: where work happens ---
 

@@ -95,17 +95,17 @@ class ValueInput(forms.TextInput):
         if self.units is not None:
             attrs["data-units"] = json.dumps(self.units)
         field = super().render(name, value, attrs, renderer)
-        rule = unit_rule(self.unit) if self.unit is not None else _("Elija el indicador para ver su unidad y rango.")
+        rule = unit_rule(self.unit) if self.unit is not None else _("Elija el indicador para ver su unidad y rango")
         return format_html(
             '<div class="value-field">{} <span class="value-unit">{}</span> '
             '<output class="value-preview" for="{}" aria-live="polite"></output>'
-            '<div class="help value-rule" id="{}"><span class="value-rule-unit">{}</span> {}</div></div>',
+            '<div class="help value-rule" id="{}"><span class="value-rule-unit">{}</span>. {}</div></div>',
             field,
             self.unit.symbol if self.unit is not None else "",
             field_id,
             rule_id,
             rule,
-            _("Escriba 16.8 o 16,8; con miles, 1,095.5."),
+            _("Escriba 16.8 o 16,8; con miles, 1,095.5 o 1095.5."),
         )
 
 
@@ -152,7 +152,7 @@ class FlexibleDecimalField(forms.DecimalField):
 class ReadingForm(forms.ModelForm):
     """The admin's form of a reading: the value is read with the unit of the chosen indicator."""
 
-    value = ValueField(label=_("valor"))
+    value = ValueField(label=_("Valor"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -160,5 +160,14 @@
     }
   }
 
-  document.querySelectorAll("input.value-input").forEach(setUp);
+  function start() {
+    document.querySelectorAll("input.value-input").forEach(setUp);
+  }
+
+  // The admin loads form media in the page's head, before the field exists.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();
