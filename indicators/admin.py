@@ -179,6 +179,10 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         # The dashboard links here with ?indicator=<id>&period=<AAAA-MM-DD>: the period shows as
         # the form writes dates (dd/mm/aaaa).
         initial = super().get_changeform_initial_data(request)
+        indicator = initial.get("indicator")
+        if str(indicator or "").isdigit() and "source" not in initial:
+            # Most readings of an indicator come from its usual source: offered, still editable.
+            initial["source"] = Indicator.objects.filter(pk=indicator).values_list("source", flat=True).first() or ""
         period = initial.get("period")
         if isinstance(period, str):
             try:

@@ -325,3 +325,14 @@ def test_the_import_and_correction_pages_have_one_heading(client, registrador, r
     for url in pages:
         page = client.get(url).content.decode()
         assert page.count("<h1") == 1, url
+
+
+def test_the_admin_speaks_english_under_english(client, registrador, hours):
+    client.force_login(registrador)
+    index = client.get("/en/admin/").content.decode()
+    assert "Readings" in index and "Indicators" in index and "Lecturas" not in index
+    form = client.get("/en" + ADD, {"indicator": hours.pk}).content.decode()
+    for words in ("Indicator", "Period", "The first day of the month", "Source", "Save and add another"):
+        assert words in form, words
+    assert "Indicators and readings" in index and "Plan and targets" in index
+    assert "h/día · 0 to 24 · 1 decimal" in form and "Type 16.8 or 16,8" in form
