@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from . import roles
 from .admin_base import RecordAdmin, TabularInline
 from .admin_imports import ReadingImportExportMixin
-from .formatting import number
 from .forms import CorrectionForm, ReadingForm, ReasonForm
 from .models import (
     OPEN_STATES,
@@ -28,16 +27,8 @@ from .models import (
 
 @admin.register(Unit)
 class UnitAdmin(RecordAdmin):
-    list_display = ["name", "symbol", "min_display", "max_display", "decimals"]
+    list_display = ["name", "symbol", "min_value", "max_value", "decimals"]
     search_fields = ["name", "code"]
-
-    @admin.display(description=_("valor mínimo"), ordering="min_value")
-    def min_display(self, obj):
-        return number(obj.min_value)
-
-    @admin.display(description=_("valor máximo"), ordering="max_value")
-    def max_display(self, obj):
-        return number(obj.max_value)
 
 
 @admin.register(Office)

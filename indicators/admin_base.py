@@ -5,10 +5,12 @@ workflow step raises while saving is a Spanish message, never a 500, the message
 agree with the model's gender ("La lectura … fue agregada"), and numbers are typed as people
 write them (16,8 or 16.8) and shown without trailing zeros."""
 
+import functools
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.forms import modelform_factory
 from django.http import Http404, HttpResponseRedirect
@@ -18,6 +20,7 @@ from django.utils.html import conditional_escape, mark_safe
 from django.utils.translation import pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .formatting import number
 from .forms import FlexibleDecimalField
 
 HISTORY_IS_READ_ONLY = (
@@ -70,6 +73,37 @@ def saved_message(opts, obj, *, added: bool, follow_up: str = "") -> str:
     return mark_safe(text % {"name": conditional_escape(opts.verbose_name), "obj": conditional_escape(str(obj))})
 
 
+@functools.cache
+def _plain_number(model, name):
+    field = model._meta.get_field(name)
+
+    def shown(obj):
+        return number(getattr(obj, name))
+
+    shown.__name__ = name  # the row's class and the field's help text follow the name
+    shown.short_description = field.verbose_name
+    shown.admin_order_field = name
+    return shown
+
+
+def plain_numbers(model, names):
+    """`names` with each decimal field of `model` replaced by a display of its value without
+    trailing zeros (45, 27.8; Django writes 45.0000), for lists and read-only pages."""
+
+    def one(name):
+        if isinstance(name, list | tuple):
+            return type(name)(one(part) for part in name)
+        if not isinstance(name, str):
+            return name
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return name
+        return _plain_number(model, name) if isinstance(field, models.DecimalField) else name
+
+    return [one(name) for name in names]
+
+
 class NoDeleteMixin:
     """Nothing is hard-deleted from the admin: the history must stay whole."""
 
@@ -114,6 +148,17 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
             message = replacement
             del request._saved_message
         super().message_user(request, message, level, *args, **kwargs)
+
+    # --- numbers without trailing zeros where nobody types them ---
+
+    def get_list_display(self, request):
+        return plain_numbers(self.model, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return plain_numbers(self.model, fields)  # a view-only page shows every field as text
+        return fields
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -169,7 +214,10 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         return response
 
     def _version_context(self, request, obj, record):
-        fieldsets = self.get_fieldsets(request, obj)
+        fieldsets = [
+            (name, {**options, "fields": plain_numbers(self.model, options["fields"])})
+            for name, options in self.get_fieldsets(request, obj)
+        ]
         version = record.instance
         form = modelform_factory(self.model, fields=[])(instance=version)
         admin_form = helpers.AdminForm(form, fieldsets, {}, flatten_fieldsets(fieldsets), model_admin=self)

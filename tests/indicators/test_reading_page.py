@@ -336,3 +336,25 @@ def test_the_admin_speaks_english_under_english(client, registrador, hours):
         assert words in form, words
     assert "Indicators and readings" in index and "Plan and targets" in index
     assert "h/día · 0 to 24 · 1 decimal" in form and "Type 16.8 or 16,8" in form
+
+
+def test_no_admin_page_writes_a_number_with_trailing_zeros(client, registrador, revisor, hours, plan):
+    from goals.models import Target
+
+    reading = submitted(hours, registrador, value=Decimal("16.8"))
+    reading.approve(revisor)
+    target = Target.objects.filter(value__isnull=False).first()
+    client.force_login(make_user("ana", ROLE_AUDITOR))  # sees every page, read-only
+    version = reading.history.order_by("history_id").first()
+    pages = [
+        reverse("admin:indicators_unit_changelist"),
+        reverse("admin:indicators_unit_change", args=[hours.unit_id]),
+        reverse("admin:goals_target_changelist"),
+        reverse("admin:goals_target_change", args=[target.pk]),
+        reverse("admin:indicators_reading_simple_history", args=[reading.pk, version.history_id]),
+    ]
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert ".0000" not in page and ".000<" not in page, url
+    unit_page = client.get(pages[1]).content.decode()
+    assert '<div class="readonly">24</div>' in unit_page
