@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape, mark_safe
 from django.utils.translation import pgettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .formatting import number
 from .forms import FlexibleDecimalField
@@ -104,6 +105,15 @@ def plain_numbers(model, names):
     return [one(name) for name in names]
 
 
+class PlainNumbersHistoryHelper(HistoricalRecordContextHelper):
+    """The history list's "before → after", with numbers as people read them (12 → 13.5)."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(self.model._meta.get_field(change.field), models.DecimalField) and value is not None:
+            return number(value)
+        return super().prepare_delta_change_value(change, value)
+
+
 class NoDeleteMixin:
     """Nothing is hard-deleted from the admin: the history must stay whole."""
 
@@ -173,6 +183,9 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return PlainNumbersHistoryHelper(self.model, historical_record)
 
     def history_view_title(self, request, obj):
         return f"Historial: {obj}"

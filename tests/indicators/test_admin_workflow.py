@@ -153,7 +153,9 @@ def test_the_history_page_shows_before_and_after(client, registrador, indicator)
     reading.edit(registrador, value=Decimal("13"))
     client.force_login(make_user("ana", ROLE_AUDITOR))
     page = client.get(reverse("admin:indicators_reading_history", args=[reading.pk])).content.decode()
-    assert "12.0000" in page and "13.0000" in page and "edición" in page and "rosa" in page
+    assert "12 &nbsp;&rarr;&nbsp;&nbsp;13" in " ".join(page.split()) and "edición" in page and "rosa" in page
+    assert ".0000" not in page
+    assert "Cambiado por" in page and "Changed by" not in page  # simple-history's headings, in Spanish
 
 
 def test_an_edit_that_another_step_got_to_first_is_a_spanish_message(client, registrador, indicator, monkeypatch):
