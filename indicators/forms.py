@@ -52,7 +52,16 @@ def unit_data(unit) -> dict:
     }
 
 
-class ValueInput(forms.TextInput):
+class NumberText(forms.TextInput):
+    """A number typed as people write it: text (a browser's number field turns 16,8 into 168 or
+    refuses it, by the computer's language), with the decimal keyboard on phones."""
+
+    def __init__(self, attrs=None):
+        typing = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__({**typing, **(attrs or {})})
+
+
+class ValueInput(NumberText):
     """A value typed as people write it (16,8 or 16.8 or 1,095.5): a text input that opens the
     decimal keyboard on phones, with the unit, its range and decimals beside it and the number as
     read ("= 16.8 h/día") previewed by static/js/value-input.js. The server reads the text again
@@ -66,8 +75,7 @@ class ValueInput(forms.TextInput):
         css = {"all": ["css/admin-entry.css"]}
 
     def __init__(self, attrs=None):
-        typing = {"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false", "class": "value-input"}
-        super().__init__({**typing, **(attrs or {})})
+        super().__init__({"class": "value-input", **(attrs or {})})
         self.unit = None
         self.units = None
 
@@ -135,7 +143,7 @@ class FlexibleDecimalField(forms.DecimalField):
     """A number of the plan (a unit's range, a baseline, a target) typed as people write it, read by
     the same parser as readings; shown without trailing zeros (45, not 45.0000)."""
 
-    widget = ValueInput
+    widget = NumberText
 
     def to_python(self, value):
         if value in self.empty_values:

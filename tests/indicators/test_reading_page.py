@@ -360,3 +360,15 @@ def test_no_admin_page_writes_a_number_with_trailing_zeros(client, registrador, 
         assert ".0000" not in page and ".000<" not in page, url
     unit_page = client.get(pages[1]).content.decode()
     assert '<div class="readonly">24</div>' in unit_page
+
+
+def test_the_plans_other_numbers_are_typed_as_text_too(client):
+    client.force_login(make_user("jefa", is_superuser=True))
+    unit = make_unit()
+    page = client.get(reverse("admin:indicators_unit_change", args=[unit.pk])).content.decode()
+    assert '<input type="text" name="max_value" value="100" inputmode="decimal"' in page
+    assert "Elija el indicador" not in page
+    fields = {"code": unit.code, "name": unit.name, "symbol": "%", "min_value": "0", "decimals": "2"}
+    client.post(reverse("admin:indicators_unit_change", args=[unit.pk]), {**fields, "max_value": "1.000,5"})
+    unit.refresh_from_db()
+    assert unit.max_value == Decimal("1000.5")
