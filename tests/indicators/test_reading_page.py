@@ -372,3 +372,27 @@ def test_the_plans_other_numbers_are_typed_as_text_too(client):
     client.post(reverse("admin:indicators_unit_change", args=[unit.pk]), {**fields, "max_value": "1.000,5"})
     unit.refresh_from_db()
     assert unit.max_value == Decimal("1000.5")
+
+
+def test_the_readings_list_and_a_readings_page_cost_the_same_queries_with_more_readings(
+    client, registrador, revisor, hours, anemia
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reading = submitted(hours, registrador, value=Decimal("16.8"))
+    client.force_login(revisor)
+
+    def cost():
+        with CaptureQueriesContext(connection) as listed:
+            client.get(CHANGELIST)
+        with CaptureQueriesContext(connection) as shown:
+            client.get(change_url(reading))
+        return len(listed), len(shown)
+
+    cost()  # the first request fills the process's caches (content types)
+    few = cost()
+    for month in range(1, 13):
+        make_reading(hours, date(2020, month, 1), Decimal("15.5"))
+        make_reading(anemia, date(2000 + month, 1, 1), Decimal("10"))
+    assert cost() == few
