@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-deep lint serve bench install clean-db
+.PHONY: run test test-deep lint serve bench install clean-db guide-images
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	$(PY) bench/run.py
+
+# The pictures of the staff guide (docs/guia-registro.md), taken by the browser tests of data entry.
+guide-images: $(STAMP)
+	UPDATE_GUIDE_IMAGES=1 $(BIN)/pytest -q tests/browser/test_admin_entry.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

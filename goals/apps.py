@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GoalsConfig(AppConfig):
     name = "goals"
-    verbose_name = "Plan y metas"
+    verbose_name = _("Plan y metas")

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IloPlanConfig(AppConfig):
     name = "ilo_plan"
-    verbose_name = "Sitio"
+    verbose_name = _("Sitio")
 
     def ready(self):
         from . import signals

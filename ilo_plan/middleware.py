@@ -14,7 +14,7 @@ from indicators.models import DataVersion
 
 from .errors import bad_request
 
-CACHEABLE_PREFIXES_EXCLUDED = ("/admin/", "/static/", "/healthz", "/i18n/", "/api/schema/", "/api/docs/")
+CACHEABLE_PREFIXES_EXCLUDED = ("/admin/", "/en/admin/", "/static/", "/healthz", "/i18n/", "/api/schema/", "/api/docs/")
 
 
 class RefuseNulMiddleware:

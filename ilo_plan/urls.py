@@ -6,13 +6,14 @@ from . import health, tokens, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("admin/tokens/", admin.site.admin_view(tokens.tokens_page), name="api-tokens"),
-    path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("ilo_plan.api")),
 ]
 
 urlpatterns += i18n_patterns(
+    # The admin in Spanish at /admin/, in English at /en/admin/, like the public pages.
+    path("admin/tokens/", admin.site.admin_view(tokens.tokens_page), name="api-tokens"),
+    path("admin/", admin.site.urls),
     path("", views.home, name="home"),
     path("diagnostico/", views.diagnosis, name="diagnosis"),
     path("metodologia/", views.methodology, name="methodology"),

@@ -1,16 +1,28 @@
+from datetime import date
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .admin_base import RecordAdmin, TabularInline
 from .admin_imports import ReadingImportExportMixin
-from .forms import CorrectionForm, FlexibleDecimalField, ReasonForm
-from .models import Indicator, Office, Reading, ReviewStatus, Unit, reading_visibility
+from .forms import CorrectionForm, ReadingForm, ReasonForm
+from .models import (
+    OPEN_STATES,
+    Indicator,
+    Office,
+    PeriodInReview,
+    Reading,
+    ReviewStatus,
+    Unit,
+    reading_visibility,
+)
 
 
 @admin.register(Unit)
@@ -26,10 +38,20 @@ class OfficeAdmin(RecordAdmin):
     filter_horizontal = ["members"]
 
 
+def value_with_unit(reading):
+    """The reading's value with its unit's decimals and symbol, and the atípico flag."""
+    text = reading.indicator.unit.quantity(reading.value)
+    if reading.is_outlier:
+        title, flag = _("Muy lejos del historial"), _("atípico")
+        flag = format_html('<strong class="outlier" title="{}">⚠ {}</strong>', title, flag)
+        return format_html("{} {}", text, flag)
+    return text
+
+
 class ReadingInline(TabularInline):
     model = Reading
     extra = 0
-    fields = ["period", "value", "status", "source", "is_demo"]
+    fields = ["period", "value_display", "status", "source", "is_demo"]
     readonly_fields = fields
     show_change_link = True
     ordering = ["-period"]
@@ -38,30 +60,48 @@ class ReadingInline(TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        return super().get_queryset(request).visible_to(request.user).select_related("indicator__unit")
+
+    @admin.display(description=_("valor"))
+    def value_display(self, obj):
+        return value_with_unit(obj)
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(RecordAdmin):
-    list_display = ["code", "name", "unit", "direction", "frequency", "office", "baseline_value", "baseline_date"]
+    list_display = ["code", "name", "unit", "direction", "frequency", "office", "baseline_display", "baseline_date"]
     list_display_links = ["code", "name"]
     list_filter = ["office", "frequency", "direction", "unit"]
     search_fields = ["code", "name", "source"]
     list_select_related = ["unit", "office"]
     inlines = [ReadingInline]
 
+    @admin.display(description=_("línea de base"), ordering="baseline_value")
+    def baseline_display(self, obj):
+        return "—" if obj.baseline_value is None else obj.unit.quantity(obj.baseline_value)
+
+
+# The steps a reading's page offers, by the address segment of each: (verb, what it did, queue).
+STEPS = {
+    "enviar": _("Enviar a revisión"),
+    "aprobar": _("Aprobar"),
+    "rechazar": _("Rechazar con motivo"),
+    "retirar": _("Retirar"),
+}
+
 
 @admin.register(Reading)
 class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
-    list_display = ["indicator", "period", "value_with_flag", "status", "is_demo", "entered_by", "approved_at"]
+    form = ReadingForm
+    change_form_template = "admin/indicators/reading/change_form.html"
+    list_display = ["indicator", "period", "value_display", "status", "is_demo", "entered_by", "approved_at"]
     list_filter = ["status", "is_demo", "is_outlier", "indicator__office", "indicator"]
     search_fields = ["indicator__code", "indicator__name", "source", "note"]
-    list_select_related = ["indicator__office", "entered_by"]
+    list_select_related = ["indicator__office", "indicator__unit", "entered_by"]
     date_hierarchy = "period"
     ordering = ["-period", "indicator__code"]
     actions = ["submit_selected", "approve_selected", "reject_selected", "withdraw_selected"]
     editable_fields = ["indicator", "period", "value", "source", "note"]
-    formfield_overrides = {models.DecimalField: {"form_class": FlexibleDecimalField}}
     workflow_fields = [
         "status",
         "is_outlier",
@@ -78,25 +118,43 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         "superseded_at",
         "withdrawn_at",
         "withdrawal_reason",
-        "correction_link",
     ]
+    # Shown open beside the value; the rest of the review's record folds away.
+    shown_workflow_fields = ["status", "is_outlier", "is_demo"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        # Every page shows a value with its unit and checks its office: loaded with the reading.
+        readings = super().get_queryset(request).visible_to(request.user)
+        return readings.select_related("indicator__unit", "indicator__office")
 
     def visible_history(self, request, records):
         # Another office's staff see the approved versions of a public reading, not its drafts.
         return records.filter(reading_visibility(request.user))
 
     def get_fields(self, request, obj=None):
-        return self.editable_fields if obj is None else self.editable_fields + self.workflow_fields
+        if obj is None:
+            return self.editable_fields
+        if obj.can_edit(request.user):
+            return self.editable_fields + self.workflow_fields
+        # Read-only, the value shows with its unit's decimals (16.8 h/día, not 16.8000).
+        shown = ["value_display" if name == "value" else name for name in self.editable_fields]
+        return shown + self.workflow_fields
+
+    def get_fieldsets(self, request, obj=None):
+        fields = self.get_fields(request, obj)
+        folded = [name for name in self.workflow_fields if name not in self.shown_workflow_fields]
+        sets = [(None, {"fields": [name for name in fields if name not in folded]})]
+        if obj is not None:
+            record = _("Registro de la revisión: personas, fechas y motivos")
+            sets.append((record, {"fields": folded, "classes": ["collapse"]}))
+        return sets
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         if obj.can_edit(request.user):
             return ["indicator", *self.workflow_fields]
-        return self.editable_fields + self.workflow_fields
+        return self.get_fields(request, obj)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -108,6 +166,22 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
             kwargs["queryset"] = Indicator.objects.filter(office_id__in=roles.office_ids(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_changeform_initial_data(self, request):
+        # The dashboard links here with ?indicator=<id>&period=<AAAA-MM-DD>: the period shows as
+        # the form writes dates (dd/mm/aaaa).
+        initial = super().get_changeform_initial_data(request)
+        indicator = initial.get("indicator")
+        if str(indicator or "").isdigit() and "source" not in initial:
+            # Most readings of an indicator come from its usual source: offered, still editable.
+            initial["source"] = Indicator.objects.filter(pk=indicator).values_list("source", flat=True).first() or ""
+        period = initial.get("period")
+        if isinstance(period, str):
+            try:
+                initial["period"] = date.fromisoformat(period)
+            except ValueError:
+                del initial["period"]
+        return initial
+
     def save_model(self, request, obj, form, change):
         if change:
             obj.edit(request.user)
@@ -115,19 +189,184 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
             obj.register(request.user)
 
     @admin.display(description=_("valor"), ordering="value")
-    def value_with_flag(self, obj):
-        if obj.is_outlier:
-            return format_html('{} <strong title="{}">⚠ atípico</strong>', obj.value, _("Muy lejos del historial"))
-        return obj.value
+    def value_display(self, obj):
+        return value_with_unit(obj)
 
-    @admin.display(description=_("corrección"))
-    def correction_link(self, obj):
-        if obj.status != ReviewStatus.APPROVED:
-            return "—"
-        url = reverse("admin:indicators_reading_correct", args=[obj.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Registrar corrección"))
+    # --- the reading's page: where work happens ---
 
-    # --- workflow actions: each row goes through the state machine, refusals are reported ---
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow"] = self.workflow(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow(self, request, obj) -> dict:
+        """What the reading's page offers `request.user`: the steps they may take on it, a line
+        on why not when they may take none, and the atípico comparison a reviewer confirms."""
+        user = request.user
+        if obj is None:
+            return {"submit": self.has_add_permission(request), "steps": [], "notes": []}
+        steps, notes = [], []
+        if obj.can_review(user):
+            steps += ["aprobar", "rechazar"]
+        elif obj.status == ReviewStatus.SUBMITTED and roles.can_review_for(user, obj.indicator):
+            notes.append(gettext("Usted registró o modificó esta lectura: la revisa otra persona (cuatro ojos)."))
+        elif obj.status == ReviewStatus.SUBMITTED:
+            notes.append(gettext("Espera la revisión de un revisor de la oficina."))
+        if obj.can_withdraw(user):
+            steps.append("retirar")
+        correctable = obj.status == ReviewStatus.APPROVED and roles.can_enter_for(user, obj.indicator)
+        open_correction = correctable and obj.corrections.filter(status__in=OPEN_STATES).first()
+        return {
+            "submit": obj.can_submit(user),
+            "steps": [(step, STEPS[step]) for step in steps],
+            "correct": correctable and not open_correction,
+            "open_correction": open_correction or None,
+            "notes": notes,
+            "outlier": obj.outlier_question() if obj.is_outlier and obj.status == ReviewStatus.SUBMITTED else "",
+            "version": obj.updated_at.isoformat(),
+        }
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_submit_review" in request.POST:
+            self._saved_message(request, obj, added=True)
+            return self._submit(request, obj)
+        self._warn_if_period_in_review(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_submit_review" in request.POST:
+            self._saved_message(request, obj, added=False)
+            return self._submit(request, obj)
+        return super().response_change(request, obj)
+
+    def _saved_message(self, request, obj, added):
+        self.message_user(request, self.saved_message(obj, added=added), messages.SUCCESS)
+
+    def _warn_if_period_in_review(self, request, obj):
+        existing = (
+            Reading.objects.filter(indicator_id=obj.indicator_id, period=obj.period, status=ReviewStatus.SUBMITTED)
+            .exclude(pk=obj.pk)
+            .first()
+        )
+        if existing is not None:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext("Ya hay una lectura de este indicador y periodo en revisión: esta no podrá enviarse."),
+                    reverse("admin:indicators_reading_change", args=[existing.pk]),
+                    gettext("Abrir la lectura en revisión"),
+                ),
+                messages.WARNING,
+            )
+
+    def _submit(self, request, reading):
+        """Submit a reading just saved from its form; a refusal leaves it saved as a draft."""
+        return self._take_step(request, reading, "enviar", lambda: reading.submit(request.user))
+
+    def _take_step(self, request, reading, step, act):
+        change_url = reverse("admin:indicators_reading_change", args=[reading.pk])
+        try:
+            act()
+        except PeriodInReview as refusal:
+            link = reverse("admin:indicators_reading_change", args=[refusal.existing.pk])
+            self.message_user(
+                request,
+                format_html(
+                    '{} {} <a href="{}">{}</a>',
+                    gettext("No se envió:"),
+                    " ".join(refusal.messages),
+                    link,
+                    gettext("Abrir la lectura en revisión"),
+                ),
+                messages.ERROR,
+            )
+            return redirect(change_url)
+        except (PermissionDenied, ValidationError) as refusal:
+            self.message_user(request, gettext("No se pudo: %s") % " ".join(_messages_of(refusal)), messages.ERROR)
+            return redirect(change_url)
+        self.message_user(request, self.step_message(reading, step), messages.SUCCESS)
+        return self._next_in_queue(request, reading, step)
+
+    def step_message(self, reading, step):
+        done = {
+            "enviar": gettext("La lectura “%(reading)s” fue enviada a revisión."),
+            "aprobar": gettext("La lectura “%(reading)s” fue aprobada: ya es pública."),
+            "rechazar": gettext("La lectura “%(reading)s” fue rechazada; vuelve a quien la registró."),
+            "retirar": gettext("La lectura “%(reading)s” fue retirada; queda en el historial."),
+        }[step]
+        return done % {"reading": reading}
+
+    def _next_in_queue(self, request, reading, step):
+        """After a step, the next reading waiting for this user: to review after a review, to
+        complete and submit after an entry; the dashboard when the queue is empty."""
+        user = request.user
+        reviewing = step in ("aprobar", "rechazar") or (
+            step == "retirar" and not roles.can_enter_for(user, reading.indicator)
+        )
+        queue = Reading.objects.review_queue(user) if reviewing else Reading.objects.entry_queue(user)
+        following = queue.exclude(pk=reading.pk).select_related("indicator").first()
+        if following is None:
+            self.message_user(
+                request,
+                gettext("No quedan lecturas por revisar en su cola.")
+                if reviewing
+                else gettext("No quedan borradores ni lecturas rechazadas en su cola."),
+                messages.INFO,
+            )
+            return redirect("admin:index")
+        self.message_user(request, gettext("Siguiente en su cola: %s") % following, messages.INFO)
+        return redirect("admin:indicators_reading_change", following.pk)
+
+    def step_view(self, request, pk, step):
+        if step not in STEPS:
+            raise Http404
+        reading = get_object_or_404(
+            self.get_queryset(request).select_related("indicator__unit", "indicator__office"), pk=pk
+        )
+        change_url = reverse("admin:indicators_reading_change", args=[reading.pk])
+        if request.method != "POST" and step == "enviar":
+            return redirect(change_url)
+        version = request.POST.get("_version")
+        if version and version != reading.updated_at.isoformat():
+            # The page was read before someone else's step: what this person saw is not what is there.
+            changed = gettext("Otra persona cambió esta lectura mientras usted la veía: revísela antes de decidir.")
+            self.message_user(request, gettext("No se pudo: %s") % changed, messages.ERROR)
+            return redirect(change_url)
+        user = request.user
+        if step == "enviar":
+            return self._take_step(request, reading, step, lambda: reading.submit(user))
+        if step == "aprobar":
+            confirmed = request.POST.get("confirm_outlier") == "1"
+            if request.method == "POST" and (confirmed or not reading.is_outlier):
+                return self._take_step(
+                    request, reading, step, lambda: reading.approve(user, confirm_outlier=confirmed)
+                )
+            if not reading.is_outlier:
+                return redirect(change_url)
+            return self._step_page(request, reading, step, None)
+        form = ReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            verb = reading.reject if step == "rechazar" else reading.withdraw
+            return self._take_step(request, reading, step, lambda: verb(user, reason))
+        return self._step_page(request, reading, step, form)
+
+    def _step_page(self, request, reading, step, form):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{STEPS[step]}: {reading}",
+            "opts": self.model._meta,
+            "reading": reading,
+            "step": step,
+            "form": form,
+            "question": reading.outlier_question() if step == "aprobar" else "",
+            "previous": reading.previous_approved() if step == "aprobar" else None,
+            "version": reading.updated_at.isoformat(),
+            "change_url": reverse("admin:indicators_reading_change", args=[reading.pk]),
+        }
+        return render(request, "admin/indicators/reading/step.html", context)
+
+    # --- workflow actions on the list: each row goes through the state machine ---
 
     def _apply(self, request, queryset, verb, step):
         moved, refused = 0, []
@@ -138,17 +377,37 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
             except (PermissionDenied, ValidationError) as error:
                 refused.append(f"{reading}: {' '.join(_messages_of(error))}")
         if moved:
-            self.message_user(request, f"{moved} lectura(s) {verb}.", messages.SUCCESS)
+            self.message_user(request, verb(moved), messages.SUCCESS)
         for line in refused:
-            self.message_user(request, f"No se pudo: {line}", messages.ERROR)
+            self.message_user(request, gettext("No se pudo: %s") % line, messages.ERROR)
 
     @admin.action(description=_("Enviar a revisión"), permissions=["change"])
     def submit_selected(self, request, queryset):
-        self._apply(request, queryset, "enviadas a revisión", lambda r: r.submit(request.user))
+        self._apply(request, queryset, _submitted, lambda r: r.submit(request.user))
 
     @admin.action(description=_("Aprobar"), permissions=["review"])
     def approve_selected(self, request, queryset):
-        self._apply(request, queryset, "aprobadas", lambda r: r.approve(request.user))
+        """Approve the selection; when it holds values flagged atípico, first a page that compares
+        each with the previous one, and only the ones confirmed there are approved as such."""
+        readings = list(queryset.select_related("indicator__unit", "indicator__office"))
+        outliers = [r for r in readings if r.is_outlier and r.status == ReviewStatus.SUBMITTED]
+        if outliers and "apply" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Aprobar lecturas con valores atípicos"),
+                "readings": readings,
+                "outliers": [(reading, reading.outlier_question()) for reading in outliers],
+                "opts": self.model._meta,
+            }
+            return render(request, "admin/indicators/reading/approve_outliers.html", context)
+        confirmed = {int(pk) for pk in request.POST.getlist("confirmed_outlier") if pk.isdigit()}
+        self._apply(
+            request,
+            queryset,
+            _approved,
+            lambda r: r.approve(request.user, confirm_outlier=r.pk in confirmed),
+        )
+        return None
 
     @admin.action(description=_("Rechazar (con motivo)"), permissions=["review"])
     def reject_selected(self, request, queryset):
@@ -157,7 +416,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
             queryset,
             "reject_selected",
             _("Rechazar lecturas"),
-            "rechazadas",
+            _rejected,
             lambda r, reason: r.reject(request.user, reason),
         )
 
@@ -168,7 +427,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
             queryset,
             "withdraw_selected",
             _("Retirar lecturas"),
-            "retiradas",
+            _withdrawn,
             lambda r, reason: r.withdraw(request.user, reason),
         )
 
@@ -186,27 +445,25 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
             **self.admin_site.each_context(request),
             "title": title,
             "form": form,
-            "readings": queryset,
+            "readings": queryset.select_related("indicator__unit"),
             "action": action,
             "opts": self.model._meta,
         }
         return render(request, "admin/indicators/reading/reason.html", context)
 
-    # --- correction of an approved reading ---
+    # --- the steps' own addresses, and the correction of an approved reading ---
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         extra = [
-            path(
-                "<int:pk>/corregir/",
-                self.admin_site.admin_view(self.correct_view),
-                name="indicators_reading_correct",
-            )
+            path("<int:pk>/corregir/", view(self.correct_view), name="indicators_reading_correct"),
+            path("<int:pk>/paso/<str:step>/", view(self.step_view), name="indicators_reading_step"),
         ]
         return extra + super().get_urls()
 
     def correct_view(self, request, pk):
-        reading = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = CorrectionForm(request.POST or None, initial={"source": reading.source})
+        reading = get_object_or_404(self.get_queryset(request).select_related("indicator__unit"), pk=pk)
+        form = CorrectionForm(request.POST or None, initial={"source": reading.source}, reading=reading)
         if form.is_valid():
             try:
                 correction = reading.correct(request.user, **form.cleaned_data)
@@ -216,16 +473,40 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
                 for field, errors in _by_field(error).items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                self.message_user(request, "Corrección registrada como borrador: envíela a revisión.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    gettext("Corrección registrada como borrador: revísela y envíela a revisión."),
+                    messages.SUCCESS,
+                )
                 return redirect("admin:indicators_reading_change", correction.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Corregir {reading}",
+            "title": gettext("Corregir %s") % reading,
             "form": form,
             "reading": reading,
+            "approved_value": reading.indicator.unit.quantity(reading.value),
             "opts": self.model._meta,
+            "media": self.media + form.media,
         }
         return render(request, "admin/indicators/reading/correct.html", context)
+
+
+def _submitted(count):
+    return ngettext("%(count)s lectura enviada a revisión.", "%(count)s lecturas enviadas a revisión.", count) % {
+        "count": count
+    }
+
+
+def _approved(count):
+    return ngettext("%(count)s lectura aprobada.", "%(count)s lecturas aprobadas.", count) % {"count": count}
+
+
+def _rejected(count):
+    return ngettext("%(count)s lectura rechazada.", "%(count)s lecturas rechazadas.", count) % {"count": count}
+
+
+def _withdrawn(count):
+    return ngettext("%(count)s lectura retirada.", "%(count)s lecturas retiradas.", count) % {"count": count}
 
 
 def _messages_of(error):
@@ -238,3 +519,4 @@ def _by_field(error: ValidationError) -> dict:
     if hasattr(error, "error_dict"):
         return {field: [m for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
     return {None: error.messages}
+

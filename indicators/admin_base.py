@@ -1,22 +1,117 @@
 """What every admin page of the plan shares, written once for indicators, goals and alignment.
 
-Nothing is hard-deleted (inlines included), history is read-only, and a refusal that a
-workflow step raises while saving is a Spanish message, never a 500."""
+Nothing is hard-deleted (inlines included), history is read-only, a refusal that a
+workflow step raises while saving is a Spanish message, never a 500, the messages after a save
+agree with the model's gender ("La lectura … fue agregada"), and numbers are typed as people
+write them (16,8 or 16.8) and shown without trailing zeros."""
+
+import functools
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.forms import modelform_factory
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import mark_safe
+from django.utils import translation
+from django.utils.html import conditional_escape, mark_safe
+from django.utils.translation import pgettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from .formatting import number
+from .forms import FlexibleDecimalField
 
 HISTORY_IS_READ_ONLY = (
     "El historial es de solo lectura: una versión anterior no se restaura desde aquí. "
     "Los cambios pasan por el formulario de edición o, en las lecturas, por el flujo de revisión."
 )
+
+
+# Spanish nouns ending in -a that are masculine; every other noun's gender follows its ending.
+MASCULINE_IN_A = {"problema", "sistema", "tema", "programa", "mapa", "día", "clima", "esquema", "idioma"}
+FEMININE_ENDINGS = ("a", "ión", "dad", "tad", "tud", "umbre")
+
+
+def is_feminine(verbose_name) -> bool:
+    """Whether a model's Spanish name takes «la»: its first word decides ('fila de la matriz')."""
+    with translation.override("es-pe"):
+        noun = str(verbose_name).split()[0].lower()
+    return noun not in MASCULINE_IN_A and noun.endswith(FEMININE_ENDINGS)
+
+
+def saved_message(opts, obj, *, added: bool, follow_up: str = "") -> str:
+    """'La lectura “…” fue agregada correctamente.', with the article and ending of the model's
+    gender (Django's own message says "El lectura … fue agregado"). `follow_up` is "_continue"
+    or "_addanother" when the person asked to keep editing or add another."""
+    feminine = is_feminine(opts.verbose_name)
+    if added:
+        text = (
+            pgettext("femenino", "La %(name)s “%(obj)s” fue agregada correctamente.")
+            if feminine
+            else pgettext("masculino", "El %(name)s “%(obj)s” fue agregado correctamente.")
+        )
+    else:
+        text = (
+            pgettext("femenino", "La %(name)s “%(obj)s” fue modificada correctamente.")
+            if feminine
+            else pgettext("masculino", "El %(name)s “%(obj)s” fue modificado correctamente.")
+        )
+    if follow_up == "_continue":
+        text += " " + (
+            pgettext("femenino", "Puede seguir editándola a continuación.")
+            if feminine
+            else pgettext("masculino", "Puede seguir editándolo a continuación.")
+        )
+    elif follow_up == "_addanother":
+        text += " " + (
+            pgettext("femenino", "Puede agregar otra %(name)s a continuación.")
+            if feminine
+            else pgettext("masculino", "Puede agregar otro %(name)s a continuación.")
+        )
+    return mark_safe(text % {"name": conditional_escape(opts.verbose_name), "obj": conditional_escape(str(obj))})
+
+
+@functools.cache
+def _plain_number(model, name):
+    field = model._meta.get_field(name)
+
+    def shown(obj):
+        return number(getattr(obj, name))
+
+    shown.__name__ = name  # the row's class and the field's help text follow the name
+    shown.short_description = field.verbose_name
+    shown.admin_order_field = name
+    return shown
+
+
+def plain_numbers(model, names):
+    """`names` with each decimal field of `model` replaced by a display of its value without
+    trailing zeros (45, 27.8; Django writes 45.0000), for lists and read-only pages."""
+
+    def one(name):
+        if isinstance(name, list | tuple):
+            return type(name)(one(part) for part in name)
+        if not isinstance(name, str):
+            return name
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return name
+        return _plain_number(model, name) if isinstance(field, models.DecimalField) else name
+
+    return [one(name) for name in names]
+
+
+class PlainNumbersHistoryHelper(HistoricalRecordContextHelper):
+    """The history list's "before → after", with numbers as people read them (12 → 13.5)."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(self.model._meta.get_field(change.field), models.DecimalField) and value is not None:
+            return number(value)
+        return super().prepare_delta_change_value(change, value)
 
 
 class NoDeleteMixin:
@@ -40,6 +135,40 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     the history pages obey too."""
 
     object_history_form_template = "admin/history_version.html"
+    formfield_overrides = {models.DecimalField: {"form_class": FlexibleDecimalField}}
+
+    # --- the message after a save, in the model's gender ---
+
+    def saved_message(self, obj, *, added: bool, follow_up: str = "") -> str:
+        return saved_message(self.model._meta, obj, added=added, follow_up=follow_up)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        request._saved_message = self.saved_message(obj, added=True, follow_up=_follow_up(request))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        request._saved_message = self.saved_message(obj, added=False, follow_up=_follow_up(request))
+        return super().response_change(request, obj)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's response_add/response_change send exactly one success message, built from
+        # "The {name} … was added": it is replaced by the one of the right gender.
+        replacement = getattr(request, "_saved_message", None)
+        if replacement is not None and level == messages.SUCCESS:
+            message = replacement
+            del request._saved_message
+        super().message_user(request, message, level, *args, **kwargs)
+
+    # --- numbers without trailing zeros where nobody types them ---
+
+    def get_list_display(self, request):
+        return plain_numbers(self.model, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return plain_numbers(self.model, fields)  # a view-only page shows every field as text
+        return fields
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -54,6 +183,9 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return PlainNumbersHistoryHelper(self.model, historical_record)
 
     def history_view_title(self, request, obj):
         return f"Historial: {obj}"
@@ -95,7 +227,10 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         return response
 
     def _version_context(self, request, obj, record):
-        fieldsets = self.get_fieldsets(request, obj)
+        fieldsets = [
+            (name, {**options, "fields": plain_numbers(self.model, options["fields"])})
+            for name, options in self.get_fieldsets(request, obj)
+        ]
         version = record.instance
         form = modelform_factory(self.model, fields=[])(instance=version)
         admin_form = helpers.AdminForm(form, fieldsets, {}, flatten_fieldsets(fieldsets), model_admin=self)
@@ -135,3 +270,7 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
             "save_as": False,
             "save_on_top": False,
         }
+
+
+def _follow_up(request) -> str:
+    return next((key for key in ("_continue", "_addanother") if key in request.POST), "")

@@ -9,21 +9,32 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.db.models import Max, Min, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import exports, imports
-from .models import Indicator, Office
+from .calendar import due_periods
+from .models import OPEN_STATES, Indicator, Office, Reading, ReviewStatus
 
 SESSION_KEY = "readings_import"
+PREVIEW_ROWS = 200
+CSV_TYPE = "text/csv; charset=utf-8"
+# The template's forms: XLSX, CSV with `,` and a decimal point, CSV with `;` and a decimal comma.
+TEMPLATE_KINDS = ("xlsx", "csv", "csv-excel-es")
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Archivo CSV o XLSX"),
-        help_text=_("Columnas: indicator_code, period, value, source, note. Archivos grandes: import_readings."),
+        label=_("Archivo XLSX o CSV"),
+        help_text=_(
+            "La plantilla de su oficina, llena: columnas codigo, indicador, unidad, decimales, periodo "
+            "(dd/mm/aaaa), valor, fuente y nota (también con sus nombres en inglés)."
+        ),
     )
 
     def clean_file(self):
@@ -33,8 +44,8 @@ class ImportForm(forms.Form):
         # Judged on the size the upload declares, before a byte of it is parsed.
         if upload.size > settings.IMPORT_MAX_UPLOAD_MB * imports.MB:
             raise forms.ValidationError(
-                f"El archivo pasa de {settings.IMPORT_MAX_UPLOAD_MB} MB: divídalo, "
-                "o pida a sistemas que lo cargue con python manage.py import_readings."
+                f"El archivo pasa de {settings.IMPORT_MAX_UPLOAD_MB} MB: divídalo en archivos más pequeños, "
+                "o pida al área de sistemas que lo cargue por usted."
             )
         return upload
 
@@ -53,22 +64,33 @@ class ReadingImportExportMixin:
         return actions
 
     def export_csv(self, request, queryset):
-        return _download(exports.to_csv(queryset.select_related("indicator")), "lecturas.csv", "text/csv")
+        body = exports.to_csv(queryset.select_related("indicator__unit"))
+        return _download(body, "lecturas.csv", CSV_TYPE)
 
     def export_csv_excel(self, request, queryset):
-        body = exports.to_csv(queryset.select_related("indicator"), excel_spanish=True)
-        return _download(body, "lecturas.csv", "text/csv")
+        body = exports.to_csv(queryset.select_related("indicator__unit"), excel_spanish=True)
+        return _download(body, "lecturas-excel-es.csv", CSV_TYPE)
 
     def export_xlsx(self, request, queryset):
-        body = exports.to_xlsx(queryset.select_related("indicator"))
-        return _download(body, "lecturas.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        body = exports.to_xlsx(queryset.select_related("indicator__unit"))
+        return _download(body, "lecturas.xlsx", exports.XLSX_TYPE)
 
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
             path("importar/", view(self.import_view), name="indicators_reading_import"),
             path("importar/confirmar/", view(self.import_confirm_view), name="indicators_reading_import_confirm"),
-            path("plantilla/<str:office_code>/", view(self.template_view), name="indicators_reading_template"),
+            path(
+                "plantilla/<str:office_code>/",
+                view(self.template_view),
+                {"kind": "xlsx"},
+                name="indicators_reading_template",
+            ),
+            path(
+                "plantilla/<str:office_code>/<str:kind>/",
+                view(self.template_view),
+                name="indicators_reading_template_kind",
+            ),
         ] + super().get_urls()
 
     def _require_add(self, request):
@@ -79,6 +101,7 @@ class ReadingImportExportMixin:
         self._require_add(request)
         form = ImportForm(request.POST or None, request.FILES or None)
         report = None
+        preview = []
         if form.is_valid():
             upload = form.cleaned_data["file"]
             raw = upload.read()
@@ -86,6 +109,8 @@ class ReadingImportExportMixin:
             report = imports.validate(parsed, request.user)
             if report.ok:
                 request.session[SESSION_KEY] = {"name": upload.name, "data": base64.b64encode(raw).decode()}
+                # A valid report holds one reading per row, in the file's order.
+                preview = list(zip((line for line, _ in parsed.rows), report.readings[:PREVIEW_ROWS], strict=False))
             else:
                 request.session.pop(SESSION_KEY, None)
         offices = Office.objects.all() if request.user.is_superuser else request.user.offices.all()
@@ -95,7 +120,8 @@ class ReadingImportExportMixin:
             "opts": self.model._meta,
             "form": form,
             "report": report,
-            "preview": report.readings[:200] if report else [],
+            "preview": preview,
+            "preview_rows": PREVIEW_ROWS,
             "offices": offices,
         }
         return render(request, "admin/indicators/reading/import.html", context)
@@ -109,17 +135,65 @@ class ReadingImportExportMixin:
         report = imports.import_file(raw, stored["name"], request.user, limits=imports.Limits.for_upload())
         request.session.pop(SESSION_KEY, None)
         if report.ok:
-            self.message_user(request, f"{len(report.readings):,} lecturas importadas como borrador.", messages.SUCCESS)
+            count = len(report.readings)
+            done = ngettext(
+                "%(count)s lectura importada como borrador: revísela y envíela a revisión.",
+                "%(count)s lecturas importadas como borrador: revíselas y envíelas a revisión.",
+                count,
+            )
+            self.message_user(request, done % {"count": f"{count:,}"}, messages.SUCCESS)
         else:
             for line in report.lines(limit=20):
                 self.message_user(request, line, messages.ERROR)
-            self.message_user(request, "No se importó nada: corrija el archivo y vuelva a subirlo.", messages.ERROR)
+            self.message_user(
+                request, gettext("No se importó nada: corrija el archivo y vuelva a subirlo."), messages.ERROR
+            )
         return redirect("admin:indicators_reading_changelist")
 
-    def template_view(self, request, office_code):
+    def template_view(self, request, office_code, kind):
+        """The office's template: its indicators, each with the periods still due (ended, with no
+        approved reading and none under way), ready to fill. XLSX, or CSV in either convention."""
+        self._require_add(request)
+        if kind not in TEMPLATE_KINDS:
+            raise Http404
         office = get_object_or_404(Office, code=office_code)
-        indicators = Indicator.objects.filter(office=office).order_by("code")
-        return _download(exports.template_csv(indicators), f"plantilla-{office.code.lower()}.csv", "text/csv")
+        rows = exports.template_rows(*office_due_periods(office, timezone.localdate()))
+        name = f"plantilla-{office.code.lower()}"
+        if kind == "xlsx":
+            return _download(exports.template_xlsx(rows), f"{name}.xlsx", exports.XLSX_TYPE)
+        excel_spanish = kind == "csv-excel-es"
+        return _download(exports.csv_bytes(rows, excel_spanish=excel_spanish), f"{name}-{kind}.csv", CSV_TYPE)
+
+
+def office_due_periods(office, today):
+    """The office's indicators (units loaded) and, for each, its due periods. The plan's start
+    comes through the indicator's targets (as on the public indicator page): an indicator with no
+    approved reading since starts there; a context indicator with none, at its last ended period."""
+    indicators = list(
+        Indicator.objects.filter(office=office)
+        .select_related("unit")
+        .annotate(
+            term_start=Min("targets__plan__period_start"),
+            last_approved=Max("readings__period", filter=Q(readings__status=ReviewStatus.APPROVED)),
+        )
+        .order_by("order", "code")
+    )
+    under_way = {}
+    for indicator_id, period in Reading.objects.filter(
+        indicator__office=office, status__in=OPEN_STATES
+    ).values_list("indicator_id", "period"):
+        under_way.setdefault(indicator_id, set()).add(period)
+    periods = {
+        indicator.pk: due_periods(
+            indicator.frequency,
+            indicator.last_approved,
+            first_period=indicator.term_start,
+            today=today,
+            skip=under_way.get(indicator.pk, ()),
+        )
+        for indicator in indicators
+    }
+    return indicators, periods
 
 
 def _download(body: bytes, filename: str, content_type: str) -> HttpResponse:

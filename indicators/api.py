@@ -5,15 +5,22 @@ from datetime import datetime
 import django_filters
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from . import roles, validation
 from .api_support import ConditionalMixin, CSVListMixin, can_see_people
 from .forms import checked
-from .models import Indicator, Office, Provenance, Reading, ReviewStatus, Unit
+from .models import Indicator, Office, PeriodInReview, Provenance, Reading, ReviewStatus, Unit
 
 ERRORS = {
     400: OpenApiResponse(description="Datos no válidos: un mensaje en español por campo."),
@@ -115,9 +122,44 @@ class ReadingSerializer(serializers.ModelSerializer):
         return can_see_people(request.user if request else None)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "number"}, {"type": "string"}],
+        "description": "Un número JSON, o su texto como lo escriben las personas: 16.8, \"16,8\", \"1,095.5\". "
+        "\"1.150\" y \"1,150\" son 1150 en unidades enteras y se rechazan por ambiguos en unidades con decimales.",
+        "example": "16,8",
+    }
+)
+class ValueField(serializers.Field):
+    """A value as a JSON number or as text; read by the one parser (`validation.parse_value`) with
+    the indicator's unit, in the serializer's `validate`, once the indicator is known."""
+
+    default_error_messages = {"invalid": "Escriba el valor como número o como texto (16.8 o \"16,8\")."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int | float):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return str(value)
+
+
+def parse_value_for(attrs, indicator):
+    """`attrs["value"]` read for `indicator`'s unit (None: unknown, ambiguous text refused)."""
+    if "value" not in attrs:
+        return attrs
+    try:
+        attrs["value"] = validation.parse_value(attrs["value"], indicator.unit.decimals if indicator else None)
+    except ValueError as error:
+        raise serializers.ValidationError({"value": [str(error)]}) from error
+    return attrs
+
+
 class ReadingWriteSerializer(serializers.Serializer):
     """Parses types and the shared text limits (`indicators.validation`); every other rule is
-    checked by the model's workflow, as in the admin."""
+    checked by the model's workflow, as in the admin. The value is read with the unit of the
+    indicator given, or, on an edit, of the reading's (`context["indicator"]`)."""
 
     indicator = serializers.SlugRelatedField(
         slug_field="code",
@@ -126,28 +168,39 @@ class ReadingWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": "No existe un indicador con el código {value}."},
     )
     period = serializers.DateField(help_text="Fecha dentro del periodo medido; se guarda su primer día.")
-    value = serializers.DecimalField(
-        max_digits=validation.VALUE_MAX_DIGITS, decimal_places=validation.VALUE_MAX_DECIMALS
-    )
+    value = ValueField()
     source = serializers.CharField(allow_blank=True, validators=[checked(validation.source_errors)])
     note = serializers.CharField(
         required=False, allow_blank=True, default="", validators=[checked(validation.note_errors)]
     )
+
+    def validate(self, attrs):
+        return parse_value_for(attrs, attrs.get("indicator") or self.context.get("indicator"))
 
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Motivo (rechazo o retiro); queda en el historial.")
 
 
-class CorrectionSerializer(serializers.Serializer):
-    value = serializers.DecimalField(
-        max_digits=validation.VALUE_MAX_DIGITS, decimal_places=validation.VALUE_MAX_DECIMALS
+class ApprovalSerializer(serializers.Serializer):
+    confirm_outlier = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true para aprobar un valor marcado como atípico (is_outlier) tras compararlo con el anterior "
+        "aprobado; sin él, esa aprobación responde 400 con un mensaje que nombra el valor anterior.",
     )
+
+
+class CorrectionSerializer(serializers.Serializer):
+    value = ValueField()
     source = serializers.CharField(validators=[checked(validation.source_errors)])
     note = serializers.CharField(
         required=False, allow_blank=True, default="", validators=[checked(validation.note_errors)]
     )
     reason = serializers.CharField()
+
+    def validate(self, attrs):
+        return parse_value_for(attrs, self.context.get("indicator"))
 
 
 class HistorySerializer(serializers.Serializer):
@@ -282,7 +335,7 @@ class ReadingViewSet(
 
     def partial_update(self, request, *args, **kwargs):
         reading = self.get_object()
-        fields = self._parse(ReadingWriteSerializer, request.data, partial=True)
+        fields = self._parse(ReadingWriteSerializer, request.data, partial=True, indicator=reading.indicator)
         fields.pop("indicator", None)
         reading.edit(request.user, **fields)
         return Response(ReadingSerializer(reading, context=self.get_serializer_context()).data)
@@ -290,17 +343,39 @@ class ReadingViewSet(
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses={200: ReadingSerializer, **ERRORS})
+    @extend_schema(
+        request=None,
+        responses={
+            200: ReadingSerializer,
+            **ERRORS,
+            409: OpenApiResponse(
+                description="El estado de la lectura no permite este paso, otra persona la cambió antes, u otra "
+                "lectura del mismo indicador y periodo ya está en revisión: entonces `existing` trae su `id` y "
+                "su `url`."
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Enviar a revisión (registrador de la oficina)."""
-        return self._step(lambda r: r.submit(request.user))
+        """Enviar a revisión (registrador de la oficina). Se rechaza (409) si otra lectura del mismo
+        indicador y periodo ya está en revisión; la respuesta enlaza esa lectura."""
+        reading = self.get_object()
+        try:
+            reading.submit(request.user)
+        except PeriodInReview as refusal:
+            existing = refusal.existing
+            url = reverse("reading-detail", args=[existing.pk], request=request)
+            return Response({"detail": refusal.messages, "existing": {"id": existing.pk, "url": url}}, status=409)
+        return Response(ReadingSerializer(reading, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=None, responses={200: ReadingSerializer, **ERRORS})
+    @extend_schema(request=ApprovalSerializer, responses={200: ReadingSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        """Aprobar (revisor de la oficina que no la registró ni la modificó)."""
-        return self._step(lambda r: r.approve(request.user))
+        """Aprobar (revisor de la oficina que no la registró ni la modificó). Un valor marcado como
+        atípico (`is_outlier`) se aprueba solo con `{"confirm_outlier": true}`; sin él, 400 con un
+        mensaje que compara el valor con el anterior aprobado."""
+        confirm = self._parse(ApprovalSerializer, request.data)["confirm_outlier"]
+        return self._step(lambda r: r.approve(request.user, confirm_outlier=confirm))
 
     @extend_schema(request=ReasonSerializer, responses={200: ReadingSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -320,8 +395,9 @@ class ReadingViewSet(
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """Registrar la corrección de una lectura aprobada: un borrador nuevo que pasa por revisión."""
-        data = self._parse(CorrectionSerializer, request.data)
-        correction = self.get_object().correct(request.user, **data)
+        reading = self.get_object()
+        data = self._parse(CorrectionSerializer, request.data, indicator=reading.indicator)
+        correction = reading.correct(request.user, **data)
         return Response(ReadingSerializer(correction, context=self.get_serializer_context()).data, status=201)
 
     @extend_schema(
@@ -378,8 +454,8 @@ class ReadingViewSet(
         return Response(ReadingSerializer(reading, context=self.get_serializer_context()).data)
 
     @staticmethod
-    def _parse(serializer_class, data, partial=False):
-        serializer = serializer_class(data=data, partial=partial)
+    def _parse(serializer_class, data, partial=False, indicator=None):
+        serializer = serializer_class(data=data, partial=partial, context={"indicator": indicator})
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .validation import normalize_period
+
 # Staff get this long after a period ends to have its reading approved.
 GRACE = timedelta(days=30)
 MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
@@ -38,6 +40,32 @@ def next_due(indicator, last_period: date | None, *, first_period: date, today: 
     period = next_period(last_period, indicator.frequency, first_period)
     due = due_date(period, indicator.frequency)
     return Due(indicator=indicator, period=period, due=due, overdue=due < today)
+
+
+def period_end(period: date, frequency: str) -> date:
+    """The first day after the period."""
+    return add_months(period, MONTHS[frequency])
+
+
+def due_periods(
+    frequency: str, last_period: date | None, *, first_period: date | None, today: date, skip=(), limit: int = 12
+) -> list[date]:
+    """The periods that have ended and still lack a reading, oldest first, at most `limit`: from
+    the one after `last_period` (the last approved), or from `first_period` when there is none
+    since (the plan's start; None: only the last ended period), leaving out those in `skip` (a
+    reading is already under way)."""
+    if last_period is None and first_period is None:
+        period = normalize_period(today, frequency)
+        while period_end(period, frequency) > today:
+            period = add_months(period, -MONTHS[frequency])
+    else:
+        period = next_period(last_period, frequency, first_period or date.min)
+    periods = []
+    while period_end(period, frequency) <= today and len(periods) < limit:
+        if period not in skip:
+            periods.append(period)
+        period = add_months(period, MONTHS[frequency])
+    return periods
 
 
 def due_and_overdue(indicators, last_periods: dict, *, first_period: date, today: date, horizon_days: int = 45):

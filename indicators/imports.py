@@ -1,10 +1,12 @@
 """Readings from a CSV or XLSX file: parse, validate the whole file, then write all or nothing.
 
-The file has the columns indicator_code, period, value, source, note (the Spanish headers
-codigo_indicador, periodo, valor, fuente, nota work too). Excel in Spanish writes `27,8` and
-separates with `;`; both are understood. A value with a comma is read with the comma as decimal
-mark and dots as thousands (`1.150,5`); a value without a comma is read with the dot as decimal
-mark (`1150.5`), so `1.150` means one point one five, never one thousand one hundred and fifty.
+The file has the columns of the office templates: codigo, indicador, unidad, decimales,
+periodo (dd/mm/aaaa), valor, fuente, nota; indicador, unidad and decimales are there for the
+person filling it and are not read. English headers (code, indicator, unit, decimals, period,
+value, source, note, and the older indicator_code) work too. Excel in Spanish writes `27,8` and
+separates with `;`; both conventions are understood. A value is read by the one parser
+(`validation.parse_value`) with its indicator's unit: `1.150` is 1150 for a count and refused,
+naming its row, as ambiguous for a unit with decimals.
 
 The file is read as a stream and refused with one sentence at its `Limits` (rows, line length,
 what an XLSX unpacks to), before it can exhaust the server. Validation uses the same pure checks
@@ -33,6 +35,7 @@ from . import roles
 from .models import DataVersion, Indicator, Reading, ReviewStatus
 from .spreadsheets import unescape
 from .validation import (
+    AmbiguousValue,
     normalize_period,
     parse_value,
     period_errors,
@@ -42,22 +45,29 @@ from .validation import (
     value_errors,
 )
 
-COLUMNS = ["indicator_code", "period", "value", "source", "note"]
+# The columns of templates and exports, in this order; what each header means (English and
+# older names accepted), by the canonical names the code uses.
+COLUMNS = ["codigo", "indicador", "unidad", "decimales", "periodo", "valor", "fuente", "nota"]
+READ = ["indicator_code", "period", "value", "source", "note"]
 REQUIRED = ["indicator_code", "period", "value", "source"]
 ALIASES = {
+    "codigo": "indicator_code",
+    "code": "indicator_code",
     "indicator_code": "indicator_code",
     "codigo_indicador": "indicator_code",
-    "codigo": "indicator_code",
-    "indicador": "indicator_code",
-    "period": "period",
+    "indicador": "indicator_name",
+    "indicator": "indicator_name",
     "periodo": "period",
-    "value": "value",
+    "period": "period",
     "valor": "value",
-    "source": "source",
+    "value": "value",
     "fuente": "source",
-    "note": "note",
+    "source": "source",
     "nota": "note",
+    "note": "note",
 }
+# How the columns are named to people, whatever language the file's header was in.
+LABELS = {"indicator_code": "codigo", "period": "periodo", "value": "valor", "source": "fuente", "note": "nota"}
 BATCH = 2000
 # What a hostile or broken file may cost before it is refused. A readings row is a few hundred
 # bytes; these bounds are far above any real file and far below what hurts a server.
@@ -94,12 +104,17 @@ class RowError:
     column: str | None
     message: str
 
+    @property
+    def column_label(self) -> str:
+        """The column as the template names it (valor, periodo…)."""
+        return LABELS.get(self.column, self.column or "")
+
     def __str__(self):
         where = []
         if self.line is not None:
             where.append(f"fila {self.line}")
         if self.column:
-            where.append(f"columna «{self.column}»")
+            where.append(f"columna «{self.column_label}»")
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
@@ -256,12 +271,20 @@ def _read(table, limits: Limits, parsed: ParsedFile):
             continue
         if positions is None:
             header = [ALIASES.get(_plain(cell), _plain(cell)) for cell in row]
-            if missing := [name for name in REQUIRED if name not in header]:
+            if "indicator_code" not in header and "indicator_name" in header:
+                # Files of the earlier format named the code column «indicador».
+                header[header.index("indicator_name")] = "indicator_code"
+            if missing := [LABELS[name] for name in REQUIRED if name not in header]:
                 parsed.errors.append(
-                    RowError(line, None, f"Faltan columnas: {', '.join(missing)}. Se esperan: {', '.join(COLUMNS)}.")
+                    RowError(
+                        line,
+                        None,
+                        f"Faltan columnas: {', '.join(missing)}. Se esperan: {', '.join(COLUMNS)} "
+                        "(o sus nombres en inglés).",
+                    )
                 )
                 return
-            positions = {name: header.index(name) for name in COLUMNS if name in header}
+            positions = {name: header.index(name) for name in READ if name in header}
             continue
         if len(parsed.rows) >= limits.rows:
             raise _too_many(limits, line)
@@ -294,7 +317,7 @@ def parse_file(data, filename: str, limits: Limits | None = None) -> ParsedFile:
     return parsed
 
 
-PERIOD_FORMATS = ["%Y-%m-%d", "%Y-%m", "%Y", "%d/%m/%Y", "%m/%Y"]
+PERIOD_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%Y-%m", "%Y", "%m/%Y"]
 
 
 def parse_period(cell) -> date:
@@ -369,7 +392,12 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report) -> l
         )
         indicator = None
     try:
-        value = parse_value(row.get("value"))
+        value = parse_value(row.get("value"), indicator.unit.decimals if indicator is not None else None)
+    except AmbiguousValue as error:
+        # Without its indicator the row is already refused; the unit would decide the reading.
+        if indicator is not None:
+            errors.append(RowError(line, "value", str(error)))
+        value = None
     except ValueError as error:
         errors.append(RowError(line, "value", str(error)))
         value = None
@@ -378,7 +406,7 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report) -> l
     except ValueError:
         errors.append(
             RowError(
-                line, "period", f"{quoted(row.get('period') or '')} no es un periodo: use AAAA-MM-DD, AAAA-MM o AAAA."
+                line, "period", f"{quoted(row.get('period') or '')} no es un periodo: use dd/mm/aaaa, aaaa-mm o aaaa."
             )
         )
         period = None

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import roles
+from .formatting import number
 from .validation import normalize_period, period_errors, reading_text_errors, value_errors
 
 
@@ -97,6 +98,11 @@ class Unit(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.symbol})" if self.symbol else self.name
+
+    def quantity(self, value) -> str:
+        """A value as people read it, with this unit's decimals and symbol: '16.8 h/día', '98.00 %'."""
+        text = number(value, self.decimals)
+        return f"{text} {self.symbol}" if self.symbol and value is not None else text
 
     def clean(self):
         if self.pk is None:
@@ -223,10 +229,21 @@ class TransitionError(ValidationError):
     another person's step on the same reading got to first (the API answers 409)."""
 
 
+class PeriodInReview(TransitionError):
+    """A submission refused because another reading of the same indicator and period is already
+    in review: `existing` is that reading, for the link people need to open it."""
+
+    def __init__(self, message, existing):
+        super().__init__(message)
+        self.existing = existing
+
+
 EDITABLE_STATES = {"draft", "rejected"}
 # A correction in one of these states is still under way; a reading has at most one at a time.
 OPEN_STATES = {"draft", "submitted", "rejected"}
 
+# A value at least this many times the previous approved one, or at most its inverse, is atípico.
+OUTLIER_RATIO = 5
 CONCURRENT_CHANGE = "Otra persona cambió esta lectura al mismo tiempo: recargue la página y vuelva a intentarlo."
 RANGE_TRIGGER = "reading_value_in_unit_range"
 
@@ -280,6 +297,26 @@ class ReadingQuerySet(models.QuerySet):
             f"{example.period:%m/%Y}: {format(example.value.normalize(), 'f')}. Corrija o retire esas lecturas "
             "primero."
         )
+
+    def review_queue(self, user):
+        """Submitted readings `user` may review, the longest waiting first: of the offices where
+        they are revisor (all for a superuser), never one they entered or changed (four eyes)."""
+        if not (user.is_superuser or roles.has_role(user, roles.ROLE_REVISOR)):
+            return self.none()
+        queue = self.filter(status=ReviewStatus.SUBMITTED)
+        if not user.is_superuser:
+            queue = queue.filter(indicator__office_id__in=roles.office_ids(user))
+        return queue.exclude(entered_by=user).exclude(last_modified_by=user).order_by("submitted_at", "pk")
+
+    def entry_queue(self, user):
+        """Drafts and rejected readings `user` may complete and submit, the oldest period first:
+        of the offices where they are registrador (all for a superuser)."""
+        if not (user.is_superuser or roles.has_role(user, roles.ROLE_REGISTRADOR)):
+            return self.none()
+        queue = self.filter(status__in=EDITABLE_STATES)
+        if not user.is_superuser:
+            queue = queue.filter(indicator__office_id__in=roles.office_ids(user))
+        return queue.order_by("period", "pk")
 
     def approved(self, at=None):
         """Readings public at the moment `at` (now when None): approved by then, or cited from
@@ -439,7 +476,7 @@ class Reading(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} {self.period:%Y-%m-%d}: {self.value}"
+        return f"{self.indicator.code} {self.period:%Y-%m-%d}: {number(self.value)}"
 
     def save(self, *args, **kwargs):
         # One door: once saved, a reading changes only through a workflow verb, never through a
@@ -565,14 +602,19 @@ class Reading(models.Model):
                     f"No puede enviar lecturas de {self.indicator.code}: no es registrador de su oficina."
                 )
             self.full_clean()
+            self._require_period_free_for_review()
             self.status = ReviewStatus.SUBMITTED
             self.submitted_at = timezone.now()
             self.is_outlier = self.looks_like_outlier()
             self._record(user, "enviada a revisión")
 
-    def approve(self, user):
+    def approve(self, user, *, confirm_outlier: bool = False):
+        """Make this submitted reading public. A value flagged atípico is approved only with
+        `confirm_outlier`: the reviewer has compared it with the previous one (`outlier_question`)."""
         with self._step("aprobar", {ReviewStatus.SUBMITTED}):
             self._require_reviewer(user, "aprobar")
+            if self.is_outlier and not confirm_outlier:
+                raise ValidationError({"confirm_outlier": self.outlier_refusal()})
             previous = None
             if self.corrects_id:
                 previous = Reading.objects.select_for_update(no_key=True).get(pk=self.corrects_id)
@@ -661,9 +703,16 @@ class Reading(models.Model):
         return correction
 
     def looks_like_outlier(self) -> bool:
-        """Far outside the indicator's approved history: beyond the median ± 3 median absolute
-        deviations (robust to the outliers themselves), with at least three approved values; when
-        they are all equal, any different value is flagged."""
+        """Far from the indicator's approved history: beyond the median ± 3 median absolute
+        deviations (robust to the outliers themselves) once there are three approved values, and
+        always at five times or a fifth of the previous approved value, the mark of a misread
+        decimal separator (9,8 % entered as 98 %). When the approved values are all equal, any
+        different value is flagged."""
+        previous = self.previous_approved()
+        if previous is not None and previous.value and self.value and (previous.value > 0) == (self.value > 0):
+            ratio = abs(self.value / previous.value)
+            if ratio >= OUTLIER_RATIO or ratio <= 1 / OUTLIER_RATIO:
+                return True
         values = list(
             Reading.objects.filter(indicator_id=self.indicator_id, status=ReviewStatus.APPROVED)
             .exclude(pk=self.pk)
@@ -676,6 +725,39 @@ class Reading(models.Model):
         if spread == 0:
             return self.value != median
         return abs(self.value - median) > 3 * spread
+
+    def previous_approved(self) -> "Reading | None":
+        """What this value is compared with: the reading it corrects, else the latest approved
+        reading of the indicator before this period, else the latest after it; None when the
+        indicator has no approved reading."""
+        if self.corrects_id:
+            return self.corrects
+        approved = Reading.objects.filter(indicator_id=self.indicator_id, status=ReviewStatus.APPROVED).exclude(
+            pk=self.pk
+        )
+        return (
+            approved.filter(period__lt=self.period).order_by("-period").first()
+            or approved.order_by("-period").first()
+        )
+
+    def outlier_question(self) -> str:
+        """'9.80 % → 98.00 %: ¿confirma?', the comparison a reviewer confirms."""
+        unit = self.indicator.unit
+        previous = self.previous_approved()
+        new = unit.quantity(self.value)
+        if previous is None:
+            return f"{new}: ¿confirma?"
+        return f"{unit.quantity(previous.value)} → {new}: ¿confirma?"
+
+    def outlier_refusal(self) -> str:
+        previous = self.previous_approved()
+        if previous is None:
+            return f"Valor atípico. {self.outlier_question()} Apruébelo confirmando el valor."
+        before = self.indicator.unit.quantity(previous.value)
+        return (
+            f"Valor atípico, muy lejos de lo aprobado antes (el anterior: {before} en {previous.period:%m/%Y}). "
+            f"{self.outlier_question()} Apruébelo confirmando el valor."
+        )
 
     @contextmanager
     def _step(self, action=None, states=()):
@@ -716,6 +798,24 @@ class Reading(models.Model):
     def _require_state(self, states, action):
         if self.status not in states:
             raise TransitionError(f"No se puede {action} una lectura en estado «{self.get_status_display()}».")
+
+    def _require_period_free_for_review(self):
+        # Submissions and approvals of one indicator queue behind each other (the indicator's row
+        # is locked), so two submissions of one period at once cannot both pass this check.
+        Indicator.objects.select_for_update(no_key=True).values_list("pk").get(pk=self.indicator_id)
+        existing = (
+            Reading.objects.filter(indicator_id=self.indicator_id, period=self.period, status=ReviewStatus.SUBMITTED)
+            .exclude(pk=self.pk)
+            .order_by("submitted_at", "pk")
+            .first()
+        )
+        if existing is not None:
+            raise PeriodInReview(
+                f"Ya hay una lectura de {self.indicator.code} para {self.period:%m/%Y} en revisión "
+                f"(n.º {existing.pk}, valor {number(existing.value)}): espere su revisión o corrija esa lectura "
+                "en lugar de enviar otra.",
+                existing,
+            )
 
     def _require_reviewer(self, user, action):
         if not roles.can_review_for(user, self.indicator):

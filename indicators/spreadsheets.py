@@ -26,6 +26,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.http import StreamingHttpResponse
 
@@ -85,15 +86,56 @@ def csv_response(header: list[str], rows: Iterable[Iterable], filename: str) -> 
     return response
 
 
-def xlsx_bytes(header: list[str], rows: Iterable[Iterable], *, sheet_title: str = "datos") -> bytes:
-    """One sheet, header first; numbers and dates as themselves, every text as a text cell."""
+@dataclass(frozen=True)
+class Shown:
+    """An XLSX cell's value with how Excel shows it (`dd/mm/yyyy`, `0.0`): a number or date stays
+    one, and looks the way people write it."""
+
+    value: object
+    number_format: str
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """An XLSX rule on the cells `cells` (e.g. `F2 F3`): a decimal between `low` and `high` (either
+    may be None), which Excel itself enforces while the sheet is filled, with `message`."""
+
+    cells: str
+    low: object
+    high: object
+    message: str
+    whole: bool = False
+
+
+def xlsx_bytes(
+    header: list[str],
+    rows: Iterable[Iterable],
+    *,
+    sheet_title: str = "datos",
+    widths: list[int] | None = None,
+    allowed: Iterable[Allowed] = (),
+) -> bytes:
+    """One sheet, header first and frozen; numbers and dates as themselves, every text as a text
+    cell. `widths` sets the columns' widths in characters; `allowed` adds Excel's own checks."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for rule in allowed:
+        sheet.data_validations.append(_validation(DataValidation, rule))
 
     def cell(value):
+        if isinstance(value, Shown):
+            shown = WriteOnlyCell(sheet, value=value.value)
+            shown.number_format = value.number_format
+            return shown
         if not isinstance(value, str):
             return value
         # A text the export cannot carry (a control character from before entry was checked)
@@ -106,9 +148,32 @@ def xlsx_bytes(header: list[str], rows: Iterable[Iterable], *, sheet_title: str 
         written.quotePrefix = True
         return written
 
-    sheet.append([cell(name) for name in header])
+    def heading(name):
+        written = WriteOnlyCell(sheet, value=neutralise(name))
+        written.font = Font(bold=True)
+        return written
+
+    sheet.append([heading(name) for name in header])
     for row in rows:
         sheet.append([cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _validation(DataValidation, rule: Allowed):
+    # The bounds are numbers written by us, never text from a cell: nothing here can run.
+    kind = "whole" if rule.whole else "decimal"
+    if rule.low is not None and rule.high is not None:
+        check = DataValidation(type=kind, operator="between", formula1=str(rule.low), formula2=str(rule.high))
+    elif rule.low is not None:
+        check = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(rule.low))
+    else:
+        check = DataValidation(type=kind, operator="lessThanOrEqual", formula1=str(rule.high))
+    check.allow_blank = True
+    check.showErrorMessage = True
+    check.errorTitle = "Valor fuera de la unidad"
+    check.error = rule.message[:255]
+    for cells in rule.cells.split():
+        check.add(cells)
+    return check

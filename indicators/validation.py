@@ -25,7 +25,6 @@ NOTE_MAX_LENGTH = 2000
 QUOTE_LENGTH = 40
 # Longer than any number the column holds, written any way (`-123.456.789.012,3456`).
 NUMBER_MAX_LENGTH = 40
-NUMBER_SHAPE = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 VALUE_LIMIT = f"se admiten hasta {VALUE_MAX_WHOLE_DIGITS} cifras enteras y {VALUE_MAX_DECIMALS} decimales"
 
 
@@ -46,40 +45,113 @@ def quoted(text, limit: int = QUOTE_LENGTH) -> str:
 
 
 # --- numbers ------------------------------------------------------------------------------------
+#
+# How people write a value, and how it is read (es-PE writes 1,095.5; Excel in Spanish 1.095,5):
+# - with both `.` and `,`, the last one is the decimal mark and the other groups thousands;
+# - one mark repeated (1.150.000, 1,150,000) groups thousands;
+# - one mark once is the decimal mark (16,8 and 16.8), unless exactly three digits follow it
+#   after one to three whole digits (1.150, 1,150): that text is 1150 in one convention and 1.15
+#   in the other. It is read as thousands for whole-number units, and refused as ambiguous for
+#   units with decimals (and while the unit is unknown): never guessed;
+# - spaces (non-breaking and thin ones too) group thousands; `−` is a minus sign.
+# A number that arrives as a number (JSON, an XLSX cell) is taken as it is.
+
+SPACES = re.compile(r"\s+")  # Python's \s includes U+00A0, U+2007, U+2009 and U+202F
+NUMBER_TEXT = re.compile(r"([+\-\u2212]?)([\d.,_]*)(?:[eE]([+-]?\d+))?", re.ASCII)
+# Whole digits that could be the first group of a number written with thousands separators.
+FIRST_GROUP = re.compile(r"[1-9]\d{0,2}", re.ASCII)
+SIGN_AND_SPACE = re.compile(r"^([+\-\u2212])\s+")
+GROUPED = re.compile(r"\d{1,3}(?:([.,_])\d{3})(?:\1\d{3})*", re.ASCII)
 
 
-def parse_value(cell) -> Decimal:
-    """A reading's value from a cell or a form: `12.5`, or `12,5` and `1.150,5` as Excel in
-    Spanish writes them (with a comma, dots are thousands; without one, the dot is decimal).
+class AmbiguousValue(ValueError):
+    """A text that is one number in one convention and another in the other (1.150)."""
+
+
+def parse_value(cell, decimals: int | None = None) -> Decimal:
+    """A reading's value from a cell, a form or the API, by the rules above, for a unit with
+    `decimals` decimals (None while the unit is unknown: then an ambiguous text is refused).
 
     The text is checked (length, digits, exponent) before anything is converted, so `1E+999999`
-    costs nothing. Raises ValueError with a Spanish message; a result always fits the column."""
+    costs nothing. Raises ValueError (AmbiguousValue for 1.150 with decimals) with a Spanish
+    message; a result always fits the column."""
     if isinstance(cell, bool):
         raise ValueError(f"{quoted(cell)} no es un número.")
-    if isinstance(cell, Decimal | int | float):
-        text = str(cell)
-    else:
-        text = str(cell or "").strip().replace(" ", "").replace("\u00a0", "")
+    typed = isinstance(cell, Decimal | int | float)
+    text = str(cell) if typed else str(cell or "").strip()
     if not text:
         raise ValueError("Falta el valor.")
     if len(text) > NUMBER_MAX_LENGTH:
         raise ValueError(f"{quoted(text)} no es un número: tiene más de {NUMBER_MAX_LENGTH} caracteres.")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    shape = NUMBER_SHAPE.fullmatch(text)
-    if not shape or not (shape[2] or shape[3]):
+    shape = NUMBER_TEXT.fullmatch(SPACES.sub("_", SIGN_AND_SPACE.sub(r"\1", text)))
+    if not shape:
         raise ValueError(f"{quoted(cell)} no es un número.")
-    _, whole, fraction, exponent = shape.groups()
-    fraction = fraction or ""
+    sign, mantissa, exponent = shape.groups()
+    sign = "-" if sign in ("-", "\u2212") else ""
+    if typed:
+        whole, _, fraction = mantissa.partition(".")
+    else:
+        whole, fraction = _whole_and_fraction(mantissa, decimals, cell, sign)
+    if not (whole or fraction) or not (whole + fraction).isdigit():
+        raise ValueError(f"{quoted(cell)} no es un número.")
     whole_digits, significant, _ = _digits_of(whole + fraction, int(exponent or 0) - len(fraction))
     if whole_digits > VALUE_MAX_WHOLE_DIGITS:
         raise ValueError(f"{quoted(cell)} es demasiado grande: {VALUE_LIMIT}.")
     if significant > VALUE_MAX_DIGITS:
         raise ValueError(f"{quoted(cell)} tiene más de {VALUE_MAX_DIGITS} cifras: {VALUE_LIMIT}.")
     try:
-        return Decimal(text)
+        number_text = f"{sign}{whole or 0}" + (f".{fraction}" if fraction else "")
+        return Decimal(number_text + (f"E{exponent}" if exponent else ""))
     except InvalidOperation as error:
         raise ValueError(f"{quoted(cell)} no es un número.") from error
+
+
+def _whole_and_fraction(mantissa: str, decimals: int | None, cell, sign: str) -> tuple[str, str]:
+    """The digits before and after the decimal mark of a typed number, thousands marks removed."""
+    marks = [character for character in mantissa if character in ".,"]
+    decimal_mark = None
+    if len(set(marks)) == 2:
+        decimal_mark = marks[-1]
+    elif len(marks) == 1:
+        decimal_mark = marks[0]
+        whole, fraction = mantissa.split(decimal_mark)
+        if len(fraction) == 3 and fraction.isdigit() and FIRST_GROUP.fullmatch(whole):
+            if decimals == 0:
+                decimal_mark = None
+            else:
+                thousands, decimal = Decimal(sign + whole + fraction), Decimal(f"{sign}{whole}.{fraction}")
+                raise AmbiguousValue(
+                    f"{quoted(cell)} es ambiguo: ¿{value_text(thousands)} o {value_text(decimal)}? Escriba "
+                    f"{value_text(thousands)} si son miles, o {value_text(decimal)} si es un decimal."
+                )
+    whole, fraction = mantissa.rsplit(decimal_mark, 1) if decimal_mark else (mantissa, "")
+    if not whole.isdigit() and whole:
+        if not GROUPED.fullmatch(whole) or (decimal_mark and decimal_mark in whole):
+            raise ValueError(f"{quoted(cell)} no es un número: revise los separadores de miles.")
+        whole = re.sub(r"\D", "", whole)
+    return whole, fraction
+
+
+def value_text(value, decimals: int | None = None, *, decimal_comma: bool = False) -> str:
+    """A value written so that `parse_value` reads it back as this very number for any unit: no
+    thousands separator; the unit's decimals (never fewer than the value has) or, without
+    `decimals`, only the significant ones; and a fourth decimal where three alone would read as
+    thousands (1.125 → 1.1250). What the value field shows, and what CSV files carry."""
+    amount = Decimal(value)
+    if amount == 0:
+        amount = abs(amount)  # never "-0"
+    whole, _, fraction = format(amount, "f").partition(".")
+    fraction = fraction.rstrip("0").ljust(decimals or 0, "0")
+    if len(fraction) == 3 and FIRST_GROUP.fullmatch(whole.lstrip("-")):
+        fraction += "0"
+    return whole + ("," if decimal_comma else ".") + fraction if fraction else whole
+
+
+def decimals_phrase(decimals: int) -> str:
+    """'sin decimales', '1 decimal', '2 decimales'."""
+    if decimals == 0:
+        return "sin decimales"
+    return "1 decimal" if decimals == 1 else f"{decimals} decimales"
 
 
 def _digits_of(digits: str, exponent: int) -> tuple[int, int, int]:
@@ -113,7 +185,9 @@ def value_errors(value: Decimal, *, min_value, max_value, decimals: int, unit_na
     if decimals == 0 and (places or (min_value is not None and value < 0)):
         errors.append(f"Use un número entero no negativo para {unit_name.lower()} (se recibió {shown}).")
     elif places > decimals:
-        errors.append(f"Se admiten como máximo {decimals} decimales para {unit_name.lower()} (se recibió {shown}).")
+        errors.append(
+            f"Se admiten como máximo {decimals_phrase(decimals)} para {unit_name.lower()} (se recibió {shown})."
+        )
     low = "" if min_value is None else number(min_value)
     high = "" if max_value is None else number(max_value)
     if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):

@@ -1,7 +1,13 @@
+from datetime import date
+from decimal import Decimal
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.models import Reading
+from indicators.models import Indicator, Reading
 from tests.factories import load_demo, make_user
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +27,6 @@ def test_the_registrador_home_lists_due_and_overdue_readings(client, demo):
 
 
 def test_the_reviewer_sees_the_queue_oldest_first_with_outlier_flags(client, demo):
-    from django.contrib.auth import get_user_model
-
     revisor = get_user_model().objects.get(username="demo-revisor")
     client.force_login(revisor)
     page = client.get(reverse("admin:index")).content.decode()
@@ -35,3 +39,49 @@ def test_an_auditor_home_has_no_work_lists(client, plan):
     client.force_login(make_user("ana", "auditor"))
     page = client.get(reverse("admin:index")).content.decode()
     assert "Lecturas por revisar" not in page and "Lecturas por registrar" not in page
+
+
+def test_each_due_row_leads_to_the_form_or_to_the_reading_under_way(client, demo):
+    registrador = Reading.objects.demo().first().entered_by
+    client.force_login(registrador)
+    page = client.get(reverse("admin:index")).content.decode()
+    water = Reading.objects.get(indicator__code="AGUA-HORAS", period="2023-01-01")  # submitted by the demo
+    assert f'href="/admin/indicators/reading/{water.pk}/change/">Abrir (enviada a revisión)' in page
+    anemia = Indicator.objects.get(code="ANEMIA-36M")
+    link = f'href="/admin/indicators/reading/add/?indicator={anemia.pk}&amp;period=2023-01-01">Registrar'
+    assert link in page
+    form = client.get(f"/admin/indicators/reading/add/?indicator={anemia.pk}&period=2023-01-01").content.decode()
+    assert 'value="01/01/2023"' in form and "% · de 0 a 100 · 2 decimales" in form
+
+
+def test_the_home_counts_each_offices_work(client, demo):
+    registrador = Reading.objects.demo().first().entered_by
+    client.force_login(registrador)
+    page = client.get(reverse("admin:index")).content.decode()
+    table = page[page.index('id="por-oficina"') : page.index("</table>", page.index('id="por-oficina"'))]
+    water = table[table.index("Gerencia de Servicios Públicos") :].split("</tr>")[0]
+    # AGUA-HORAS: 2023-01 and 2023-02 in review, 2023-03 a draft; its next reading is overdue.
+    assert [cell.split("<")[0] for cell in water.split("<td>")[1:]] == ["1", "0", "", ""]
+    assert ">1</a>" in water and ">2</a>" in water
+
+
+def test_the_home_costs_the_same_queries_with_more_work_waiting(client, demo):
+    revisor = get_user_model().objects.get(username="demo-revisor")
+    client.force_login(revisor)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("admin:index"))
+    registrador = Reading.objects.demo().first().entered_by
+    for month in range(4, 13):
+        Reading.objects.create_draft(
+            user=registrador,
+            indicator=Indicator.objects.get(code="AGUA-HORAS"),
+            period=date(2023, month, 1),
+            value=Decimal("16.1"),
+            source="EPS",
+        ).submit(registrador)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("admin:index")).content.decode()
+    assert len(many) == len(few)
+    submitted = list(Reading.objects.filter(status="submitted").order_by("submitted_at", "pk"))
+    positions = [page.index(f"/reading/{reading.pk}/change/") for reading in submitted]
+    assert positions == sorted(positions)  # the oldest waiting first

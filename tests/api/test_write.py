@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from indicators.models import Reading
 from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR
-from tests.factories import make_office, make_reading, make_token, make_user
+from tests.factories import make_count_unit, make_indicator, make_office, make_reading, make_token, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,62 @@ def test_withdraw_then_approve_another_then_approve_the_correction_is_409_never_
     response = api.post(f"/api/v1/readings/{correction['id']}/approve/")
     assert response.status_code == 409 and "Retirada" in str(response.json())
     assert Reading.objects.get(pk=correction["id"]).status == "submitted"
+
+
+@pytest.mark.parametrize(
+    "value, stored", [("12,5", "12.5000"), ("12.5", "12.5000"), (12.5, "12.5000"), (" 1,5E+1 ", "15.0000")]
+)
+def test_the_api_reads_a_value_as_the_admin_does(api, registrador, indicator, value, stored):
+    response = as_token(api, registrador).post("/api/v1/readings/", {**GOOD, "value": value}, format="json")
+    assert response.status_code == 201 and response.json()["value"] == stored
+
+
+def test_a_value_whose_meaning_depends_on_the_convention_is_refused_for_a_unit_with_decimals(
+    api, registrador, indicator, office
+):
+    as_token(api, registrador)
+    response = api.post("/api/v1/readings/", {**GOOD, "value": "1.150"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "value": ["«1.150» es ambiguo: ¿1150 o 1.15? Escriba 1150 si son miles, o 1.15 si es un decimal."]
+    }
+    make_indicator("DENUNCIAS", unit=make_count_unit(), office=office)
+    response = api.post("/api/v1/readings/", {**GOOD, "indicator": "DENUNCIAS", "value": "1.150"}, format="json")
+    assert response.status_code == 201 and response.json()["value"] == "1150.0000"
+    pk = response.json()["id"]
+    edited = api.patch(f"/api/v1/readings/{pk}/", {"value": "1,200"}, format="json")  # the reading's own unit
+    assert edited.json()["value"] == "1200.0000"
+
+
+def test_an_outlier_is_approved_only_with_an_explicit_confirmation(api, registrador, revisor, indicator):
+    for month, value in enumerate(["9.9", "9.6", "9.8"], start=1):
+        make_reading(indicator, date(2021, month, 1), value=value)
+    reading = Reading.objects.create_draft(
+        user=registrador, indicator=indicator, period=date(2021, 4, 1), value=98, source="EPS"
+    )
+    reading.submit(registrador)
+    assert reading.is_outlier
+    as_token(api, revisor)
+    url = f"/api/v1/readings/{reading.pk}/approve/"
+    refused = api.post(url, {}, format="json")
+    assert refused.status_code == 400
+    [message] = refused.json()["confirm_outlier"]
+    assert "el anterior: 9.80 % en 03/2021" in message and "9.80 % → 98.00 %: ¿confirma?" in message
+    assert api.post(url, {"confirm_outlier": False}, format="json").status_code == 400
+    assert Reading.objects.get(pk=reading.pk).status == "submitted"
+    assert api.post(url, {"confirm_outlier": True}, format="json").json()["status"] == "approved"
+
+
+def test_a_second_reading_of_a_period_in_review_is_a_409_naming_the_first(api, registrador, indicator):
+    first = Reading.objects.create_draft(
+        user=registrador, indicator=indicator, period=date(2021, 3, 1), value=12, source="EPS"
+    )
+    first.submit(registrador)
+    as_token(api, registrador)
+    second = api.post("/api/v1/readings/", GOOD, format="json").json()["id"]
+    response = api.post(f"/api/v1/readings/{second}/submit/")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["existing"] == {"id": first.pk, "url": f"http://testserver/api/v1/readings/{first.pk}/"}
+    assert "Ya hay una lectura de AGUA-HORAS para 03/2021 en revisión" in body["detail"][0]
+    assert Reading.objects.get(pk=second).status == "draft"

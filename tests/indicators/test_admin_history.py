@@ -107,6 +107,9 @@ def test_other_offices_do_not_reach_a_private_reading_by_any_admin_page(client, 
     change = client.get(reverse("admin:indicators_reading_change", args=[private.pk]))
     assert change.status_code == 302  # the admin's "does not exist" redirect
     assert client.get(reverse("admin:indicators_reading_correct", args=[private.pk])).status_code == 404
+    for step in ("enviar", "aprobar", "rechazar", "retirar"):
+        url = reverse("admin:indicators_reading_step", args=[private.pk, step])
+        assert client.get(url).status_code == 404 and client.post(url, {"reason": "x"}).status_code == 404
     inline = client.get(reverse("admin:indicators_indicator_change", args=[indicator.pk]))
     assert inline.status_code == 200
     assert b"12.34" not in inline.content and b"56.78" in inline.content

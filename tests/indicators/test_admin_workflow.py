@@ -73,7 +73,7 @@ def test_bulk_submit_moves_what_it_may_and_names_what_it_refuses(client, registr
     client.force_login(registrador)
     response = act(client, "submit_selected", [first, second])
     messages = texts(response)
-    assert "1 lectura(s) enviadas a revisión." in messages
+    assert "1 lectura enviada a revisión." in messages
     assert any("No se pudo" in m and "Enviada a revisión" in m for m in messages)
     assert Reading.objects.get(pk=first.pk).status == "submitted"
 
@@ -87,7 +87,7 @@ def test_bulk_approve_refuses_four_eyes_rows(client, revisor, registrador, indic
     own.submit(both)
     client.force_login(both)
     messages = texts(act(client, "approve_selected", [theirs, own]))
-    assert "1 lectura(s) aprobadas." in messages
+    assert "1 lectura aprobada." in messages
     assert any("cuatro ojos" in m for m in messages)
     assert Reading.objects.get(pk=theirs.pk).status == "approved"
     assert Reading.objects.get(pk=own.pk).status == "submitted"
@@ -153,7 +153,9 @@ def test_the_history_page_shows_before_and_after(client, registrador, indicator)
     reading.edit(registrador, value=Decimal("13"))
     client.force_login(make_user("ana", ROLE_AUDITOR))
     page = client.get(reverse("admin:indicators_reading_history", args=[reading.pk])).content.decode()
-    assert "12.0000" in page and "13.0000" in page and "edición" in page and "rosa" in page
+    assert "12 &nbsp;&rarr;&nbsp;&nbsp;13" in " ".join(page.split()) and "edición" in page and "rosa" in page
+    assert ".0000" not in page
+    assert "Cambiado por" in page and "Changed by" not in page  # simple-history's headings, in Spanish
 
 
 def test_an_edit_that_another_step_got_to_first_is_a_spanish_message(client, registrador, indicator, monkeypatch):
@@ -176,11 +178,12 @@ def test_an_edit_that_another_step_got_to_first_is_a_spanish_message(client, reg
 def test_bulk_approval_of_two_readings_of_one_period_approves_one_and_names_the_other(
     client, registrador, revisor, indicator
 ):
-    first, second = draft(indicator, registrador, 1), draft(indicator, registrador, 1)
+    # Two submitted readings of one period, as data from before submission refused the second.
+    first = draft(indicator, registrador, 1)
     first.submit(registrador)
-    second.submit(registrador)
+    second = make_reading(indicator, date(2021, 1, 1), status="submitted", entered_by=registrador)
     client.force_login(revisor)
     messages = texts(act(client, "approve_selected", [first, second]))
-    assert "1 lectura(s) aprobadas." in messages
+    assert "1 lectura aprobada." in messages
     assert any("Ya hay una lectura aprobada para AGUA-HORAS en 01/2021" in m for m in messages)
     assert Reading.objects.filter(status="approved").count() == 1

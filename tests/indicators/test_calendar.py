@@ -1,6 +1,6 @@
 from datetime import date
 
-from indicators.calendar import due_and_overdue, next_due
+from indicators.calendar import due_and_overdue, due_periods, next_due
 from indicators.models import Indicator
 
 START = date(2019, 1, 1)
@@ -35,3 +35,29 @@ def test_the_list_keeps_overdue_and_soon_due_soonest_first():
     )
     assert [item.indicator.pk for item in items] == [1, 2]
     assert [item.overdue for item in items] == [True, False]
+
+
+def test_due_periods_are_the_ended_ones_after_the_last_approved_oldest_first():
+    today = date(2021, 5, 10)
+    assert due_periods("monthly", date(2021, 1, 1), first_period=START, today=today) == [
+        date(2021, 2, 1),
+        date(2021, 3, 1),
+        date(2021, 4, 1),
+    ]
+    assert due_periods("quarterly", None, first_period=START, today=today, limit=3) == [
+        date(2019, 1, 1),
+        date(2019, 4, 1),
+        date(2019, 7, 1),
+    ]
+    assert due_periods("annual", date(2019, 1, 1), first_period=START, today=today) == [date(2020, 1, 1)]
+
+
+def test_due_periods_leave_out_the_ones_under_way():
+    skip = {date(2021, 3, 1)}
+    periods = due_periods("monthly", date(2021, 1, 1), first_period=START, today=date(2021, 5, 10), skip=skip)
+    assert periods == [date(2021, 2, 1), date(2021, 4, 1)]
+
+
+def test_a_context_indicator_with_nothing_approved_is_due_its_last_ended_period():
+    assert due_periods("annual", None, first_period=None, today=date(2021, 5, 10)) == [date(2020, 1, 1)]
+    assert due_periods("semiannual", None, first_period=None, today=date(2021, 7, 1)) == [date(2021, 1, 1)]

@@ -126,8 +126,9 @@ def export(client, action):
 
 
 def test_the_admin_csv_exports_in_both_conventions(client, jefa):
-    assert_inert(table(export(client, "export_csv").content), "-3.5")
-    assert_inert(table(export(client, "export_csv_excel").content, delimiter=";"), "-3,5")
+    # With the unit's two decimals, in each convention.
+    assert_inert(table(export(client, "export_csv").content), "-3.50")
+    assert_inert(table(export(client, "export_csv_excel").content, delimiter=";"), "-3,50")
 
 
 def test_the_admin_xlsx_export_has_no_formula_cell(client, jefa):
@@ -136,15 +137,38 @@ def test_the_admin_xlsx_export_has_no_formula_cell(client, jefa):
     sheet_xml = zipfile.ZipFile(io.BytesIO(response.content)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml and "<f " not in sheet_xml
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2))
-    assert {row[3].data_type for row in rows} == {"s"}
-    assert {row[3].value for row in rows if row[3].quotePrefix} == {s.replace("\r", "\n") for s in HOSTILE_SOURCES}
-    negative = next(row for row in rows if row[3].value == "INEI")
-    assert (negative[2].value, negative[2].data_type) == (-3.5, "n")
+    source, value = imports.COLUMNS.index("fuente"), imports.COLUMNS.index("valor")
+    assert {row[source].data_type for row in rows} == {"s"}
+    assert {row[source].value for row in rows if row[source].quotePrefix} == {
+        s.replace("\r", "\n") for s in HOSTILE_SOURCES
+    }
+    negative = next(row for row in rows if row[source].value == "INEI")
+    assert (negative[value].value, negative[value].data_type) == (-3.5, "n")
 
 
-def test_the_import_template(client, jefa):
-    body = client.get(reverse("admin:indicators_reading_template", args=["ECON"])).content
-    assert table(body)[1] == ["VAR-EMPLEO", "AAAA-MM-DD", "", '\'=HYPERLINK("http://x","y")', ""]
+@pytest.mark.parametrize("kind, delimiter", [("csv", ","), ("csv-excel-es", ";")])
+def test_the_import_template(client, jefa, kind, delimiter):
+    body = client.get(reverse("admin:indicators_reading_template_kind", args=["ECON", kind])).content
+    # The indicator's source, a formula, is pre-filled inert; its first due period follows 2019.
+    assert table(body, delimiter)[1] == [
+        "VAR-EMPLEO",
+        "Indicador de prueba",
+        "%",
+        "2",
+        "01/01/2020",
+        "",
+        '\'=HYPERLINK("http://x","y")',
+        "",
+    ]
+
+
+def test_the_xlsx_import_template_has_no_formula_cell(client, jefa):
+    response = client.get(reverse("admin:indicators_reading_template_kind", args=["ECON", "xlsx"]))
+    assert response["Content-Type"] == XLSX
+    sheet_xml = zipfile.ZipFile(io.BytesIO(response.content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    [row] = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, max_row=2))
+    assert row[6].value == '=HYPERLINK("http://x","y")' and row[6].data_type == "s" and row[6].quotePrefix
 
 
 @pytest.mark.parametrize(

@@ -80,8 +80,8 @@ def through_an_import(client, registrador, approved, field, text):
     row = {**GOOD, "indicator_code": approved.indicator.code, field: text}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(imports.COLUMNS)
-    writer.writerow([row[name] for name in imports.COLUMNS])
+    writer.writerow(imports.READ)  # the English headers, which imports accept too
+    writer.writerow([row[name] for name in imports.READ])
     report = imports.import_file(buffer.getvalue().encode("utf-8"), "l.csv", registrador)
     return [error.message for error in report.errors if error.column == field]
 

@@ -21,7 +21,7 @@ from tests.factories import make_count_unit, make_indicator, make_office, make_u
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["indicator_code", "period", "value", "source", "note"]
+HEADER = ["indicator_code", "period", "value", "source", "note"]  # English headers are read too
 SMALL_PAGE = 50 * 1024
 
 
@@ -87,7 +87,7 @@ def upload(client, data: bytes, name="lecturas.csv"):
 )
 def test_numbers_beyond_the_column_are_refused_from_their_text(user, reports, value, message):
     [line] = refused(csv_file(f"DENUNCIAS,2019,{value},PNP,"), user=user)
-    assert line.startswith("fila 2, columna «value»: ") and message in line
+    assert line.startswith("fila 2, columna «valor»: ") and message in line
     assert len(line) < 160
 
 
@@ -122,7 +122,7 @@ def test_an_exponent_bomb_file_makes_a_small_page_and_no_500(client, user, repor
 )
 def test_control_characters_and_long_texts_are_refused_with_row_and_column(user, reports, row, column, message):
     [line] = refused(csv_file(row), user=user)
-    assert line.startswith(f"fila 2, columna «{column}»: ") and message in line
+    assert line.startswith(f"fila 2, columna «{imports.LABELS[column]}»: ") and message in line
     assert "\x00" not in line
 
 

@@ -16,7 +16,7 @@ from tests.factories import make_count_unit, make_indicator, make_office, make_r
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "indicator_code,period,value,source,note\n"
+HEADER = "indicator_code,period,value,source,note\n"  # the English headers of earlier files still work
 
 
 @pytest.fixture
@@ -76,29 +76,30 @@ def test_missing_columns(user):
     report, written = run("indicator_code,period\nX,2019\n", user)
     assert written == 0
     assert messages(report) == [
-        "fila 1: Faltan columnas: value, source. Se esperan: indicator_code, period, value, source, note."
+        "fila 1: Faltan columnas: valor, fuente. Se esperan: codigo, indicador, unidad, decimales, periodo, valor, "
+        "fuente, nota (o sus nombres en inglés)."
     ]
 
 
 @pytest.mark.parametrize(
     "row, message",
     [
-        ("NO-EXISTE,2019,1,F,", "fila 3, columna «indicator_code»: No existe un indicador con el código NO-EXISTE."),
-        ("ECE-SEC-LECTURA,2019,treinta,F,", "fila 3, columna «value»: «treinta» no es un número."),
+        ("NO-EXISTE,2019,1,F,", "fila 3, columna «codigo»: No existe un indicador con el código NO-EXISTE."),
+        ("ECE-SEC-LECTURA,2019,treinta,F,", "fila 3, columna «valor»: «treinta» no es un número."),
         (
             "ECE-SEC-LECTURA,2019,130,F,",
-            "fila 3, columna «value»: El valor 130 está fuera del rango de la unidad porcentaje (0 a 100).",
+            "fila 3, columna «valor»: El valor 130 está fuera del rango de la unidad porcentaje (0 a 100).",
         ),
-        ("ECE-SEC-LECTURA,2099,30,F,", "fila 3, columna «period»: El periodo 2099-01-01 está en el futuro."),
+        ("ECE-SEC-LECTURA,2099,30,F,", "fila 3, columna «periodo»: El periodo 2099-01-01 está en el futuro."),
         (
             "ECE-SEC-LECTURA,ayer,30,F,",
-            "fila 3, columna «period»: «ayer» no es un periodo: use AAAA-MM-DD, AAAA-MM o AAAA.",
+            "fila 3, columna «periodo»: «ayer» no es un periodo: use dd/mm/aaaa, aaaa-mm o aaaa.",
         ),
         (
             "ECE-SEC-LECTURA,2019-05,31,F,",
-            "fila 3, columna «period»: Periodo repetido en el archivo: ya está en la fila 2.",
+            "fila 3, columna «periodo»: Periodo repetido en el archivo: ya está en la fila 2.",
         ),
-        ("ECE-SEC-LECTURA,2019,30,,", "fila 3, columna «source»: Falta la fuente del dato (documento o sistema)."),
+        ("ECE-SEC-LECTURA,2019,30,,", "fila 3, columna «fuente»: Falta la fuente del dato (documento o sistema)."),
     ],
 )
 def test_one_bad_row_and_nothing_is_written(user, reading_ind, row, message):
@@ -112,7 +113,7 @@ def test_an_approved_period_asks_for_a_correction(user, reading_ind):
     report, written = run(HEADER + "ECE-SEC-LECTURA,2016,28,MINEDU,\n", user)
     assert written == 0
     assert messages(report) == [
-        "fila 2, columna «period»: Ya existe una lectura aprobada para ECE-SEC-LECTURA en 2016-01: "
+        "fila 2, columna «periodo»: Ya existe una lectura aprobada para ECE-SEC-LECTURA en 2016-01: "
         "registre una corrección."
     ]
 
@@ -149,7 +150,7 @@ def test_ten_thousand_rows_all_or_nothing(user, office):
     indicators = [make_indicator(f"MENSUAL-{n}", office=office, frequency="monthly") for n in range(25)]
     report, written = run(many_rows(10_000, indicators, bad_last=True), user)
     assert written == 0 and messages(report) == [
-        "fila 10001, columna «source»: Falta la fuente del dato (documento o sistema)."
+        "fila 10001, columna «fuente»: Falta la fuente del dato (documento o sistema)."
     ]
     report, written = run(many_rows(10_000, indicators), user)
     assert report.ok and written == 10_000
@@ -157,9 +158,10 @@ def test_ten_thousand_rows_all_or_nothing(user, office):
 
 def test_export_and_reimport_round_trip(user, reading_ind, reports_ind):
     run(HEADER + "ECE-SEC-LECTURA,2019,30.5,MINEDU,nota\nVIOLENCIA-FAMILIAR,2019,820,PNP,\n", user)
-    exported = exports.to_csv(Reading.objects.order_by("pk"), excel_spanish=True).decode("utf-8")
-    assert exported.startswith("\ufeffindicator_code;period;value;source;note")
-    assert "30,5" in exported
+    readings = Reading.objects.order_by("pk").select_related("indicator__unit")
+    exported = exports.to_csv(readings, excel_spanish=True).decode("utf-8")
+    assert exported.startswith("\ufeffcodigo;indicador;unidad;decimales;periodo;valor;fuente;nota")
+    assert '"01/01/2019";"30,50"' in exported  # a cell with a comma quotes its row
     # Someone fixes a value in Excel and uploads the file to another copy of the system.
     Reading.objects.all().delete()
     report, written = run(exported.replace("820", "821"), user)
@@ -210,6 +212,7 @@ def test_an_auditor_cannot_import(client, reading_ind):
 
 def test_the_office_template_lists_its_indicators(client, user, reading_ind, reports_ind):
     client.force_login(user)
-    body = client.get(reverse("admin:indicators_reading_template", args=["EDU"])).content.decode("utf-8-sig")
-    assert body.splitlines()[0] == "indicator_code,period,value,source,note"
+    url = reverse("admin:indicators_reading_template_kind", args=["EDU", "csv"])
+    body = client.get(url).content.decode("utf-8-sig")
+    assert body.splitlines()[0] == "codigo,indicador,unidad,decimales,periodo,valor,fuente,nota"
     assert {line.split(",")[0] for line in body.splitlines()[1:]} == {"ECE-SEC-LECTURA", "VIOLENCIA-FAMILIAR"}

@@ -124,9 +124,28 @@ def test_approve_against_approve(indicator, registrador, revisor, second_revisor
         assert reasons(reading) == ["registro", "enviada a revisión", "aprobada"]
 
 
+def test_two_readings_of_one_period_submitted_at_once(indicator, registrador, second_registrador):
+    for month, channel in enumerate(CHANNELS, start=1):
+        first, duplicate = (
+            Reading.objects.create_draft(
+                user=user, indicator=indicator, period=date(2021, month, 1), value=Decimal("12"), source="EPS"
+            )
+            for user in (registrador, second_registrador)
+        )
+        outcomes = race(
+            contender(channel, registrador, "submit", first.pk),
+            contender(channel, second_registrador, "submit", duplicate.pk),
+        )
+        assert outcomes == ["409", "ok"], channel
+        statuses = Reading.objects.filter(period=first.period).values_list("status", flat=True)
+        assert sorted(statuses) == ["draft", "submitted"]
+
+
 def test_two_readings_of_one_period_approved_at_once(indicator, registrador, revisor):
     for month, channel in enumerate(CHANNELS, start=1):
-        first, duplicate = submitted(indicator, registrador, month), submitted(indicator, registrador, month)
+        # Two in review at once: data from before a second submission of a period was refused.
+        first = submitted(indicator, registrador, month)
+        duplicate = make_reading(indicator, date(2021, month, 1), status="submitted", entered_by=registrador)
         outcomes = race(
             contender(channel, revisor, "approve", first.pk),
             contender(channel, revisor, "approve", duplicate.pk),

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from indicators.models import Reading, TransitionError, Unit
+from indicators.models import PeriodInReview, Reading, TransitionError, Unit
 from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from tests.factories import make_office, make_reading, make_user
 
@@ -171,7 +171,9 @@ def test_outliers_are_allowed_but_flagged(indicator, registrador, revisor):
     wild = draft(indicator, registrador, period=date(2020, 7, 1), value=Decimal("23.5"))
     wild.submit(registrador)
     assert (normal.is_outlier, wild.is_outlier) == (False, True)
-    wild.approve(revisor)  # allowed
+    with pytest.raises(ValidationError, match="Valor atípico"):
+        wild.approve(revisor)  # allowed, but only once confirmed
+    wild.approve(revisor, confirm_outlier=True)
 
 
 ROLES = ["registrador", "revisor", "auditor", "anonymous", "superuser"]
@@ -265,9 +267,10 @@ def test_an_edit_on_a_stale_copy_does_not_overwrite_the_newer_edit(indicator, re
 
 
 def test_a_second_approval_of_one_period_is_a_conflict(indicator, registrador, revisor):
-    first, second = draft(indicator, registrador), draft(indicator, registrador)
+    # Two submitted readings of one period: data from before a second submission was refused.
+    first = draft(indicator, registrador)
     first.submit(registrador)
-    second.submit(registrador)
+    second = make_reading(indicator, date(2021, 3, 1), status="submitted", entered_by=registrador)
     first.approve(revisor)
     with pytest.raises(TransitionError, match="Ya hay una lectura aprobada"):
         second.approve(revisor)
@@ -293,7 +296,7 @@ def test_a_correction_of_a_withdrawn_reading_is_never_approved(indicator, regist
     )
     with pytest.raises(TransitionError, match="Retirada"):
         correction.approve(revisor)
-    approved(indicator, registrador, revisor)
+    make_reading(indicator, date(2021, 3, 1))
     with pytest.raises(TransitionError):
         Reading.objects.get(pk=correction.pk).approve(revisor)
     assert Reading.objects.get(pk=correction.pk).status == "submitted"
@@ -334,3 +337,62 @@ def test_a_long_reason_is_kept_whole_and_the_history_row_still_saves(indicator, 
     reading.reject(revisor, reason)
     assert Reading.objects.get(pk=reading.pk).review_note == reason.strip()
     assert len(reading.history.first().history_change_reason) <= 100
+
+
+# --- one reading in review per period; atípico values are confirmed ---
+
+
+def test_a_second_reading_of_a_period_already_in_review_is_refused_at_submission(indicator, registrador, revisor):
+    first, second = draft(indicator, registrador), draft(indicator, registrador, value=Decimal("13"))
+    first.submit(registrador)
+    with pytest.raises(PeriodInReview) as refusal:
+        second.submit(registrador)
+    assert refusal.value.existing == first
+    assert "Ya hay una lectura de AGUA-HORAS para 03/2021 en revisión" in refusal.value.messages[0]
+    assert Reading.objects.get(pk=second.pk).status == "draft"
+    first.reject(revisor, "No coincide")
+    second.submit(registrador)  # once the first is out of review, the period is free
+    assert Reading.objects.get(pk=second.pk).status == "submitted"
+
+
+@pytest.mark.parametrize(
+    "history, value, flagged",
+    [
+        (["9.8"], "98", True),  # a decimal comma misread: ten times the previous value
+        (["9.8"], "0.98", True),
+        (["9.8"], "10.5", False),
+        (["9.8", "10.1"], "55", True),  # compared with the latest before the period, 10.1
+        (["0"], "98", False),  # no ratio to a zero
+        ([], "98", False),  # nothing to compare with
+    ],
+)
+def test_a_value_far_from_the_previous_approved_one_is_flagged(indicator, registrador, history, value, flagged):
+    for month, before in enumerate(history, start=1):
+        make_reading(indicator, date(2021, month, 1), Decimal(before))
+    reading = draft(indicator, registrador, period=date(2021, 6, 1), value=Decimal(value))
+    reading.submit(registrador)
+    assert reading.is_outlier is flagged
+
+
+def test_the_outlier_question_compares_with_the_previous_value_in_the_units_words(indicator, registrador, revisor):
+    make_reading(indicator, date(2021, 1, 1), Decimal("9.8"))
+    make_reading(indicator, date(2021, 5, 1), Decimal("11"))  # after the period: not the previous one
+    reading = draft(indicator, registrador, value=Decimal("98"))
+    reading.submit(registrador)
+    assert reading.outlier_question() == "9.80 % → 98.00 %: ¿confirma?"
+    with pytest.raises(ValidationError) as refusal:
+        reading.approve(revisor)
+    assert refusal.value.message_dict["confirm_outlier"] == [
+        "Valor atípico, muy lejos de lo aprobado antes (el anterior: 9.80 % en 01/2021). "
+        "9.80 % → 98.00 %: ¿confirma? Apruébelo confirmando el valor."
+    ]
+    assert reading.history.count() == 2
+    reading.approve(revisor, confirm_outlier=True)
+    assert Reading.objects.get(pk=reading.pk).status == "approved"
+
+
+def test_a_correction_is_compared_with_the_reading_it_corrects(indicator, registrador, revisor):
+    original = approved(indicator, registrador, revisor, value=Decimal("9.8"))
+    correction = original.correct(registrador, value=Decimal("98"), source="EPS", reason="Otro informe")
+    correction.submit(registrador)
+    assert correction.is_outlier and correction.previous_approved() == original

@@ -85,6 +85,8 @@ class Workflow(RuleBasedStateMachine):
         }
         # A copy of each reading as first read: steps on it after any change must be refused.
         self.first_copies = {}
+        # Readings whose approval came with the reviewer's confirmation of an atípico value.
+        self.confirmed_outliers = set()
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -130,10 +132,13 @@ class Workflow(RuleBasedStateMachine):
         reading = self.copy(self.pick(reading, aim, {"draft", "rejected"}), fresh)
         self.attempt(who, lambda user: reading.submit(user))
 
-    @rule(reading=readings, aim=aims, who=reviewers, fresh=fresh_copies)
-    def approve(self, reading, aim, who, fresh):
+    @rule(reading=readings, aim=aims, who=reviewers, fresh=fresh_copies, confirm=st.booleans())
+    def approve(self, reading, aim, who, fresh, confirm):
         reading = self.copy(self.pick(reading, aim, {"submitted"}), fresh)
-        self.attempt(who, lambda user: reading.approve(user))
+        was = Reading.objects.get(pk=reading.pk).status
+        self.attempt(who, lambda user: reading.approve(user, confirm_outlier=confirm))
+        if confirm and was != "approved" and Reading.objects.get(pk=reading.pk).status == "approved":
+            self.confirmed_outliers.add(reading.pk)
 
     @rule(reading=readings, aim=aims, who=reviewers, reason=reasons, fresh=fresh_copies)
     def reject(self, reading, aim, who, reason, fresh):
@@ -229,6 +234,16 @@ class Workflow(RuleBasedStateMachine):
             assert approvers[pk] == reading.reviewed_by_id
             assert reading.reviewed_by_id not in authors[pk] | {None}
             assert roles.can_review_for(people[reading.reviewed_by_id], reading.indicator)
+
+    @invariant()
+    def at_most_one_reading_per_indicator_and_period_in_review(self):
+        submitted = Reading.objects.filter(indicator__in=self.indicators, status="submitted")
+        assert not submitted.values("indicator", "period").annotate(n=Count("id")).filter(n__gt=1).exists()
+
+    @invariant()
+    def no_outlier_is_public_unless_its_approval_confirmed_it(self):
+        approved = Reading.objects.filter(indicator__in=self.indicators, status="approved", is_outlier=True)
+        assert set(approved.values_list("pk", flat=True)) <= self.confirmed_outliers
 
     @invariant()
     def a_correction_is_public_only_in_place_of_its_original(self):
