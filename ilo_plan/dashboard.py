@@ -1,7 +1,6 @@
 """What each staff member should act on first: due readings for registradores, the review
 queue for revisores."""
 
-from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
@@ -12,8 +11,8 @@ from indicators.models import Indicator, Reading, ReviewStatus
 
 
 def due_for(user, today=None):
-    """Target indicators of the user's offices whose next reading is due or overdue."""
-    plan = Plan.objects.filter(slug=settings.PLAN_SLUG).first()
+    """Target indicators of the featured plan, of the user's offices, whose next reading is due or overdue."""
+    plan = Plan.objects.featured()
     if plan is None:
         return []
     indicators = Indicator.objects.filter(

@@ -14,7 +14,6 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("diagnostico/", views.diagnosis, name="diagnosis"),
     path("metodologia/", views.methodology, name="methodology"),
     path("datos-abiertos/", views.open_data, name="open-data"),
     path("", include("goals.urls")),

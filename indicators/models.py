@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -203,9 +202,6 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.name}"
-
-    def get_absolute_url(self):
-        return reverse("indicators:indicator-detail", args=[self.code])
 
     def natural_key(self):
         return (self.code,)
@@ -736,6 +732,7 @@ class Reading(models.Model):
             self.save()
         finally:
             del self._saving_a_step
+
 
 class DataVersion(models.Model):
     """One row counting every change of any plan or indicator record. Caches and ETags key on it,
