@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("ilo_plan.api")),
+    path("planes/plantilla.xlsx", views.plan_file_template, name="plan-file-template"),
 ]
 
 urlpatterns += i18n_patterns(

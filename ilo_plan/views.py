@@ -2,13 +2,15 @@ from pathlib import Path
 
 import markdown
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from goals import views as plan_views
 from goals.models import Plan
 from indicators.models import Indicator
+
+from . import plan_file
 
 METHODOLOGY = Path(settings.BASE_DIR) / "docs" / "metodologia.md"
 
@@ -31,3 +33,12 @@ def open_data(request):
     return render(
         request, "open_data.html", {"indicator_count": Indicator.objects.count(), "plans": Plan.objects.all()}
     )
+
+
+def plan_file_template(request):
+    """The empty plan file, each column with a note of what goes in it (docs/plan-file.md)."""
+    response = HttpResponse(
+        plan_file.plan_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="plantilla-plan.xlsx"'
+    return response

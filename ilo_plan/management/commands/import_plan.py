@@ -24,8 +24,7 @@ class Command(BaseCommand):
         with path.open("rb") as stream:
             report = plan_file.import_plan(stream, dry_run=dry_run)
         if not report.ok:
-            raise CommandError(
-                f"{path.name}: no se cargó nada.\n" + "\n".join(report.lines()) + "\nCorrija el archivo y vuelva a cargarlo."
-            )
+            lines = [f"{path.name}: no se cargó nada.", *report.lines(), "Corrija el archivo y vuelva a cargarlo."]
+            raise CommandError("\n".join(lines))
         verb = "Revisado (sin escribir nada)" if dry_run else "Plan cargado"
         self.stdout.write(self.style.SUCCESS(f"{verb}: {report.plan.slug}. {report.summary()}"))
