@@ -159,7 +159,7 @@ class Indicator(models.Model):
     office = models.ForeignKey(
         Office, verbose_name=_("oficina responsable"), on_delete=models.PROTECT, related_name="indicators"
     )
-    source = models.CharField(_("fuente"), max_length=300, blank=True, help_text=_("Por ejemplo: la EPS de agua, MINSA."))
+    source = models.CharField(_("fuente"), max_length=300, blank=True, help_text=_("Por ejemplo: EPS, MINSA."))
     method = models.TextField(_("método de cálculo"), blank=True)
     baseline_value = models.DecimalField(_("línea de base"), max_digits=16, decimal_places=4, null=True, blank=True)
     baseline_date = models.DateField(_("fecha de la línea de base"), null=True, blank=True)
