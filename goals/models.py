@@ -398,7 +398,7 @@ class Objective(models.Model):
 class Project(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="projects")
     code = models.CharField(
-        _("código"), max_length=40, validators=[plan_code_validator], help_text=_("Por ejemplo: PTAR-ILO.")
+        _("código"), max_length=40, validators=[plan_code_validator], help_text=_("Por ejemplo: PTAR-NORTE.")
     )
     name = models.CharField(_("nombre"), max_length=250)
     objective = models.ForeignKey(

@@ -189,5 +189,15 @@ class Migration(migrations.Migration):
             name='user',
             field=models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.AlterField(
+            model_name='historicalproject',
+            name='code',
+            field=models.CharField(help_text='Por ejemplo: PTAR-NORTE.', max_length=40, validators=[django.core.validators.RegexValidator('^[A-Z0-9][A-Z0-9.-]*$', 'Use mayúsculas, dígitos, puntos y guiones.')], verbose_name='código'),
+        ),
+        migrations.AlterField(
+            model_name='project',
+            name='code',
+            field=models.CharField(help_text='Por ejemplo: PTAR-NORTE.', max_length=40, validators=[django.core.validators.RegexValidator('^[A-Z0-9][A-Z0-9.-]*$', 'Use mayúsculas, dígitos, puntos y guiones.')], verbose_name='código'),
+        ),
         migrations.RunPython(feature_and_staff_existing_plans, migrations.RunPython.noop),
     ]
