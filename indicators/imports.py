@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from . import roles
+from . import locks, roles
 from .models import DataVersion, Indicator, Reading, ReviewStatus
 from .spreadsheets import unescape
 from .validation import (
@@ -290,8 +290,9 @@ def validate(parsed: ParsedFile, user, today: date | None = None) -> ImportRepor
         )
     )
     seen: dict[tuple[int, date], int] = {}
+    closed = {} if user.is_superuser else locks.closed_terms(i.pk for i in indicators.values())
     for line, row in parsed.rows:
-        for error in _row_errors(line, row, user, today, indicators, approved, seen, report):
+        for error in _row_errors(line, row, user, today, indicators, approved, seen, report, closed):
             report.add(error)
     if not report.ok:
         report.readings = []
@@ -313,7 +314,7 @@ def _indicators(codes: set[str]) -> dict[str, Indicator]:
     return {i.code: i for i in indicators}
 
 
-def _row_errors(line, row, user, today, indicators, approved, seen, report) -> list[RowError]:
+def _row_errors(line, row, user, today, indicators, approved, seen, report, closed) -> list[RowError]:
     errors = []
     code = _code(row)
     indicator = indicators.get(code)
@@ -360,6 +361,8 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report) -> l
         period = normalize_period(period, indicator.frequency)
         for message in period_errors(period, today=today):
             errors.append(RowError(line, "period", message))
+        if refused := locks.closed_reason(closed.get(indicator.pk, []), period):
+            errors.append(RowError(line, "period", refused))
         key = (indicator.pk, period)
         if key in approved:
             errors.append(

@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import roles
+from . import locks, roles
 from .validation import normalize_period, period_errors, reading_text_errors, value_errors
 
 
@@ -722,7 +722,10 @@ class Reading(models.Model):
             )
 
     def _record(self, user, reason):
-        """Save with the history row naming who and why: the only save of an existing reading."""
+        """Save with the history row naming who and why: the only save of an existing reading.
+        A reading of a closed plan's term is a final result: only a superuser changes it."""
+        if refused := locks.refusal(user, self.indicator_id, self.period):
+            raise PermissionDenied(refused)
         self._history_user = user
         # The history column holds 100 characters; the whole reason stays in its own field.
         limit = Reading.history.model._meta.get_field("history_change_reason").max_length

@@ -186,3 +186,46 @@ def test_the_open_data_zip_holds_every_plan(client, plan, second):
     bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     targets = bundle.read("targets.csv").decode("utf-8-sig")
     assert "Al menos 20 horas de agua al día." in targets and "En promedio: 18 horas al día" in targets
+
+
+# --- a closed plan's results ------------------------------------------------------------------
+
+
+def test_a_closed_plans_term_keeps_its_readings_for_the_api_the_workflow_and_imports(client, plan):
+    from datetime import date
+
+    from django.core.exceptions import PermissionDenied
+
+    from indicators import imports
+    from indicators.models import Indicator, Reading
+    from indicators.roles import ROLE_REGISTRADOR, ROLE_REVISOR
+
+    water = Indicator.objects.get(code="AGUA-HORAS")
+    registrador = make_user("rosa", ROLE_REGISTRADOR, [water.office])
+    revisor = make_user("raul", ROLE_REVISOR, [water.office])
+    draft = Reading.objects.create_draft(
+        user=registrador, indicator=water, period=date(2021, 3, 1), value=12, source="EPS"
+    )
+    draft.submit(registrador)
+    Plan.objects.filter(pk=plan.pk).update(is_closed=True)
+
+    with pytest.raises(
+        PermissionDenied, match="es del plan «Plan de Gobierno Municipal Provincia de Ilo 2019-2022», ya cerrado"
+    ):
+        draft.approve(revisor)
+    assert Reading.objects.get(pk=draft.pk).status == "submitted"
+
+    client.force_login(registrador)
+    body = {"indicator": "AGUA-HORAS", "value": "12.5", "source": "EPS"}
+    refused = client.post("/api/v1/readings/", {**body, "period": "2022-06-01"})
+    assert refused.status_code == 403 and "ya cerrado" in str(refused.json())
+    assert client.post("/api/v1/readings/", {**body, "period": "2023-06-01"}).status_code == 201  # after the term
+
+    report = imports.import_file(
+        b"indicator_code,period,value,source\nAGUA-HORAS,2022-07,12,EPS\n", "l.csv", registrador
+    )
+    assert not report.ok and "fila 2, columna «period»: El periodo 07/2022 es del plan" in report.lines()[0]
+
+    jefa = make_user("jefa", is_superuser=True)
+    draft.approve(jefa)
+    assert Reading.objects.get(pk=draft.pk).status == "approved"
