@@ -147,3 +147,13 @@ def test_every_plan_page_costs_the_same_queries_at_two_data_sizes(client, site):
     large = {url: queries_for(client, url) for url in urls}
     assert large == small
     assert max(small.values()) <= 12
+
+
+def test_the_matrix_keeps_the_annexs_order_and_walks_both_ways(client, plans):
+    matrix = body(client, f"/planes/{SEED}/alineamiento/").decode()
+    first_row = matrix[matrix.index('<th scope="row">1</th>') : matrix.index('<th scope="row">2</th>')]
+    assert first_row.index("Promover la protección social") < first_row.index("Garantizar los derechos de las mujeres")
+    down = body(client, f"/planes/{SEED}/alineamiento/national/2/").decode()
+    assert "En promedio: 18 horas al día de agua potable." in down and f"/planes/{SEED}/ejes/2/" in down
+    up = body(client, f"/planes/{SEED}/ejes/2/").decode()
+    assert f"/planes/{SEED}/alineamiento/national/2/" in up and "Plan Bicentenario del Perú" in up
