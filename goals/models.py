@@ -145,6 +145,9 @@ class Plan(models.Model):
 
     objects = PlanManager()
 
+    # Decided on the site, not part of the plan's data: reloading the fixtures keeps them.
+    SITE_FIELDS = ("is_featured", "is_closed")
+
     class Meta:
         verbose_name = _("plan de gobierno")
         verbose_name_plural = _("planes de gobierno")
