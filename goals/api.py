@@ -119,7 +119,9 @@ class ReasonValuesField(serializers.Field):
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    featured = serializers.BooleanField(source="is_featured", read_only=True, help_text="El plan de la portada.")
+    featured = serializers.SerializerMethodField(
+        help_text="El plan de la portada (/): el marcado como destacado o, sin marca, el del periodo más reciente."
+    )
     closed = serializers.BooleanField(
         source="is_closed", read_only=True, help_text="Terminado y de solo lectura (salvo para superusuarios)."
     )
@@ -149,6 +151,9 @@ class PlanSerializer(serializers.ModelSerializer):
             "featured",
             "closed",
         ]
+
+    def get_featured(self, obj) -> bool:
+        return obj.pk == self.context["featured_id"]
 
 
 class AxisSerializer(serializers.ModelSerializer):
@@ -340,6 +345,10 @@ class PlanViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet)
     serializer_class = PlanSerializer
     lookup_field = "slug"
     csv_filename = "planes.csv"
+
+    def get_serializer_context(self):
+        featured = Plan.objects.featured()
+        return {**super().get_serializer_context(), "featured_id": featured.pk if featured else None}
 
 
 class RollupViewSetMixin:
