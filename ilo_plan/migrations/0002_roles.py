@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         ("ilo_plan", "0001_roles_see_no_tokens"),
         ("indicators", "0008_reading_provenance"),
         ("goals", "0003_plans_as_data"),
-        ("alignment", "0003_alignment_levels_replace_choices"),
+        ("alignment", "0004_alignment_levels_replace_choices"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -1,4 +1,4 @@
-"""Alignment levels as data, second step: the objectives' level is the AlignmentLevel that 0002
+"""Alignment levels as data, last step: the objectives' level is the AlignmentLevel that 0003
 filled in (the old text column and the source plan, now the level's, go), and the rows' national
 objective and regional and provincial lists, now their links, go with their m2m history tables."""
 
@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alignment', '0002_alignment_levels_as_data'),
+        ('alignment', '0003_alignment_levels_data'),
     ]
 
     operations = [
