@@ -1,10 +1,10 @@
-from django.urls import path
+from goals.urls import plan_paths
 
 from . import views
 
 app_name = "alignment"
 
 urlpatterns = [
-    path("alineamiento/", views.matrix, name="matrix"),
-    path("alineamiento/<str:level>/<int:number>/", views.objective_detail, name="objective-detail"),
+    *plan_paths("alineamiento/", views.matrix, "matrix"),
+    *plan_paths("alineamiento/<slug:level>/<int:number>/", views.objective_detail, "objective-detail"),
 ]

@@ -1,19 +1,103 @@
+"""The plan's records in the admin. Staff see the plans they are given (`Plan.staff`; superusers
+and auditors see every plan) and change them while the plan is open; a closed plan is read-only
+for everybody but superusers. Which records a role may change at all still comes from its
+group's permissions."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from indicators import roles
 from indicators.admin_base import RecordAdmin, StackedInline, TabularInline
 
 from .models import Dimension, Milestone, Objective, Plan, PlanSection, Problem, Project, StrategicAxis, Target
 
 
+def may_change_plan(request, plan) -> bool:
+    return Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists()
+
+
+class PlanScopedMixin:
+    """What every admin page of a plan's records shares (the inlines' `obj` is their parent,
+    which always has a `plan`)."""
+
+    plan_lookup = "plan"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Choices only from the plans the user may change: a record never moves into a plan
+        # they cannot edit, nor points at another plan's records.
+        model = db_field.related_model
+        editable = Plan.objects.editable_by(request.user)
+        if model is Plan:
+            kwargs["queryset"] = editable
+        elif any(field.name == "plan" for field in model._meta.fields):
+            kwargs["queryset"] = model._default_manager.filter(plan__in=editable)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PlanScopedAdmin(PlanScopedMixin, RecordAdmin):
+    def get_queryset(self, request):
+        records = super().get_queryset(request)
+        if roles.sees_everything(request.user):
+            return records
+        return records.filter(**{f"{self.plan_lookup}__in": Plan.objects.visible_to(request.user)})
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and Plan.objects.editable_by(request.user).exists()
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        return may_change_plan(request, self.plan_of(obj))
+
+    def plan_of(self, obj):
+        """The plan of `obj`, following `plan_lookup` ("plan", "project__plan")."""
+        for name in self.plan_lookup.split("__"):
+            obj = getattr(obj, name)
+        return obj
+
+
+class PlanScopedInlineMixin(PlanScopedMixin):
+    def has_add_permission(self, request, obj=None):
+        allowed = super().has_add_permission(request, obj)
+        return allowed and (obj is None or may_change_plan(request, obj.plan))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change_plan(request, obj.plan))
+
+
+class PlanTabularInline(PlanScopedInlineMixin, TabularInline):
+    pass
+
+
+class PlanStackedInline(PlanScopedInlineMixin, StackedInline):
+    pass
+
+
 @admin.register(Plan)
-class PlanAdmin(RecordAdmin):
-    list_display = ["title", "municipality", "department", "party", "period_start", "period_end", "population"]
-    search_fields = ["title", "municipality", "province", "party"]
+class PlanAdmin(PlanScopedAdmin):
+    list_display = ["title", "municipality", "period_start", "period_end", "party", "is_featured", "is_closed"]
+    list_filter = ["is_featured", "is_closed"]
+    search_fields = ["title", "municipality", "province", "party", "slug"]
+    filter_horizontal = ["staff"]
+    plan_lookup = "pk"
+    # Which plan the site features, whether it is closed and who works on it: superusers decide.
+    superuser_fields = ["is_featured", "is_closed", "staff"]
+
+    def plan_of(self, obj):
+        return obj
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else fields + self.superuser_fields
 
 
 @admin.register(PlanSection)
-class PlanSectionAdmin(RecordAdmin):
+class PlanSectionAdmin(PlanScopedAdmin):
     list_display = ["code", "title", "part", "order", "plan"]
     list_display_links = ["code", "title"]
     list_filter = ["plan", "part"]
@@ -23,7 +107,7 @@ class PlanSectionAdmin(RecordAdmin):
 
 
 @admin.register(StrategicAxis)
-class StrategicAxisAdmin(RecordAdmin):
+class StrategicAxisAdmin(PlanScopedAdmin):
     list_display = ["number", "name", "plan"]
     list_display_links = ["number", "name"]
     list_filter = ["plan"]
@@ -32,14 +116,14 @@ class StrategicAxisAdmin(RecordAdmin):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(RecordAdmin):
+class DimensionAdmin(PlanScopedAdmin):
     list_display = ["number", "name", "plan"]
     list_display_links = ["number", "name"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
 
 
-class ObjectiveInline(StackedInline):
+class ObjectiveInline(PlanStackedInline):
     model = Objective
     extra = 0
     fields = ["code", "order", "text", "axis"]
@@ -47,16 +131,16 @@ class ObjectiveInline(StackedInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(RecordAdmin):
-    list_display = ["code", "text", "dimension"]
+class ProblemAdmin(PlanScopedAdmin):
+    list_display = ["code", "text", "dimension", "plan"]
     list_display_links = ["code", "text"]
     list_filter = ["plan", "dimension"]
     search_fields = ["code", "text"]
-    list_select_related = ["dimension"]
+    list_select_related = ["dimension", "plan"]
     inlines = [ObjectiveInline]
 
 
-class TargetInline(TabularInline):
+class TargetInline(PlanTabularInline):
     model = Target
     extra = 0
     fields = ["code", "sentence", "kind", "comparator", "value", "unit", "deadline", "indicator", "project"]
@@ -65,48 +149,49 @@ class TargetInline(TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(RecordAdmin):
-    list_display = ["code", "text", "axis", "problem"]
+class ObjectiveAdmin(PlanScopedAdmin):
+    list_display = ["code", "text", "axis", "problem", "plan"]
     list_display_links = ["code", "text"]
     list_filter = ["plan", "axis", "problem__dimension"]
     search_fields = ["code", "text", "problem__text"]
-    list_select_related = ["axis", "problem"]
+    list_select_related = ["axis", "problem", "plan"]
     autocomplete_fields = ["problem"]
     inlines = [TargetInline]
 
 
 @admin.register(Target)
-class TargetAdmin(RecordAdmin):
-    list_display = ["code", "sentence", "kind", "comparator", "value", "unit", "deadline", "indicator"]
+class TargetAdmin(PlanScopedAdmin):
+    list_display = ["code", "sentence", "kind", "comparator", "value", "unit", "deadline", "indicator", "plan"]
     list_display_links = ["code", "sentence"]
     list_filter = ["plan", "kind", "objective__axis", "objective__problem__dimension"]
     search_fields = ["code", "sentence", "indicator__code", "indicator__name"]
-    list_select_related = ["indicator"]
+    list_select_related = ["indicator", "plan"]
     autocomplete_fields = ["objective", "indicator", "project"]
 
 
-class MilestoneInline(TabularInline):
+class MilestoneInline(PlanTabularInline):
     model = Milestone
     extra = 0
     fields = ["order", "name", "weight", "planned_date", "done_date", "evidence", "is_demo"]
 
 
 @admin.register(Project)
-class ProjectAdmin(RecordAdmin):
-    list_display = ["name", "code", "cui", "objective"]
+class ProjectAdmin(PlanScopedAdmin):
+    list_display = ["name", "code", "cui", "objective", "plan"]
     list_filter = ["plan", "objective__axis"]
     search_fields = ["name", "code", "cui"]
-    list_select_related = ["objective"]
+    list_select_related = ["objective", "plan"]
     autocomplete_fields = ["objective"]
     inlines = [MilestoneInline]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(RecordAdmin):
+class MilestoneAdmin(PlanScopedAdmin):
     list_display = ["project", "order", "name", "weight", "planned_date", "done_date", "is_demo"]
-    list_filter = ["project", "is_demo", ("done_date", admin.EmptyFieldListFilter)]
+    list_filter = ["project__plan", "project", "is_demo", ("done_date", admin.EmptyFieldListFilter)]
     search_fields = ["name", "project__name"]
     list_select_related = ["project"]
+    plan_lookup = "project__plan"
 
 
 admin.site.site_header = _("Seguimiento del Plan de Gobierno Municipal")

@@ -5,11 +5,14 @@ import django_filters
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
-from indicators.api import READ_ERRORS
+from indicators.api import READ_ERRORS, IndicatorViewSet, ReadingFilter, ReadingViewSet
 from indicators.api_support import ConditionalMixin, CSVListMixin, parse_as_of, stream_csv
+from indicators.models import Indicator
 
 from . import progress, public, wording
 from .evaluation import evaluate_targets
@@ -18,6 +21,57 @@ from .models import Dimension, Milestone, Objective, Plan, Problem, Project, Str
 AS_OF = OpenApiParameter(
     "as_of", OpenApiTypes.DATE, description="Estado tal como estaba ese día (AAAA-MM-DD). Por defecto, hoy."
 )
+
+
+ALL_PLANS = "all"
+PLAN_HELP = (
+    "Identificador del plan (p. ej. ilo-2019-2022); `all`: todos los planes. Sin él, el plan destacado "
+    "(el que muestra la portada del sitio)."
+)
+
+
+def plan_scope(request) -> Plan | str | None:
+    """The plan `?plan=<slug>` names; the featured plan when the parameter is absent; ALL_PLANS
+    for `?plan=all`; None when there is no plan at all. An unknown slug is a 400."""
+    if not hasattr(request, "_plan_scope"):
+        slug = request.query_params.get("plan")
+        if slug == ALL_PLANS:
+            scope = ALL_PLANS
+        elif not slug:
+            scope = Plan.objects.featured()
+        else:
+            scope = Plan.objects.filter(slug=slug).first()
+            if scope is None:
+                raise exceptions.ValidationError({"plan": [f"No existe un plan con el identificador «{slug[:60]}»."]})
+        request._plan_scope = scope
+    return request._plan_scope
+
+
+class PlanFilterBackend(BaseFilterBackend):
+    """`?plan=` on every list and detail of a plan's records (the view names the path to the
+    plan in `plan_field`): lookups by code or number are unambiguous within one plan."""
+
+    def filter_queryset(self, request, queryset, view):
+        scope = plan_scope(request)
+        if scope == ALL_PLANS:
+            return queryset
+        return queryset.filter(**{view.plan_field: scope}) if scope else queryset.none()
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "plan",
+                "required": False,
+                "in": "query",
+                "description": PLAN_HELP,
+                "schema": {"type": "string"},
+            }
+        ]
+
+
+class PlanScopedMixin:
+    plan_field = "plan"
+    filter_backends = [PlanFilterBackend, *api_settings.DEFAULT_FILTER_BACKENDS]
 
 
 class RollupSerializer(serializers.Serializer):
@@ -65,6 +119,13 @@ class ReasonValuesField(serializers.Field):
 
 
 class PlanSerializer(serializers.ModelSerializer):
+    featured = serializers.SerializerMethodField(
+        help_text="El plan de la portada (/): el marcado como destacado o, sin marca, el del periodo más reciente."
+    )
+    closed = serializers.BooleanField(
+        source="is_closed", read_only=True, help_text="Terminado y de solo lectura (salvo para superusuarios)."
+    )
+
     class Meta:
         model = Plan
         fields = [
@@ -72,6 +133,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "municipality",
+            "ubigeo",
             "province",
             "department",
             "party",
@@ -86,7 +148,12 @@ class PlanSerializer(serializers.ModelSerializer):
             "latitude_range",
             "longitude_range",
             "source_document",
+            "featured",
+            "closed",
         ]
+
+    def get_featured(self, obj) -> bool:
+        return obj.pk == self.context["featured_id"]
 
 
 class AxisSerializer(serializers.ModelSerializer):
@@ -109,41 +176,57 @@ class DimensionSerializer(AxisSerializer):
 
 
 class ProblemSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     dimension = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Problem
-        fields = ["id", "code", "dimension", "order", "text"]
+        fields = ["id", "plan", "code", "dimension", "order", "text"]
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     problem = serializers.SlugRelatedField(slug_field="code", read_only=True)
     axis = serializers.SlugRelatedField(slug_field="number", read_only=True)
 
     class Meta:
         model = Objective
-        fields = ["id", "code", "problem", "axis", "order", "text"]
+        fields = ["id", "plan", "code", "problem", "axis", "order", "text"]
 
 
 class ProjectSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     objective = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Project
-        fields = ["id", "code", "name", "objective", "cui", "description"]
+        fields = ["id", "plan", "code", "name", "objective", "cui", "description"]
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="project.plan.slug", read_only=True)
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Milestone
-        fields = ["id", "project", "order", "name", "weight", "planned_date", "done_date", "evidence", "is_demo"]
+        fields = [
+            "id",
+            "plan",
+            "project",
+            "order",
+            "name",
+            "weight",
+            "planned_date",
+            "done_date",
+            "evidence",
+            "is_demo",
+        ]
 
 
 class TargetSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="plan.slug", read_only=True)
     objective = serializers.CharField(source="objective.code", read_only=True)
-    axis = serializers.IntegerField(source="objective.axis.number", read_only=True)
+    axis = serializers.IntegerField(source="objective.axis.number", read_only=True, allow_null=True, default=None)
     dimension = serializers.CharField(source="objective.problem.dimension.slug", read_only=True)
     indicator = serializers.CharField(source="indicator.code", read_only=True, allow_null=True, default=None)
     project = serializers.CharField(source="project.code", read_only=True, allow_null=True, default=None)
@@ -190,12 +273,22 @@ class TargetSerializer(serializers.ModelSerializer):
         help_text="El último dato del periodo de la meta.",
     )
     latest_period = serializers.DateField(source="evaluation.latest_period", read_only=True, allow_null=True)
+    baseline_value = serializers.DecimalField(
+        source="baseline.value",
+        max_digits=16,
+        decimal_places=4,
+        read_only=True,
+        allow_null=True,
+        help_text="La línea de base de la meta: la propia si el plan fija una, si no la del indicador.",
+    )
+    baseline_date = serializers.DateField(source="baseline.date", read_only=True, allow_null=True)
     as_of = serializers.DateField(read_only=True, help_text="Fecha de la evaluación.")
 
     class Meta:
         model = Target
         fields = [
             "id",
+            "plan",
             "code",
             "objective",
             "axis",
@@ -208,6 +301,8 @@ class TargetSerializer(serializers.ModelSerializer):
             "deadline",
             "indicator",
             "project",
+            "baseline_value",
+            "baseline_date",
             "status",
             "status_label",
             "reason",
@@ -244,12 +339,16 @@ class TargetFilter(django_filters.FilterSet):
 
 
 class PlanViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
-    """El plan de gobierno (uno por municipalidad y periodo)."""
+    """Los planes de gobierno (uno por entidad y periodo), todos. `featured` marca el de la portada."""
 
-    queryset = Plan.objects.order_by("period_start")
+    queryset = Plan.objects.order_by("municipality", "period_start", "slug")
     serializer_class = PlanSerializer
     lookup_field = "slug"
     csv_filename = "planes.csv"
+
+    def get_serializer_context(self):
+        featured = Plan.objects.featured()
+        return {**super().get_serializer_context(), "featured_id": featured.pk if featured else None}
 
 
 class RollupViewSetMixin:
@@ -260,7 +359,8 @@ class RollupViewSetMixin:
     def get_serializer_context(self):
         context = super().get_serializer_context()
         as_of = parse_as_of(self.request)
-        rows = public.target_statuses(public.current_plan(), as_of=as_of)
+        scope = plan_scope(self.request)
+        rows = public.target_statuses(None if scope == ALL_PLANS else scope, as_of=as_of) if scope else []
         context["rollups"] = public.rollup_by(rows, key=self.rollup_key)
         return context
 
@@ -269,7 +369,7 @@ class RollupViewSetMixin:
     list=extend_schema(parameters=[AS_OF], responses={200: AxisSerializer(many=True), **READ_ERRORS}),
     retrieve=extend_schema(parameters=[AS_OF]),
 )
-class AxisViewSet(ConditionalMixin, CSVListMixin, RollupViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class AxisViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, RollupViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Los ejes estratégicos, con el resumen de estados de sus metas. Se buscan por número."""
 
     queryset = StrategicAxis.objects.select_related("plan").order_by("plan", "number")
@@ -281,7 +381,9 @@ class AxisViewSet(ConditionalMixin, CSVListMixin, RollupViewSetMixin, viewsets.R
 
 
 @extend_schema_view(list=extend_schema(parameters=[AS_OF]), retrieve=extend_schema(parameters=[AS_OF]))
-class DimensionViewSet(ConditionalMixin, CSVListMixin, RollupViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class DimensionViewSet(
+    PlanScopedMixin, ConditionalMixin, CSVListMixin, RollupViewSetMixin, viewsets.ReadOnlyModelViewSet
+):
     """Las cuatro dimensiones de la sección VII, con el resumen de estados de sus metas."""
 
     queryset = Dimension.objects.select_related("plan").order_by("plan", "number")
@@ -291,37 +393,38 @@ class DimensionViewSet(ConditionalMixin, CSVListMixin, RollupViewSetMixin, views
     csv_filename = "dimensiones.csv"
 
 
-class ProblemViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+class ProblemViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Problemas identificados (sección VII)."""
 
-    queryset = Problem.objects.select_related("dimension").order_by("dimension__number", "order")
+    queryset = Problem.objects.select_related("plan", "dimension").order_by("plan", "dimension__number", "order")
     serializer_class = ProblemSerializer
     filterset_fields = {"dimension__slug": ["exact"]}
     csv_filename = "problemas.csv"
 
 
-class ObjectiveViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+class ObjectiveViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Objetivos estratégicos, con su problema y su eje (el eje es una decisión editorial)."""
 
-    queryset = Objective.objects.select_related("problem", "axis").order_by("code")
+    queryset = Objective.objects.select_related("plan", "problem", "axis").order_by("plan", "code")
     serializer_class = ObjectiveSerializer
     filterset_fields = {"axis__number": ["exact"], "problem__dimension__slug": ["exact"]}
     csv_filename = "objetivos.csv"
 
 
-class ProjectViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Proyectos que nombran los objetivos, con su CUI cuando lo tienen."""
 
-    queryset = Project.objects.select_related("objective").order_by("code")
+    queryset = Project.objects.select_related("plan", "objective").order_by("plan", "code")
     serializer_class = ProjectSerializer
     lookup_field = "code"
     csv_filename = "proyectos.csv"
 
 
-class MilestoneViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+class MilestoneViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Hitos ponderados de los proyectos."""
 
-    queryset = Milestone.objects.select_related("project").order_by("project__code", "order")
+    queryset = Milestone.objects.select_related("project__plan").order_by("project__plan", "project__code", "order")
+    plan_field = "project__plan"
     serializer_class = MilestoneSerializer
     filterset_fields = {"project__code": ["exact"], "is_demo": ["exact"]}
     ordering_fields = ["order", "planned_date", "done_date"]
@@ -332,11 +435,13 @@ class MilestoneViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelVie
     list=extend_schema(parameters=[AS_OF], responses={200: TargetSerializer(many=True), **READ_ERRORS}),
     retrieve=extend_schema(parameters=[AS_OF], responses={200: TargetSerializer, **READ_ERRORS}),
 )
-class TargetViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
-    """Metas al 2022 con su avance, avance esperado, ritmo, proyección, estado y la explicación del
+class TargetViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    """Metas del plan con su avance, avance esperado, ritmo, proyección, estado y la explicación del
     estado, calculados como en el sitio público. Se buscan por código (p. ej. S1.1-M)."""
 
-    queryset = Target.objects.for_public().order_by("objective__problem__dimension__number", "objective__code")
+    queryset = Target.objects.for_public().order_by(
+        "plan", "objective__problem__dimension__number", "objective__code", "order"
+    )
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
     lookup_field = "code"
@@ -366,3 +471,61 @@ class TargetViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSe
     def retrieve(self, request, *args, **kwargs):
         target = self.evaluated([self.get_object()])[0]
         return Response(self.get_serializer(target).data)
+
+
+TARGET_LOOKUPS = {
+    "target": "code",
+    "axis": "objective__axis__number",
+    "dimension": "objective__problem__dimension__slug",
+}
+
+
+class PlanReadingFilter(ReadingFilter):
+    """The readings filters that know of plans: `indicators` knows nothing of targets or axes."""
+
+    plan = django_filters.CharFilter(method="by_plan", help_text=PLAN_HELP + " Filtra por los indicadores del plan.")
+    target = django_filters.CharFilter(method="by_target", help_text="Código de la meta (en el plan de `plan`).")
+    axis = django_filters.NumberFilter(method="by_target", min_value=1, max_value=99, help_text="Número del eje.")
+    dimension = django_filters.CharFilter(method="by_target", help_text="Dimensión, p. ej. social.")
+
+    class Meta(ReadingFilter.Meta):
+        fields = [*ReadingFilter.Meta.fields, "plan", "target", "axis", "dimension"]
+
+    def by_target(self, queryset, name, value):
+        # A subquery, not a join: an indicator measuring two targets must not repeat its readings.
+        targets = Target.objects.filter(**{TARGET_LOOKUPS[name]: value})
+        scope = plan_scope(self.request)
+        if scope != ALL_PLANS:
+            targets = targets.filter(plan=scope)
+        return queryset.filter(indicator_id__in=targets.values("indicator_id"))
+
+    def by_plan(self, queryset, name, value):
+        scope = plan_scope(self.request)
+        if scope == ALL_PLANS:
+            return queryset
+        return queryset.filter(indicator_id__in=public.plan_indicators(scope).values("pk"))
+
+
+class PlanReadingViewSet(ReadingViewSet):
+    __doc__ = ReadingViewSet.__doc__
+    filterset_class = PlanReadingFilter
+
+
+class PlanIndicatorFilter(django_filters.FilterSet):
+    plan = django_filters.CharFilter(
+        method="by_plan", help_text=PLAN_HELP + " Los indicadores de sus metas y de su diagnóstico."
+    )
+
+    class Meta:
+        model = Indicator
+        fields = {"office__code": ["exact"], "frequency": ["exact"], "direction": ["exact"]}
+
+    def by_plan(self, queryset, name, value):
+        scope = plan_scope(self.request)
+        return queryset if scope == ALL_PLANS else queryset.filter(pk__in=public.plan_indicators(scope).values("pk"))
+
+
+class PlanIndicatorViewSet(IndicatorViewSet):
+    __doc__ = IndicatorViewSet.__doc__
+    filterset_class = PlanIndicatorFilter
+    filterset_fields = None

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class GoalsConfig(AppConfig):
     name = "goals"
     verbose_name = _("Plan y metas")
+
+    def ready(self):
+        from indicators import locks
+
+        from .closing import closed_terms
+
+        locks.register(closed_terms)

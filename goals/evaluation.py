@@ -80,14 +80,14 @@ def evaluate_target(target: Target, day: date, series, milestones) -> progress.E
             as_of=day,
             start=start,
         )
-    indicator = target.indicator
+    baseline, baseline_date, _ = target.baseline
     return progress.evaluate_number(
         series=points,
         comparator=progress.Comparator(target.comparator),
         target=target.value,
         deadline=target.deadline,
         as_of=day,
-        baseline=indicator.baseline_value,
-        baseline_date=indicator.baseline_date,
+        baseline=baseline,
+        baseline_date=baseline_date,
         start=start,
     )

@@ -1,12 +1,20 @@
 """The plan as data: plan, axes, dimensions, problem → objective → target rows, projects."""
 
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators import roles
 from indicators.models import Indicator
 
 
@@ -34,17 +42,73 @@ class TargetKind(models.TextChoices):
 plan_code_validator = RegexValidator(r"^[A-Z0-9][A-Z0-9.-]*$", _("Use mayúsculas, dígitos, puntos y guiones."))
 
 
-class PlanManager(models.Manager):
+# `?plan=all` asks the API for every plan, so no plan may take that slug.
+RESERVED_PLAN_SLUGS = {"all"}
+
+
+def plan_slug_not_reserved(value):
+    if value in RESERVED_PLAN_SLUGS:
+        raise ValidationError(_("«%(value)s» está reservado: elija otro identificador."), params={"value": value})
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_site(self):
+        """Plans with what the public pages need to know of their parts, in the same query."""
+        return self.annotate(
+            has_axes=Exists(StrategicAxis.objects.filter(plan=OuterRef("pk"))),
+            has_diagnosis=Exists(PlanSection.objects.filter(plan=OuterRef("pk"), part=SectionPart.DIAGNOSIS)),
+        )
+
+    def visible_to(self, user):
+        """The plans `user` may see in the admin: every plan for superusers and auditors, the plans
+        they are given (`Plan.staff`) for everybody else."""
+        if roles.sees_everything(user):
+            return self.all()
+        if not user or not user.is_authenticated:
+            return self.none()
+        return self.filter(staff=user)
+
+    def editable_by(self, user):
+        """The plans whose records `user` may change: the plans they are given, while open;
+        superusers change every plan, closed ones included."""
+        if user and user.is_authenticated and user.is_superuser:
+            return self.all()
+        if not user or not user.is_authenticated:
+            return self.none()
+        return self.filter(staff=user, is_closed=False)
+
+
+class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def featured(self):
+        """The plan the site shows at its root: the one flagged as featured or, while none is,
+        the one whose term started last. None when there is no plan."""
+        return self.for_site().order_by("-is_featured", "-period_start", "pk").first()
+
 
 class Plan(models.Model):
-    slug = models.SlugField(_("identificador"), max_length=60, unique=True, help_text=_("Por ejemplo: ilo-2019-2022."))
+    slug = models.SlugField(
+        _("identificador"),
+        max_length=60,
+        unique=True,
+        validators=[plan_slug_not_reserved],
+        help_text=_("En las direcciones del sitio (/planes/<identificador>/). Por ejemplo: municipio-2023-2026."),
+    )
     title = models.CharField(_("título"), max_length=250)
-    municipality = models.CharField(_("municipalidad"), max_length=150)
-    province = models.CharField(_("provincia"), max_length=100)
-    department = models.CharField(_("departamento"), max_length=100)
+    municipality = models.CharField(
+        _("entidad"), max_length=150, help_text=_("La municipalidad o el gobierno regional que presenta el plan.")
+    )
+    ubigeo = models.CharField(
+        _("ubigeo"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^(\d{2}|\d{4}|\d{6})$", _("El ubigeo del INEI tiene 2, 4 o 6 dígitos."))],
+        help_text=_("Código INEI del departamento, la provincia o el distrito."),
+    )
+    province = models.CharField(_("provincia"), max_length=100, blank=True)
+    department = models.CharField(_("departamento"), max_length=100, blank=True)
     party = models.CharField(_("organización política"), max_length=150)
     period_start = models.DateField(_("inicio del periodo"))
     period_end = models.DateField(_("fin del periodo"))
@@ -60,9 +124,29 @@ class Plan(models.Model):
     longitude_range = models.CharField(_("longitud"), max_length=100, blank=True)
     location = models.TextField(_("ubicación física"), blank=True)
     source_document = models.CharField(_("documento fuente"), max_length=250, blank=True)
-    history = HistoricalRecords()
+    is_featured = models.BooleanField(
+        _("plan destacado"),
+        default=False,
+        help_text=_("El plan que muestra la portada del sitio (/). Solo uno a la vez."),
+    )
+    is_closed = models.BooleanField(
+        _("cerrado"),
+        default=False,
+        help_text=_("Terminado su periodo, el plan queda de solo lectura: solo un superusuario cambia sus registros."),
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personal del plan"),
+        related_name="plans",
+        blank=True,
+        help_text=_("Quienes ven y editan este plan en la administración (superusuarios y auditores ven todos)."),
+    )
+    history = HistoricalRecords(m2m_fields=[staff])
 
     objects = PlanManager()
+
+    # Decided on the site, not part of the plan's data: reloading the fixtures keeps them.
+    SITE_FIELDS = ("is_featured", "is_closed")
 
     class Meta:
         verbose_name = _("plan de gobierno")
@@ -74,13 +158,37 @@ class Plan(models.Model):
                 name="plan_period_ordered",
                 violation_error_message=_("El periodo debe empezar antes de terminar."),
             ),
+            models.UniqueConstraint(
+                fields=["is_featured"],
+                condition=Q(is_featured=True),
+                name="plan_one_featured",
+                violation_error_message=_("Ya hay un plan destacado: quítele la marca antes de destacar otro."),
+            ),
         ]
 
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("goals:plan-home", args=[self.slug])
+
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if self.is_closed and self.period_end and self.period_end >= timezone.localdate():
+            raise ValidationError(
+                {
+                    "is_closed": _("Un plan se cierra cuando termina su periodo: el %(end)s.")
+                    % {"end": f"{self.period_end:%d/%m/%Y}"}
+                }
+            )
+
+    @property
+    def term(self) -> str:
+        """The years of the term as people say them: 2019-2022."""
+        return f"{self.period_start.year}-{self.period_end.year}"
 
 
 class PlanSectionManager(models.Manager):
@@ -174,7 +282,7 @@ class StrategicAxis(models.Model):
         return f"{self.number}. {self.name}"
 
     def get_absolute_url(self):
-        return reverse("goals:axis-detail", args=[self.number])
+        return reverse("goals:axis-detail", args=[self.plan.slug, self.number])
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.number)
@@ -204,7 +312,7 @@ class Dimension(models.Model):
         return f"Dimensión {self.name}"
 
     def get_absolute_url(self):
-        return reverse("goals:dimension-detail", args=[self.slug])
+        return reverse("goals:dimension-detail", args=[self.plan.slug, self.slug])
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.number)
@@ -245,6 +353,9 @@ class Problem(models.Model):
 
     natural_key.dependencies = ["goals.plan", "goals.dimension"]
 
+    def clean(self):
+        same_plan(self, "dimension")
+
 
 class Objective(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="objectives")
@@ -259,7 +370,9 @@ class Objective(models.Model):
         verbose_name=_("eje estratégico"),
         on_delete=models.PROTECT,
         related_name="objectives",
-        help_text=_("El plan no lo dice: es una decisión editorial, explicada en la metodología."),
+        null=True,
+        blank=True,
+        help_text=_("Vacío si el plan no tiene ejes. Cuando el plan no lo dice, es una decisión editorial."),
     )
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     text = models.TextField(_("objetivo estratégico"))
@@ -281,11 +394,14 @@ class Objective(models.Model):
 
     natural_key.dependencies = ["goals.plan", "goals.problem", "goals.strategicaxis"]
 
+    def clean(self):
+        same_plan(self, "problem", "axis")
+
 
 class Project(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="projects")
     code = models.CharField(
-        _("código"), max_length=40, validators=[plan_code_validator], help_text=_("Por ejemplo: PTAR-ILO.")
+        _("código"), max_length=40, validators=[plan_code_validator], help_text=_("Por ejemplo: PTAR-NORTE.")
     )
     name = models.CharField(_("nombre"), max_length=250)
     objective = models.ForeignKey(
@@ -316,6 +432,9 @@ class Project(models.Model):
         return (*self.plan.natural_key(), self.code)
 
     natural_key.dependencies = ["goals.plan", "goals.objective"]
+
+    def clean(self):
+        same_plan(self, "objective")
 
 
 class MilestoneManager(models.Manager):
@@ -413,6 +532,19 @@ class Target(models.Model):
         blank=True,
         help_text=_("Para un entregable: su avance sale de los hitos ponderados del proyecto."),
     )
+    baseline_value = models.DecimalField(
+        _("línea de base propia"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Solo si el plan fija una línea de base distinta de la del indicador (un indicador que "
+            "mide metas de dos periodos guarda una serie; cada plan, su línea de base). Vacía: la del indicador."
+        ),
+    )
+    baseline_date = models.DateField(_("fecha de la línea de base propia"), null=True, blank=True)
+    baseline_source = models.CharField(_("fuente de la línea de base propia"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
 
@@ -439,15 +571,51 @@ class Target(models.Model):
                 name="target_number_has_indicator",
                 violation_error_message=_("Una meta numérica necesita su indicador."),
             ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(baseline_date__isnull=False),
+                name="target_baseline_has_date",
+                violation_error_message=_("Una línea de base necesita su fecha."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.code}. {self.sentence}"
 
     def get_absolute_url(self):
-        return reverse("goals:target-detail", args=[self.code])
+        return reverse("goals:target-detail", args=[self.plan.slug, self.code])
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.code)
 
     natural_key.dependencies = ["goals.plan", "goals.objective", "goals.project", "indicators.indicator"]
+
+    def clean(self):
+        same_plan(self, "objective", "project")
+
+    @property
+    def baseline(self) -> "Baseline":
+        """The target's baseline: its own when the plan sets one apart from the indicator's, else
+        the indicator's; Baseline(None, None, "") when neither has one."""
+        if self.baseline_value is not None:
+            return Baseline(self.baseline_value, self.baseline_date, self.baseline_source)
+        if self.indicator_id and self.indicator.baseline_value is not None:
+            indicator = self.indicator
+            return Baseline(indicator.baseline_value, indicator.baseline_date, indicator.baseline_source)
+        return Baseline(None, None, "")
+
+
+class Baseline(NamedTuple):
+    value: Decimal | None
+    date: date | None
+    source: str
+
+
+def same_plan(obj, *fields):
+    """A record of a plan points only at records of the same plan (ValidationError otherwise)."""
+    errors = {}
+    for name in fields:
+        related = getattr(obj, name) if getattr(obj, f"{name}_id") is not None else None
+        if related is not None and obj.plan_id is not None and related.plan_id != obj.plan_id:
+            errors[name] = _("Pertenece a otro plan.")
+    if errors:
+        raise ValidationError(errors)

@@ -4,9 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
-from django.db.models import Max, Prefetch
-from django.shortcuts import get_object_or_404
+from django.db.models import Max, Prefetch, Q
+from django.http import Http404
 
 from indicators.models import Indicator, Reading
 
@@ -33,13 +32,23 @@ class TargetStatus:
         return wording.explain_target(self.target, self.evaluation)
 
 
-def current_plan() -> Plan:
-    return get_object_or_404(Plan, slug=settings.PLAN_SLUG)
+def get_plan(slug: str | None = None) -> Plan:
+    """The plan a public page or API call is about: the one named by `slug`, or the featured one
+    (`Plan.objects.featured()`) when no slug is given; Http404 when there is none. It carries the
+    `for_site()` flags (has_axes, has_diagnosis). The one way every view finds its plan."""
+    plan = Plan.objects.featured() if slug is None else Plan.objects.for_site().filter(slug=slug).first()
+    if plan is None:
+        raise Http404("No existe ese plan.")
+    return plan
 
 
-def target_statuses(plan: Plan, as_of: date | None = None, **filters) -> list[TargetStatus]:
-    """Every target of the plan (optionally filtered), evaluated, in three queries."""
-    targets = list(Target.objects.for_public().filter(plan=plan, **filters))
+def target_statuses(plan: Plan | None, as_of: date | None = None, **filters) -> list[TargetStatus]:
+    """Every target of the plan (of every plan when `plan` is None), optionally filtered,
+    evaluated, in three queries."""
+    targets = Target.objects.for_public().filter(**filters)
+    if plan is not None:
+        targets = targets.filter(plan=plan)
+    targets = list(targets)
     series = approved_series((t.indicator_id for t in targets if t.indicator_id), as_of)
     evaluations = evaluate_targets(targets, as_of, series=series)
     return [TargetStatus(t, evaluations[t.pk], series.get(t.indicator_id, [])) for t in targets]
@@ -56,9 +65,22 @@ def rollup_by(rows: list[TargetStatus], key) -> dict:
     return {group: rollup(items) for group, items in groups.items()}
 
 
-def last_update():
-    """When the most recent public figure was approved."""
-    return Reading.objects.approved().aggregate(last=Max("approved_at"))["last"]
+def last_update(plan: Plan):
+    """When the most recent public figure of the plan's indicators was approved."""
+    return (
+        Reading.objects.approved()
+        .filter(indicator__in=plan_indicators(plan))
+        .aggregate(last=Max("approved_at"))["last"]
+    )
+
+
+def plan_indicators(plan: Plan):
+    """The plan's indicators: those that measure its targets and those its text cites. One
+    subquery; indicators are shared, so another plan may list some of them too."""
+    return Indicator.objects.filter(
+        Q(pk__in=Target.objects.filter(plan=plan, indicator__isnull=False).values("indicator_id"))
+        | Q(pk__in=PlanSection.indicators.through.objects.filter(plansection__plan=plan).values("indicator_id"))
+    )
 
 
 def plan_sections(plan: Plan, part: SectionPart) -> list[PlanSection]:

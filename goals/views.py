@@ -1,27 +1,55 @@
+"""The plan's public pages. Each one serves any plan: at /planes/<slug>/… with `plan_slug`, and at
+today's addresses (without it) for the featured plan; `public.get_plan` finds it either way."""
+
 from datetime import date
 
 from csp.decorators import csp_update
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from indicators.calendar import next_due
 from indicators.charts import CHART_STYLES, series_figure
-from indicators.models import Reading
+from indicators.models import Indicator, Reading
 from indicators.views import series_csv
 
 from . import progress, public, wording
-from .models import Dimension, StrategicAxis, Target
+from .models import Dimension, Plan, SectionPart, StrategicAxis, Target
 
 
-def axis_detail(request, number):
-    plan = public.current_plan()
-    axis = get_object_or_404(StrategicAxis.objects.select_related("plan"), plan=plan, number=number)
+def plan_list(request):
+    """Every plan, by entity and term."""
+    plans = Plan.objects.order_by("municipality", "-period_start", "slug")
+    return render(request, "goals/plan_list.html", {"plans": plans, "featured": Plan.objects.featured()})
+
+
+def plan_home(request, plan_slug=None):
+    plan = public.get_plan(plan_slug)
+    rows = public.target_statuses(plan)
+    by_axis = public.rollup_by(rows, key=lambda t: t.objective.axis_id)
+    axes = [(axis, by_axis.get(axis.pk, public.rollup([]))) for axis in plan.axes.all()]
+    return render(
+        request,
+        "home.html",
+        {
+            "plan": plan,
+            "rollup": public.rollup(rows),
+            "axes": axes,
+            "dimensions": plan.dimensions.all(),
+            "last_update": public.last_update(plan),
+        },
+    )
+
+
+def axis_detail(request, number, plan_slug=None):
+    plan = public.get_plan(plan_slug)
+    axis = get_object_or_404(StrategicAxis, plan=plan, number=number)
     rows = public.target_statuses(plan, objective__axis=axis)
     objectives = axis.objectives.select_related("problem__dimension").prefetch_related("targets")
     rows_by_objective = {}
     for row in rows:
         rows_by_objective.setdefault(row.target.objective_id, []).append(row)
-    alignment = list(axis.alignment_rows.select_related("national").prefetch_related("regional", "provincial"))
     return render(
         request,
         "goals/axis_detail.html",
@@ -30,13 +58,12 @@ def axis_detail(request, number):
             "axis": axis,
             "objectives": [(objective, rows_by_objective.get(objective.pk, [])) for objective in objectives],
             "rollup": public.rollup(rows),
-            "alignment": alignment,
         },
     )
 
 
-def dimension_detail(request, slug):
-    plan = public.current_plan()
+def dimension_detail(request, slug, plan_slug=None):
+    plan = public.get_plan(plan_slug)
     dimension = get_object_or_404(Dimension, plan=plan, slug=slug)
     rows = {row.target.pk: row for row in public.target_statuses(plan, objective__problem__dimension=dimension)}
     problems = dimension.problems.prefetch_related("objectives__targets", "objectives__axis")
@@ -60,14 +87,15 @@ def dimension_detail(request, slug):
 
 
 @csp_update(CHART_STYLES)
-def target_detail(request, code):
-    plan = public.current_plan()
+def target_detail(request, code, plan_slug=None):
+    plan = public.get_plan(plan_slug)
     rows = public.target_statuses(plan, code=code)
     if not rows:
         raise Http404("No existe esa meta.")
     row = rows[0]
     target, evaluation = row.target, row.evaluation
     indicator = target.indicator
+    baseline, baseline_date, _ = target.baseline
     readings = []
     figure = None
     if indicator is not None:
@@ -82,8 +110,8 @@ def target_detail(request, code):
             unit=indicator.unit.symbol or indicator.unit.name,
             frequency=indicator.frequency,
             group=term_group,
-            baseline=indicator.baseline_value,
-            baseline_date=indicator.baseline_date,
+            baseline=baseline,
+            baseline_date=baseline_date,
             target=target.value,
             deadline=target.deadline,
             projection=evaluation.projection,
@@ -99,6 +127,7 @@ def target_detail(request, code):
             "target": target,
             "evaluation": evaluation,
             "indicator": indicator,
+            "baseline": target.baseline if baseline is not None else None,
             "readings": readings,
             "figure": figure,
             "milestones": milestones,
@@ -118,15 +147,78 @@ def term_group(reading) -> tuple[str, str]:
     return provenance, "main"
 
 
-def target_csv(request, code):
-    target = get_object_or_404(Target.objects.select_related("indicator"), plan=public.current_plan(), code=code)
+def target_csv(request, code, plan_slug=None):
+    plan = public.get_plan(plan_slug)
+    target = get_object_or_404(Target.objects.select_related("indicator"), plan=plan, code=code)
     if target.indicator is None:
         raise Http404("Esta meta no se mide con un indicador.")
     return series_csv(target.indicator, f"meta-{target.code}.csv")
 
 
-def report(request, year):
-    plan = public.current_plan()
+def indicator_list(request, plan_slug=None):
+    """The plan's indicators: those that measure its targets, then those its diagnosis cites."""
+    plan = public.get_plan(plan_slug)
+    indicators = (
+        public.plan_indicators(plan)
+        .select_related("unit", "office")
+        .annotate(target_count=Count("targets", filter=Q(targets__plan=plan), distinct=True))
+        .prefetch_related(
+            Prefetch("readings", queryset=Reading.objects.approved().order_by("period"), to_attr="public")
+        )
+    )
+    measured = [i for i in indicators if i.target_count]
+    context_indicators = [i for i in indicators if not i.target_count]
+    return render(
+        request,
+        "goals/indicator_list.html",
+        {"plan": plan, "measured": measured, "context_indicators": context_indicators},
+    )
+
+
+@csp_update(CHART_STYLES)
+def indicator_detail(request, code, plan_slug=None):
+    """One indicator's series, with the plan's targets it measures. Indicators are shared by
+    plans: any indicator opens under any plan, and lists only that plan's targets."""
+    plan = public.get_plan(plan_slug)
+    indicator = get_object_or_404(Indicator.objects.select_related("unit", "office"), code=code)
+    readings = list(indicator.readings.approved().select_related("corrects").order_by("period"))
+    targets = list(Target.objects.filter(plan=plan, indicator=indicator).select_related("plan"))
+    due = None
+    if targets:
+        last = readings[-1].period if readings else None
+        due = next_due(indicator, last, first_period=plan.period_start, today=timezone.localdate())
+    figure = (
+        series_figure(
+            readings,
+            title=indicator.name,
+            unit=indicator.unit.symbol or indicator.unit.name,
+            frequency=indicator.frequency,
+            baseline=indicator.baseline_value,
+            baseline_date=indicator.baseline_date,
+            target=targets[0].value if targets else None,
+            deadline=targets[0].deadline if targets else None,
+            reference=indicator.reference_value,
+            reference_label=indicator.reference_note[:40],
+        )
+        if readings
+        else None
+    )
+    return render(
+        request,
+        "goals/indicator_detail.html",
+        {
+            "plan": plan,
+            "indicator": indicator,
+            "readings": list(reversed(readings)),
+            "targets": targets,
+            "due": due,
+            "figure": figure,
+        },
+    )
+
+
+def report(request, year, plan_slug=None):
+    plan = public.get_plan(plan_slug)
     if not year.isdigit() or int(year) not in report_years(plan):
         raise Http404("No hay informe para ese año.")
     as_of = date(int(year), 12, 31)
@@ -149,6 +241,15 @@ def report_years(plan) -> range:
     return range(plan.period_start.year, min(plan.period_end.year, timezone.localdate().year) + 1)
 
 
-def report_index(request):
-    plan = public.current_plan()
+def report_index(request, plan_slug=None):
+    plan = public.get_plan(plan_slug)
     return render(request, "goals/report_index.html", {"plan": plan, "years": report_years(plan)})
+
+
+def diagnosis(request, plan_slug=None):
+    """The plan's own diagnosis, whole; a plan whose text has no diagnosis has no such page."""
+    plan = public.get_plan(plan_slug)
+    if not plan.has_diagnosis:
+        raise Http404("Este plan no tiene diagnóstico.")
+    sections = public.plan_sections(plan, SectionPart.DIAGNOSIS)
+    return render(request, "goals/diagnosis.html", {"plan": plan, "sections": sections})

@@ -1,11 +1,27 @@
-"""API tokens in the admin: the superuser's list of everyone's tokens, by prefix, to revoke them.
+"""What the project adds to the admin: the API tokens (the superuser's list of everyone's tokens,
+by prefix, to revoke them) and the plan file's upload on the plans' pages.
 
 knox's own admin and DRF's old token admin are replaced. Whatever permissions a group is given,
-no one but a superuser opens these pages; each person manages their own at /admin/tokens/."""
+no one but a superuser opens the token pages; each person manages their own at /admin/tokens/."""
 
-from django.contrib import admin
+import base64
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 from rest_framework.authtoken.models import TokenProxy
+
+from goals import admin as goals_admin
+from goals.models import Plan
+from indicators.workbooks import MB
+
+from . import plan_file
 
 admin.site.unregister(AuthToken)
 admin.site.unregister(TokenProxy)
@@ -33,3 +49,102 @@ class AuthTokenAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+
+# --- plans: upload a plan file, preview, confirm --------------------------------------------------
+
+SESSION_KEY = "plan_file_import"
+
+
+class PlanFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Archivo de plan (XLSX)"),
+        help_text=_("Hojas plan, ejes, metas, articulacion y proyectos: vea la plantilla y docs/plan-file.md."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError("Suba un archivo .xlsx.")
+        # Judged on the size the upload declares, before a byte of it is parsed.
+        if upload.size > settings.IMPORT_MAX_UPLOAD_MB * MB:
+            raise forms.ValidationError(f"El archivo pasa de {settings.IMPORT_MAX_UPLOAD_MB} MB.")
+        return upload
+
+
+admin.site.unregister(Plan)
+
+
+@admin.register(Plan)
+class PlanAdmin(goals_admin.PlanAdmin):
+    """The plans, with the plan file: a template to download, an upload that is checked whole and
+    previewed (nothing written), then confirmed (all or nothing), and any plan as its file."""
+
+    change_list_template = "admin/goals/plan/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("importar/", view(self.import_view), name="goals_plan_import"),
+            path("importar/confirmar/", view(self.import_confirm_view), name="goals_plan_import_confirm"),
+            path("plantilla.xlsx", view(self.template_view), name="goals_plan_template"),
+            path("<int:plan_id>/archivo.xlsx", view(self.export_view), name="goals_plan_export"),
+        ] + super().get_urls()
+
+    def may_import(self, request) -> bool:
+        return request.user.is_superuser or Plan.objects.editable_by(request.user).exists()
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), "may_import": self.may_import(request)})
+
+    def import_view(self, request):
+        if not self.may_import(request):
+            raise PermissionDenied("Solo un superusuario o el personal de un plan abierto importa un archivo de plan.")
+        form = PlanFileForm(request.POST or None, request.FILES or None)
+        report = None
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            raw = upload.read()
+            report = plan_file.import_plan(raw, user=request.user, dry_run=True)
+            if report.ok:
+                request.session[SESSION_KEY] = {"name": upload.name, "data": base64.b64encode(raw).decode()}
+            else:
+                request.session.pop(SESSION_KEY, None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Importar un archivo de plan"),
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+        }
+        return render(request, "admin/goals/plan/import.html", context)
+
+    def import_confirm_view(self, request):
+        if not self.may_import(request):
+            raise PermissionDenied
+        stored = request.session.get(SESSION_KEY)
+        if request.method != "POST" or not stored:
+            return redirect("admin:goals_plan_import")
+        # Checked again: the database may have changed since the preview.
+        report = plan_file.import_plan(base64.b64decode(stored["data"]), user=request.user)
+        request.session.pop(SESSION_KEY, None)
+        if not report.ok:
+            for line in report.lines(limit=20):
+                self.message_user(request, line, messages.ERROR)
+            self.message_user(request, "No se cargó nada: corrija el archivo y vuelva a subirlo.", messages.ERROR)
+            return redirect("admin:goals_plan_import")
+        self.message_user(request, f"{stored['name']}: {report.summary()}", messages.SUCCESS)
+        return redirect("admin:goals_plan_change", report.plan.pk)
+
+    def template_view(self, request):
+        return xlsx_download(plan_file.plan_workbook(), "plantilla-plan.xlsx")
+
+    def export_view(self, request, plan_id):
+        plan = get_object_or_404(self.get_queryset(request), pk=plan_id)
+        return xlsx_download(plan_file.plan_workbook(plan), f"plan-{plan.slug}.xlsx")
+
+
+def xlsx_download(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

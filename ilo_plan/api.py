@@ -12,18 +12,20 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from alignment.api import AlignmentObjectiveViewSet, AlignmentRowViewSet
+from alignment.api import AlignmentLevelViewSet, AlignmentObjectiveViewSet, AlignmentRowViewSet
 from goals.api import (
     AxisViewSet,
     DimensionViewSet,
     MilestoneViewSet,
     ObjectiveViewSet,
+    PlanIndicatorViewSet,
+    PlanReadingViewSet,
     PlanViewSet,
     ProblemViewSet,
     ProjectViewSet,
     TargetViewSet,
 )
-from indicators.api import IndicatorViewSet, OfficeViewSet, ReadingViewSet
+from indicators.api import OfficeViewSet
 
 router = DefaultRouter()
 router.register("plans", PlanViewSet, basename="plan")
@@ -35,9 +37,11 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("offices", OfficeViewSet, basename="office")
-router.register("indicators", IndicatorViewSet, basename="indicator")
-router.register("readings", ReadingViewSet, basename="reading")
+# Indicators and readings with the filters that know of plans (?plan=, target, axis, dimension).
+router.register("indicators", PlanIndicatorViewSet, basename="indicator")
+router.register("readings", PlanReadingViewSet, basename="reading")
 router.register("alignment", AlignmentRowViewSet, basename="alignment")
+router.register("alignment-levels", AlignmentLevelViewSet, basename="alignment-level")
 router.register("alignment-objectives", AlignmentObjectiveViewSet, basename="alignment-objective")
 
 EXPORTED = [
@@ -53,13 +57,15 @@ EXPORTED = [
     "indicators",
     "readings",
     "alignment",
+    "alignment-levels",
     "alignment-objectives",
 ]
 
 
 @extend_schema(
     summary="Todos los datos públicos en un ZIP",
-    description="Un CSV por lista (los mismos que `?format=csv`), con lo que ve el público: solo lecturas aprobadas.",
+    description="Un CSV por lista (los mismos que `?format=csv&plan=all`: todos los planes), con lo que ve el "
+    "público: solo lecturas aprobadas.",
     responses={(200, "application/zip"): OpenApiResponse(description="ZIP de CSV")},
 )
 @api_view(["GET"])
@@ -72,7 +78,7 @@ def export_zip(request):
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
         for name in EXPORTED:
             view = viewsets[name].as_view({"get": "list"})
-            response = view(factory.get(f"/api/v1/{name}/", {"format": "csv"}))
+            response = view(factory.get(f"/api/v1/{name}/", {"format": "csv", "plan": "all"}))
             with bundle.open(f"{name}.csv", "w") as member:
                 for chunk in response.streaming_content:
                     member.write(chunk if isinstance(chunk, bytes) else chunk.encode())

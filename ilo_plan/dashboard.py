@@ -3,7 +3,6 @@ queue for revisores."""
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -14,8 +13,8 @@ from indicators.models import EDITABLE_STATES, OPEN_STATES, Indicator, Office, R
 
 
 def due_for(user, today=None):
-    """Target indicators of the user's offices whose next reading is due or overdue."""
-    plan = Plan.objects.filter(slug=settings.PLAN_SLUG).first()
+    """Target indicators of the featured plan, of the user's offices, whose next reading is due or overdue."""
+    plan = Plan.objects.featured()
     if plan is None:
         return []
     indicators = Indicator.objects.filter(

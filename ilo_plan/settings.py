@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     # DRF's plaintext tokens are no longer used (knox replaced them); the app stays installed only
-    # because the applied migration indicators 0003_roles depends on its migrations.
+    # because the migration ilo_plan 0001_roles_see_no_tokens depends on its migrations.
     "rest_framework.authtoken",
     "knox",
     "django_filters",
@@ -154,9 +154,6 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
-
-# The plan record every public page shows; a second plan loads as data and is chosen here.
-PLAN_SLUG = env("PLAN_SLUG", "ilo-2019-2022")
 
 # Reading imports (indicators.imports): the most rows a file may hold, through the shell command
 # and through the admin upload (which also caps the file's size), and so the most an XLSX may

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("ilo_plan.api")),
+    path("planes/plantilla.xlsx", views.plan_file_template, name="plan-file-template"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -15,7 +16,6 @@ urlpatterns += i18n_patterns(
     path("admin/tokens/", admin.site.admin_view(tokens.tokens_page), name="api-tokens"),
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
-    path("diagnostico/", views.diagnosis, name="diagnosis"),
     path("metodologia/", views.methodology, name="methodology"),
     path("datos-abiertos/", views.open_data, name="open-data"),
     path("", include("goals.urls")),

@@ -2,40 +2,25 @@ from pathlib import Path
 
 import markdown
 from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from goals import public
-from goals.models import Plan, SectionPart
+from goals import views as plan_views
+from goals.models import Plan
 from indicators.models import Indicator
+
+from . import plan_file
 
 METHODOLOGY = Path(settings.BASE_DIR) / "docs" / "metodologia.md"
 
 
 def home(request):
-    plan = Plan.objects.filter(slug=settings.PLAN_SLUG).first()
-    if plan is None:
+    """The featured plan's home, or how to load a first plan."""
+    try:
+        return plan_views.plan_home(request)
+    except Http404:
         return render(request, "home_empty.html")
-    rows = public.target_statuses(plan)
-    by_axis = public.rollup_by(rows, key=lambda t: t.objective.axis_id)
-    axes = [(axis, by_axis.get(axis.pk, public.rollup([]))) for axis in plan.axes.all()]
-    return render(
-        request,
-        "home.html",
-        {
-            "plan": plan,
-            "rollup": public.rollup(rows),
-            "axes": axes,
-            "dimensions": plan.dimensions.all(),
-            "last_update": public.last_update(),
-        },
-    )
-
-
-def diagnosis(request):
-    plan = public.current_plan()
-    sections = public.plan_sections(plan, SectionPart.DIAGNOSIS)
-    return render(request, "diagnosis.html", {"plan": plan, "sections": sections})
 
 
 def methodology(request):
@@ -45,4 +30,15 @@ def methodology(request):
 
 
 def open_data(request):
-    return render(request, "open_data.html", {"indicator_count": Indicator.objects.count()})
+    return render(
+        request, "open_data.html", {"indicator_count": Indicator.objects.count(), "plans": Plan.objects.all()}
+    )
+
+
+def plan_file_template(request):
+    """The empty plan file, each column with a note of what goes in it (docs/plan-file.md)."""
+    response = HttpResponse(
+        plan_file.plan_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="plantilla-plan.xlsx"'
+    return response

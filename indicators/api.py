@@ -218,10 +218,10 @@ class HistorySerializer(serializers.Serializer):
 
 
 class ReadingFilter(django_filters.FilterSet):
+    """Filters on readings themselves; those by plan, target, axis or dimension are added by the
+    plan's app (`goals.api.PlanReadingFilter`), since this app knows nothing of plans."""
+
     indicator = django_filters.CharFilter(field_name="indicator__code", help_text="Código del indicador.")
-    target = django_filters.CharFilter(method="by_target", help_text="Código de la meta.")
-    axis = django_filters.NumberFilter(method="by_target", min_value=1, max_value=99, help_text="Número del eje.")
-    dimension = django_filters.CharFilter(method="by_target", help_text="Dimensión, p. ej. social.")
     office = django_filters.CharFilter(field_name="indicator__office__code", help_text="Código de la oficina.")
     period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", help_text="Desde (AAAA-MM-DD).")
     period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte", help_text="Hasta (AAAA-MM-DD).")
@@ -235,9 +235,6 @@ class ReadingFilter(django_filters.FilterSet):
         model = Reading
         fields = [
             "indicator",
-            "target",
-            "axis",
-            "dimension",
             "office",
             "period_from",
             "period_to",
@@ -245,17 +242,6 @@ class ReadingFilter(django_filters.FilterSet):
             "is_demo",
             "provenance",
         ]
-
-    TARGET_LOOKUPS = {
-        "target": "targets__code",
-        "axis": "targets__objective__axis__number",
-        "dimension": "targets__objective__problem__dimension__slug",
-    }
-
-    def by_target(self, queryset, name, value):
-        # A subquery, not a join: an indicator measuring two targets must not repeat its readings.
-        indicators = Indicator.objects.filter(**{self.TARGET_LOOKUPS[name]: value}).values("pk")
-        return queryset.filter(indicator_id__in=indicators)
 
     def by_provenance(self, queryset, name, value):
         return queryset.alias(provenance_code=Reading.provenance_expression()).filter(provenance_code=value)

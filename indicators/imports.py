@@ -20,7 +20,6 @@ import codecs
 import csv
 import io
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from . import roles
+from . import locks, roles
 from .models import DataVersion, Indicator, Reading, ReviewStatus
 from .spreadsheets import unescape
 from .validation import (
@@ -44,6 +43,8 @@ from .validation import (
     shortened,
     value_errors,
 )
+from .workbooks import MB as MB  # noqa: F401 (the admin upload and its tests read imports.MB)
+from .workbooks import FileRefused, bounded_workbook, sheet_rows
 
 # The columns of templates and exports, in this order; what each header means (English and
 # older names accepted), by the canonical names the code uses.
@@ -72,10 +73,7 @@ BATCH = 2000
 # What a hostile or broken file may cost before it is refused. A readings row is a few hundred
 # bytes; these bounds are far above any real file and far below what hurts a server.
 MAX_LINE_CHARS = 64 * 1024
-MAX_COLUMNS = 50
-MB = 1_000_000
 XLSX_BYTES_PER_ROW = 1000
-XLSX_MAX_OTHER_PART_BYTES = 2 * MB
 MAX_MESSAGES = 100
 
 
@@ -160,14 +158,6 @@ def _more(hidden: int) -> str:
     return f"… y {hidden:,} error más." if hidden == 1 else f"… y {hidden:,} errores más."
 
 
-class FileRefused(Exception):
-    """The file is beyond a limit or unreadable as a table: one sentence for the user."""
-
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.line = line
-
-
 def _plain(text) -> str:
     text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
     return text.strip().lower().replace(" ", "_")
@@ -218,36 +208,9 @@ def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
 
 @contextmanager
 def _xlsx_table(stream, limits: Limits):
-    # A zip bomb is refused from the sizes the archive declares, before anything is unpacked:
-    # Python's zipfile never unpacks a member past its declared size (it fails the CRC instead).
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile as error:
-        raise FileRefused("El archivo no es un XLSX válido (no se puede abrir como libro de Excel).") from error
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > limits.unpacked_bytes:
-        raise FileRefused(
-            f"El XLSX se descomprime en {unpacked / MB:,.0f} MB y el máximo para {limits.rows:,} filas es "
-            f"{limits.unpacked_bytes / MB:,.0f} MB: divídalo o guárdelo como CSV."
-        )
-    for member in members:
-        bulky = member.filename.startswith("xl/worksheets/") or member.filename == "xl/sharedStrings.xml"
-        if not bulky and member.file_size > XLSX_MAX_OTHER_PART_BYTES:
-            raise FileRefused(
-                f"La parte {shortened(member.filename)} del XLSX pesa {member.file_size / MB:,.0f} MB: "
-                "guarde el archivo como CSV."
-            )
-    stream.seek(0)
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(stream, read_only=True, data_only=True)
-    try:
-        # read_only streams the sheet row by row; max_col keeps each row short whatever the
-        # sheet declares.
-        yield workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
-    finally:
-        workbook.close()
+    label, advice = f"para {limits.rows:,} filas", "divídalo o guárdelo como CSV."
+    with bounded_workbook(stream, limits.unpacked_bytes, label, advice) as workbook:
+        yield sheet_rows(workbook.worksheets[0])
 
 
 def _is_blank(cell) -> bool:
@@ -350,8 +313,9 @@ def validate(parsed: ParsedFile, user, today: date | None = None) -> ImportRepor
         )
     )
     seen: dict[tuple[int, date], int] = {}
+    closed = {} if user.is_superuser else locks.closed_terms(i.pk for i in indicators.values())
     for line, row in parsed.rows:
-        for error in _row_errors(line, row, user, today, indicators, approved, seen, report):
+        for error in _row_errors(line, row, user, today, indicators, approved, seen, report, closed):
             report.add(error)
     if not report.ok:
         report.readings = []
@@ -373,7 +337,7 @@ def _indicators(codes: set[str]) -> dict[str, Indicator]:
     return {i.code: i for i in indicators}
 
 
-def _row_errors(line, row, user, today, indicators, approved, seen, report) -> list[RowError]:
+def _row_errors(line, row, user, today, indicators, approved, seen, report, closed) -> list[RowError]:
     errors = []
     code = _code(row)
     indicator = indicators.get(code)
@@ -425,6 +389,8 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report) -> l
         period = normalize_period(period, indicator.frequency)
         for message in period_errors(period, today=today):
             errors.append(RowError(line, "period", message))
+        if refused := locks.closed_reason(closed.get(indicator.pk, []), period):
+            errors.append(RowError(line, "period", refused))
         key = (indicator.pk, period)
         if key in approved:
             errors.append(

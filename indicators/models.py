@@ -11,13 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import roles
+from . import locks, roles
 from .formatting import number
 from .validation import normalize_period, period_errors, reading_text_errors, value_errors
 
@@ -166,7 +165,7 @@ class Indicator(models.Model):
     office = models.ForeignKey(
         Office, verbose_name=_("oficina responsable"), on_delete=models.PROTECT, related_name="indicators"
     )
-    source = models.CharField(_("fuente"), max_length=300, blank=True, help_text=_("Por ejemplo: EPS Ilo, MINSA."))
+    source = models.CharField(_("fuente"), max_length=300, blank=True, help_text=_("Por ejemplo: EPS, MINSA."))
     method = models.TextField(_("método de cálculo"), blank=True)
     baseline_value = models.DecimalField(_("línea de base"), max_digits=16, decimal_places=4, null=True, blank=True)
     baseline_date = models.DateField(_("fecha de la línea de base"), null=True, blank=True)
@@ -209,9 +208,6 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.name}"
-
-    def get_absolute_url(self):
-        return reverse("indicators:indicator-detail", args=[self.code])
 
     def natural_key(self):
         return (self.code,)
@@ -826,7 +822,10 @@ class Reading(models.Model):
             )
 
     def _record(self, user, reason):
-        """Save with the history row naming who and why: the only save of an existing reading."""
+        """Save with the history row naming who and why: the only save of an existing reading.
+        A reading of a closed plan's term is a final result: only a superuser changes it."""
+        if refused := locks.refusal(user, self.indicator_id, self.period):
+            raise PermissionDenied(refused)
         self._history_user = user
         # The history column holds 100 characters; the whole reason stays in its own field.
         limit = Reading.history.model._meta.get_field("history_change_reason").max_length
@@ -836,6 +835,7 @@ class Reading(models.Model):
             self.save()
         finally:
             del self._saving_a_step
+
 
 class DataVersion(models.Model):
     """One row counting every change of any plan or indicator record. Caches and ETags key on it,

@@ -3,15 +3,17 @@ import io
 import pytest
 from django.core.management import call_command
 
-from alignment.models import AlignmentObjective, AlignmentRow
+from alignment.models import AlignmentLevel, AlignmentLink, AlignmentObjective, AlignmentRow
 from goals.models import Dimension, Milestone, Objective, Plan, PlanSection, Problem, Project, StrategicAxis, Target
 from indicators.models import Indicator, Office, Reading, Unit
 from indicators.roles import ROLE_REGISTRADOR, ROLE_REVISOR
 from tests.factories import make_indicator, make_office, make_user
 
 PLAN_MODELS_TOP_DOWN = [
+    AlignmentLink,
     AlignmentRow,
     AlignmentObjective,
+    AlignmentLevel,
     PlanSection,
     Milestone,
     Target,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from alignment.models import AlignmentObjective, AlignmentRow
+from alignment.models import AlignmentLevel, AlignmentObjective, AlignmentRow
 from goals.models import Objective, PlanSection, Problem, Project, StrategicAxis, Target
 from indicators.models import Indicator, Reading
 
@@ -138,8 +138,9 @@ def normalized(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("NO _x", "NOₓ").replace("NO_x", "NOₓ")).strip()
 
 
-# annex row → (regional numbers, provincial numbers); regional 8 is the annex's "protección social".
-ROWS = {1: ({1, 8}, {1}), 2: ({2}, {2, 3}), 3: ({3, 4}, {4}), 4: ({5}, {5, 6}), 5: ({6}, {7}), 6: ({7}, {8})}
+# annex row → (regional numbers, provincial numbers) in the annex's order; regional 8 is the
+# annex's "protección social", which row 1 lists before regional 1.
+ROWS = {1: ([8, 1], [1]), 2: ([2], [2, 3]), 3: ([3, 4], [4]), 4: ([5], [5, 6]), 5: ([6], [7]), 6: ([7], [8])}
 
 
 def test_province_facts(plan):
@@ -299,9 +300,7 @@ def test_methods_are_the_municipalitys_definitions_and_anemia_counts_under_36_mo
 
 
 def test_the_plans_own_names(plan):
-    assert set(AlignmentObjective.objects.filter(level="national").values_list("source_plan", flat=True)) == {
-        "Plan Bicentenario del Perú"
-    }
+    assert AlignmentLevel.objects.get(plan=plan, code="national").source_plan == "Plan Bicentenario del Perú"
     assert not Indicator.objects.filter(source__contains="Evaluación Censal").exists()
     assert Project.objects.get(code="MONITOREO-AIRE").name == "Sistema de monitoreo de calidad de aire"
     for code, target in [("RELLENO-SANITARIO", "A2.1-M"), ("MONITOREO-AIRE", "A3.1-M")]:
@@ -315,14 +314,14 @@ def test_tuberculosis_keeps_its_low_risk_reference(plan):
 
 
 def test_alignment_six_national_eight_regional_eight_provincial(plan):
-    counts = {
-        level: AlignmentObjective.objects.filter(plan=plan, level=level).count()
-        for level in ("national", "regional", "provincial")
-    }
-    assert counts == {"national": 6, "regional": 8, "provincial": 8}
-    assert (
-        list(AlignmentObjective.objects.filter(plan=plan, level="national").values_list("text", flat=True)) == NATIONAL
-    )
+    levels = AlignmentLevel.objects.filter(plan=plan).order_by("order")
+    assert [(level.code, level.objectives.count()) for level in levels] == [
+        ("national", 6),
+        ("regional", 8),
+        ("provincial", 8),
+    ]
+    national = AlignmentObjective.objects.filter(plan=plan, level__code="national").order_by("number")
+    assert list(national.values_list("text", flat=True)) == NATIONAL
 
 
 @pytest.mark.parametrize("number", ROWS)
@@ -330,9 +329,12 @@ def test_each_annex_row_links_its_objectives_to_its_axis(plan, number):
     row = AlignmentRow.objects.get(plan=plan, number=number)
     regional, provincial = ROWS[number]
     assert row.axis.number == number
-    assert row.national.number == number
-    assert set(row.regional.values_list("number", flat=True)) == regional
-    assert set(row.provincial.values_list("number", flat=True)) == provincial
+    linked = [(link.objective.level.code, link.objective.number) for link in row.links.order_by("order")]
+    assert linked == [
+        ("national", number),
+        *(("regional", n) for n in regional),
+        *(("provincial", n) for n in provincial),
+    ]
 
 
 def plan_lines(section):

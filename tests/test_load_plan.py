@@ -7,9 +7,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from goals.models import Target
+from goals.models import Plan, Target
+from ilo_plan import plan_file
 from indicators.models import Reading
 from tests.conftest import PLAN_MODELS_TOP_DOWN
+from tests.plan_workbooks import SECOND_SLUG, second_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +59,14 @@ def test_a_reading_out_of_range_in_a_fixture_is_refused_with_its_field(tmp_path)
     with pytest.raises(CommandError, match=r"06_diagnosis_readings.json: indicators.Reading .*campo «value»"):
         call_command("load_plan", fixtures_dir=str(fixtures), stdout=io.StringIO())
     assert Reading.objects.count() == 0
+
+
+def test_loading_again_keeps_which_plan_the_site_features_and_closes():
+    call_command("load_plan", stdout=io.StringIO())
+    plan = Plan.objects.get(is_featured=True)
+    assert plan_file.import_plan(second_plan()).ok
+    Plan.objects.filter(pk=plan.pk).update(is_featured=False, is_closed=True)
+    Plan.objects.filter(slug=SECOND_SLUG).update(is_featured=True)
+    call_command("load_plan", stdout=io.StringIO())
+    assert list(Plan.objects.filter(is_featured=True).values_list("slug", flat=True)) == [SECOND_SLUG]
+    assert Plan.objects.get(pk=plan.pk).is_closed

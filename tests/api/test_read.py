@@ -32,6 +32,7 @@ LISTS = [
     "indicators",
     "readings",
     "alignment",
+    "alignment-levels",
     "alignment-objectives",
 ]
 
@@ -164,7 +165,12 @@ def test_axes_dimensions_and_alignment_roll_up_at_a_date(api, demo):
     assert sum(axis["rollup"]["total"] for axis in axes) == 15
     assert sum(axis["rollup"]["not_achieved"] for axis in axes) == 0
     rows = results(api.get("/api/v1/alignment/"))
-    assert len(rows) == 6 and rows[0]["regional"]
+    assert len(rows) == 6 and [o["level"] for o in rows[0]["objectives"]] == [
+        "national",
+        "regional",
+        "regional",
+        "provincial",
+    ]
     assert sum(d["rollup"]["total"] for d in results(api.get("/api/v1/dimensions/"))) == 15
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from ilo_plan import plan_file
 from tests.factories import load_demo
+from tests.plan_workbooks import second_plan
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -53,7 +55,8 @@ def browser(django_db_setup):
 
 @pytest.fixture
 def site(live_server, transactional_db):
-    """The live server with the whole plan and the demo loaded."""
+    """The live server with the whole seed plan and the demo loaded, and a second plan."""
     call_command("load_plan", stdout=io.StringIO())
     load_demo()
+    assert plan_file.import_plan(second_plan()).ok
     return live_server.url

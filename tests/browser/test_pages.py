@@ -24,6 +24,11 @@ PAGE_TYPES = [
     ("metodologia", "/metodologia/", "Metodología"),
     ("datos-abiertos", "/datos-abiertos/", "Datos abiertos"),
     ("english", "/en/", "Plan de Gobierno Municipal"),
+    ("planes", "/planes/", "Planes de gobierno"),
+    ("otro-plan", "/planes/valle-2023-2026/", "Plan de Gobierno Municipal del Valle 2023-2026"),
+    ("otro-plan-meta", "/planes/valle-2023-2026/metas/S1.1-M/", "Al menos 20 horas de agua al día."),
+    ("otro-plan-alineamiento", "/planes/valle-2023-2026/alineamiento/", "Empleo digno"),
+    ("otro-plan-english", "/en/planes/valle-2023-2026/dimensiones/social/", "Problem"),
     ("no-encontrada", "/ejes/99/", "No encontramos esa página"),
 ]
 

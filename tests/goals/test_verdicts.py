@@ -122,7 +122,7 @@ def test_a_figure_without_a_year_in_the_plan_says_so_wherever_it_shows(client, p
 def test_the_diagnosis_shows_the_plans_sections_whole(client, plan):
     page = client.get("/diagnostico/").content.decode()
     for text in [
-        "I. Datos referenciales de la provincia",
+        "I. Datos referenciales",
         "es un Puerto natural, que constituye una puerta de ingreso y salida al mundo.",
         "IV. Roles y tendencias de desarrollo de Ilo",
         "10 millones de toneladas de mercancía y 6 millones de personas",

@@ -1,9 +1,11 @@
 """Plausible, clearly marked demo readings and one demo account per role."""
 
+import json
 import random
 import secrets
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,38 +26,10 @@ DEMO_USERS = [
     ("demo-admin", None, True),
 ]
 DEMO_SOURCE = "DATO DE DEMOSTRACIÓN (inventado por load_demo; no es un dato real)"
-
-# A yearly path per indicator, from 2019 to 2022; monthly indicators interpolate with noise.
-# Chosen so that the statuses differ from one target to the next.
-PATHS = {
-    "AGUA-HORAS": [9, 11, 13, 15.5],
-    "ANEMIA-36M": [19.5, 17.8, 14.9, 10.6],
-    "ECE-SEC-LECTURA": [30.1, None, 33.4, 38.0],
-    "VIOLENCIA-FAMILIAR": [820, 910, 1005, 1090],
-    "PESCADORES-BENEFICIADOS": [300, 650, 1100, 1600],
-    "ACTORES-SENSIBILIZADOS": [10, 25, 45, 72],
-    "AGUAS-RESIDUALES-TRATADAS": [35, 38, 40, 42],
-    "GOBIERNO-ELECTRONICO": [8, 20, 33, 48],
-    "RENDICION-CUENTAS": [1, 1, 0, 1],
-}
-DEMO_MILESTONES = {
-    "RELLENO-SANITARIO": [
-        ("Expediente técnico aprobado", 2, date(2019, 11, 15)),
-        ("Terreno saneado", 1, date(2020, 9, 1)),
-        ("Obra ejecutada", 4, None),
-        ("Relleno en funcionamiento", 3, None),
-    ],
-    "MONITOREO-AIRE": [
-        ("Convenio con DIGESA", 1, date(2019, 8, 1)),
-        ("Estaciones instaladas", 3, date(2021, 5, 20)),
-        ("Reportes públicos en línea", 1, date(2022, 3, 1)),
-    ],
-    "ILO-CIUDAD-INTELIGENTE": [
-        ("Alianza empresa-universidad-municipio firmada", 1, date(2020, 2, 10)),
-        ("Piloto diseñado", 1, None),
-        ("Piloto implementado", 2, None),
-    ],
-}
+# One file per plan (fixtures/demo/<slug>.json): a yearly path per indicator from the plan's first
+# year, monthly indicators interpolated with noise, chosen so that the statuses differ from one
+# target to the next; the indicator whose readings wait in the review queue; project milestones.
+DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
 
 class Command(BaseCommand):
@@ -68,8 +42,13 @@ class Command(BaseCommand):
                 "load_demo no se ejecuta con DJANGO_DEBUG apagado: crea cuentas de demostración, un "
                 "superusuario incluido, y datos inventados. Úselo solo en una copia de desarrollo."
             )
-        if not Plan.objects.filter(slug=settings.PLAN_SLUG).exists():
+        plan = Plan.objects.featured()
+        if plan is None:
             raise CommandError("Primero cargue el plan: python manage.py load_plan")
+        demo_file = DEMO_DIR / f"{plan.slug}.json"
+        if not demo_file.is_file():
+            raise CommandError(f"No hay datos de demostración para el plan {plan.slug} ({demo_file.name}).")
+        self.plan, self.demo = plan, json.loads(demo_file.read_text(encoding="utf-8"))
         if Reading.objects.demo().exists() or get_user_model().objects.filter(username__startswith="demo-").exists():
             self.stdout.write(
                 "Los datos de demostración ya están cargados (las contraseñas se mostraron la primera vez). "
@@ -112,11 +91,14 @@ class Command(BaseCommand):
 
     def create_readings(self, rng, users):
         registrador, revisor = users["demo-registrador"], users["demo-revisor"]
-        targets = Target.objects.filter(indicator__code__in=PATHS).select_related("indicator__unit")
+        targets = Target.objects.filter(plan=self.plan, indicator__code__in=self.demo["paths"]).select_related(
+            "indicator__unit"
+        )
         readings = []
         for target in targets:
             indicator = target.indicator
-            for period, value in self.series(rng, indicator.code, indicator.frequency, indicator.unit.decimals):
+            path = self.demo["paths"][indicator.code]
+            for period, value in self.series(rng, path, indicator.frequency, indicator.unit.decimals, self.first_year):
                 approved_at = timezone.make_aware(
                     datetime.combine(self.published(period, indicator.frequency), time(10))
                 )
@@ -137,12 +119,12 @@ class Command(BaseCommand):
                     )
                 )
         # A few readings waiting in the queue, so the review workflow has something to show.
-        water = Target.objects.get(indicator__code="AGUA-HORAS").indicator
+        queued = Target.objects.get(plan=self.plan, indicator__code=self.demo["queue_indicator"]).indicator
         for month, status in ((1, ReviewStatus.SUBMITTED), (2, ReviewStatus.SUBMITTED), (3, ReviewStatus.DRAFT)):
             readings.append(
                 Reading(
-                    indicator=water,
-                    period=date(2023, month, 1),
+                    indicator=queued,
+                    period=date(self.plan.period_end.year + 1, month, 1),
                     value=Decimal("15.8") + month,
                     source=DEMO_SOURCE,
                     is_demo=True,
@@ -157,23 +139,27 @@ class Command(BaseCommand):
         )
         return len(readings)
 
+    @property
+    def first_year(self) -> int:
+        return self.plan.period_start.year
+
     @staticmethod
-    def series(rng, code, frequency, decimals):
-        path = PATHS[code]
+    def series(rng, path, frequency, decimals, first_year):
         quantum = Decimal(1).scaleb(-decimals)
+        last = len(path) - 1
         if frequency == "monthly":
-            for year_index in range(4):
+            for year_index in range(len(path)):
                 start = path[year_index]
-                end = path[year_index + 1] if year_index < 3 else path[3] + (path[3] - path[2]) / 2
+                end = path[year_index + 1] if year_index < last else path[last] + (path[last] - path[last - 1]) / 2
                 for month in range(12):
                     value = start + (end - start) * month / 12 + rng.uniform(-0.6, 0.6)
-                    yield date(2019 + year_index, month + 1, 1), Decimal(str(max(value, 0))).quantize(quantum)
+                    yield date(first_year + year_index, month + 1, 1), Decimal(str(max(value, 0))).quantize(quantum)
             return
         for year_index, value in enumerate(path):
-            if value is None:  # no survey that year (ECE 2020 was not applied)
+            if value is None:  # no data that year (a survey not applied)
                 continue
             noisy = value if decimals == 0 and value < 5 else value * (1 + rng.uniform(-0.02, 0.02))
-            yield date(2019 + year_index, 1, 1), Decimal(str(noisy)).quantize(quantum)
+            yield date(first_year + year_index, 1, 1), Decimal(str(noisy)).quantize(quantum)
 
     @staticmethod
     def published(period, frequency):
@@ -185,10 +171,12 @@ class Command(BaseCommand):
 
     def create_milestones(self):
         milestones = []
-        for code, items in DEMO_MILESTONES.items():
-            project = Project.objects.get(plan__slug=settings.PLAN_SLUG, code=code)
+        for code, items in self.demo["milestones"].items():
+            project = Project.objects.get(plan=self.plan, code=code)
             start = project.milestones.count()
-            for order, (name, weight, done) in enumerate(items, start + 1):
+            for order, item in enumerate(items, start + 1):
+                name, weight = item["name"], item["weight"]
+                done = date.fromisoformat(item["done"]) if item["done"] else None
                 milestones.append(
                     Milestone(
                         project=project,

@@ -48,6 +48,7 @@ class Command(BaseCommand):
         # A record found by its natural key is an update, not a duplicate of itself.
         obj._state.adding = obj.pk is None or not type(obj)._default_manager.filter(pk=obj.pk).exists()
         self.fill_timestamps(obj)
+        self.keep_site_choices(obj)
         try:
             obj.full_clean()
         except ValidationError as error:
@@ -60,6 +61,16 @@ class Command(BaseCommand):
                 record.save()
         except DatabaseError as error:
             raise CommandError(f"{where}: la base de datos lo rechazó: {error}") from error
+
+    @staticmethod
+    def keep_site_choices(obj):
+        """What the site decided about a record it already has (which plan is featured, whether it
+        is closed) is not the plan's data: loading the fixtures again keeps it."""
+        fields = getattr(type(obj), "SITE_FIELDS", ())
+        if fields and not obj._state.adding:
+            stored = type(obj)._default_manager.filter(pk=obj.pk).values(*fields).get()
+            for name in fields:
+                setattr(obj, name, stored[name])
 
     @staticmethod
     def fill_timestamps(obj):

@@ -1,0 +1,1278 @@
+"""The plan file: a whole plan de gobierno in one XLSX workbook (docs/plan-file.md), read, checked
+and written all or nothing; and written back out from the database (the template, a plan's file).
+
+Reading goes through the bounded, streamed XLSX reader every import shares
+(`indicators.workbooks`). Every problem is collected, each naming its sheet, row and column
+("hoja metas, fila 4, columna comparador: «~» no es un comparador"), and a file with any
+problem writes nothing. Writing finds every record by its natural key and saves only what
+differs, so importing the same file twice changes nothing, history included.
+
+Sheets (names and columns forgive accents and case):
+- plan: campo, valor (one row per field: slug, titulo, entidad, ...).
+- ejes (optional): numero, nombre, objetivo[, objetivo_anexo].
+- metas: one row per target; a row with an empty `meta` is an objective without a target.
+- articulacion (optional): nivel, plan_fuente, objetivo, eje[, numero].
+- proyectos (optional): codigo, nombre, objetivo[, cui, descripcion].
+Codes follow the rows: problem S1 (first letters of the dimension, then its place), objective
+S1.1, target S1.1-M (S1.1-M2 for a second target of the same objective)."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from alignment.models import AlignmentLevel, AlignmentLink, AlignmentObjective, AlignmentRow
+from goals.models import (
+    Dimension,
+    Objective,
+    Plan,
+    Problem,
+    Project,
+    StrategicAxis,
+    Target,
+    TargetKind,
+)
+from indicators.models import Direction, Frequency, Indicator, Office, Unit
+from indicators.spreadsheets import XML_ILLEGAL, is_risky
+from indicators.validation import parse_value, quoted, shortened
+from indicators.workbooks import MB, FileRefused, bounded_workbook, sheet_rows
+
+MAX_ROWS_PER_SHEET = 5000
+MAX_UNPACKED_BYTES = 20 * MB
+MAX_MESSAGES = 100
+CHANGE_REASON = "importación del archivo de plan"
+
+
+# --- what the file holds ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False
+    help: str = ""
+
+
+SHEETS: dict[str, list[Column]] = {
+    "plan": [
+        Column("campo", True, "El nombre del dato: slug, titulo, entidad, ... (ver las filas de abajo)."),
+        Column("valor", True, "Su valor."),
+    ],
+    "ejes": [
+        Column("numero", True, "1, 2, 3 ..."),
+        Column("nombre", True, "El eje estratégico como lo enuncia el plan."),
+        Column("objetivo", True, "El objetivo del plan para ese eje."),
+        Column("objetivo_anexo", False, "El objetivo como lo escribe el anexo de articulación, si difiere."),
+    ],
+    "metas": [
+        Column("dimension", True, "Social, Económica, Ambiental, Institucional (u otra)."),
+        Column("problema", True, "El problema identificado. Filas con el mismo texto comparten el problema."),
+        Column("objetivo", True, "El objetivo estratégico. Filas con el mismo texto comparten el objetivo."),
+        Column("meta", True, "La meta como la escribe el plan. Vacía: un objetivo sin meta."),
+        Column("eje", False, "Número del eje (hoja ejes) al que pertenece el objetivo."),
+        Column("codigo_indicador", False, "Código del indicador (AGUA-HORAS); si existe se reutiliza."),
+        Column("indicador", False, "Nombre del indicador, si el código es nuevo."),
+        Column("unidad", True, "La unidad de la meta, como la dice el plan: %, horas al día, denuncias ..."),
+        Column("tipo", True, "numero, entregable o recurrente."),
+        Column("comparador", True, "<, <=, >=, > o = (también ≤ y ≥)."),
+        Column("valor_meta", True, "El número de la meta."),
+        Column("linea_base", False, "Valor de la línea de base, si el plan la da."),
+        Column("anio_linea_base", False, "Año de la línea de base."),
+        Column("fuente_linea_base", False, "De dónde sale la línea de base."),
+        Column("fecha_meta", False, "Plazo (AAAA-MM-DD); vacío: el fin del periodo."),
+        Column("unidad_indicador", False, "Unidad del indicador nuevo, si no es la de la meta."),
+        Column("oficina", False, "Oficina responsable del indicador nuevo (código o nombre)."),
+        Column("frecuencia", False, "Del indicador nuevo: mensual, trimestral, semestral o anual (por defecto)."),
+        Column(
+            "proyecto", False, "Código del proyecto (hoja proyectos) de cuyos hitos sale el avance de un entregable."
+        ),
+    ],
+    "articulacion": [
+        Column("nivel", True, "nacional, regional, provincial u otro nivel."),
+        Column("plan_fuente", True, "El plan de ese nivel: Plan Estratégico de Desarrollo Nacional ..."),
+        Column("objetivo", True, "El objetivo de ese plan."),
+        Column("eje", False, "Número del eje del plan con que se articula. Vacío: el objetivo se lista sin fila."),
+        Column("numero", False, "El número del objetivo en su plan; vacío: el orden de aparición."),
+    ],
+    "proyectos": [
+        Column("codigo", True, "Código del proyecto: PTAR-NORTE."),
+        Column("nombre", True, "Nombre del proyecto."),
+        Column("objetivo", True, "El texto del objetivo (hoja metas) que lo nombra."),
+        Column("cui", False, "Código Único de Inversiones (7 dígitos), si lo tiene."),
+        Column("descripcion", False, "Descripción."),
+    ],
+}
+REQUIRED_SHEETS = ["plan", "metas"]
+
+
+@dataclass(frozen=True)
+class PlanField:
+    campo: str
+    attribute: str
+    kind: str = "text"
+    required: bool = False
+
+
+PLAN_FIELDS = [
+    PlanField("slug", "slug", required=True),
+    PlanField("titulo", "title", required=True),
+    PlanField("entidad", "municipality", required=True),
+    PlanField("ubigeo", "ubigeo"),
+    PlanField("organizacion_politica", "party", required=True),
+    PlanField("inicio", "period_start", "date", required=True),
+    PlanField("fin", "period_end", "date", required=True),
+    PlanField("fuente", "source_document"),
+    PlanField("provincia", "province"),
+    PlanField("departamento", "department"),
+    PlanField("fecha_creacion", "province_created_on", "date"),
+    PlanField("superficie_km2", "area_km2", "decimal"),
+    PlanField("poblacion", "population", "integer"),
+    PlanField("poblacion_fuente", "population_source"),
+    PlanField("poblacion_anio", "population_year", "integer"),
+    PlanField("distancia_lima_km", "distance_to_capital_km", "integer"),
+    PlanField("latitud", "latitude_range"),
+    PlanField("longitud", "longitude_range"),
+    PlanField("ubicacion", "location"),
+]
+
+KINDS = {"numero": TargetKind.NUMBER, "entregable": TargetKind.DELIVERED, "recurrente": TargetKind.RECURRING}
+COMPARATORS = {"<": "<", "<=": "<=", ">=": ">=", ">": ">", "=": "=", "≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}
+FREQUENCIES = {
+    "mensual": Frequency.MONTHLY,
+    "trimestral": Frequency.QUARTERLY,
+    "semestral": Frequency.SEMIANNUAL,
+    "anual": Frequency.ANNUAL,
+}
+# The levels of Peru's planning system keep the codes the site's addresses already use.
+LEVEL_CODES = {"nacional": "national", "regional": "regional", "provincial": "provincial", "local": "local"}
+
+
+# --- problems -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = [f"hoja {self.sheet}"] if self.sheet else []
+        if self.row is not None:
+            where.append(f"fila {self.row}")
+        if self.column:
+            where.append(f"columna {self.column}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class CellProblem(ValueError):
+    """A cell's value refused, with the Spanish reason."""
+
+
+@dataclass
+class Report:
+    """What an import did, or would do, or why it cannot."""
+
+    errors: list[CellError] = field(default_factory=list)
+    error_count: int = 0
+    plan: Plan | None = None
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    targets: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error_count
+
+    def add(self, sheet, row, column, message):
+        self.error_count += 1
+        if len(self.errors) < MAX_MESSAGES:
+            self.errors.append(CellError(sheet, row, column, message))
+
+    def lines(self, limit: int = MAX_MESSAGES) -> list[str]:
+        shown = [str(error) for error in self.errors[:limit]]
+        if (hidden := self.error_count - len(shown)) > 0:
+            shown.append(f"… y {hidden:,} error más." if hidden == 1 else f"… y {hidden:,} errores más.")
+        return shown
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.created.values()) or sum(self.updated.values()))
+
+    def summary(self) -> str:
+        def part(counter):
+            return ", ".join(f"{n} {name}" for name, n in counter.items() if n) or "nada"
+
+        return f"creados: {part(self.created)}; actualizados: {part(self.updated)}."
+
+
+# --- reading cells ------------------------------------------------------------------------------
+
+
+def plain(text) -> str:
+    """A sheet or column name as the file may write it: accents, case and spaces forgiven."""
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def is_blank(cell) -> bool:
+    return cell is None or not str(cell).strip()
+
+
+def as_text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    if isinstance(cell, datetime):
+        cell = cell.date()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return re.sub(r"[ \t]+", " ", str(cell)).strip()
+
+
+def same_text(text: str) -> str:
+    """The key by which two rows name the same problem, objective or axis: spaces folded."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def as_number(cell) -> Decimal:
+    try:
+        return parse_value(cell)
+    except ValueError as error:
+        raise CellProblem(str(error)) from error
+
+
+def as_integer(cell, low=None, high=None) -> int:
+    value = as_number(cell)
+    if value != value.to_integral_value():
+        raise CellProblem(f"{quoted(as_text(cell))} no es un número entero.")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise CellProblem(f"{value} está fuera de rango ({low} a {high}).")
+    return value
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def as_date(cell) -> date:
+    if isinstance(cell, datetime):
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    text = as_text(cell)
+    for pattern in DATE_FORMATS if len(text) <= 10 else []:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellProblem(f"{quoted(text)} no es una fecha: use AAAA-MM-DD.")
+
+
+def as_year(cell) -> int:
+    return as_integer(cell, 1900, 2200)
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[tuple[int, dict]]
+    columns: set[str]
+
+
+def read_sheets(data, report: Report) -> dict[str, Sheet]:
+    """Every known sheet as (row number as Excel shows it, {column: cell}); other sheets (the
+    template's instructions) are left alone. Problems go to `report`."""
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    sheets: dict[str, Sheet] = {}
+    try:
+        label, advice = f"para un archivo de plan de {MAX_ROWS_PER_SHEET:,} filas por hoja", "divida el plan."
+        with bounded_workbook(stream, MAX_UNPACKED_BYTES, label, advice) as workbook:
+            for worksheet in workbook.worksheets:
+                name = plain(worksheet.title)
+                if name not in SHEETS:
+                    continue
+                if name in sheets:
+                    report.add(name, None, None, "la hoja está dos veces en el libro.")
+                    continue
+                sheets[name] = read_sheet(name, sheet_rows(worksheet), report)
+    except FileRefused as refusal:
+        report.add(None, None, None, str(refusal))
+    except Exception as error:  # a corrupt workbook can raise many things; the user needs one sentence
+        report.add(None, None, None, f"No se pudo leer el archivo: {shortened(error, 200)}")
+    for name in REQUIRED_SHEETS:
+        if report.ok and name not in sheets:
+            report.add(name, None, None, f"falta la hoja «{name}». El libro debe tener las hojas plan y metas.")
+    return sheets
+
+
+def read_sheet(name: str, rows, report: Report) -> Sheet:
+    known = {column.name for column in SHEETS[name]}
+    positions = None
+    sheet = Sheet(name, [], set())
+    for number, row in enumerate(rows, start=1):
+        if number > 2 * MAX_ROWS_PER_SHEET:
+            raise FileRefused(f"La hoja {name} pasa de {MAX_ROWS_PER_SHEET:,} filas.")
+        if all(is_blank(cell) for cell in row):
+            continue
+        if positions is None:
+            header = [plain(cell) for cell in row]
+            positions = {}
+            for index, column in enumerate(header):
+                if not column:
+                    continue
+                if column not in known:
+                    report.add(name, number, as_text(row[index]), "columna desconocida. " + expected(name))
+                elif column in positions:
+                    report.add(name, number, column, "la columna está dos veces.")
+                else:
+                    positions[column] = index
+            for column in SHEETS[name]:
+                if column.required and column.name not in positions:
+                    report.add(name, number, column.name, "falta la columna. " + expected(name))
+            sheet.columns = set(positions)
+            continue
+        if len(sheet.rows) >= MAX_ROWS_PER_SHEET:
+            raise FileRefused(f"La hoja {name} pasa de {MAX_ROWS_PER_SHEET:,} filas.")
+        sheet.rows.append((number, {column: row[i] if i < len(row) else None for column, i in positions.items()}))
+    return sheet
+
+
+def expected(name: str) -> str:
+    return "Se esperan: " + ", ".join(c.name for c in SHEETS[name]) + "."
+
+
+# --- the plan the file describes ---------------------------------------------------------------
+
+
+@dataclass
+class Origin:
+    sheet: str
+    row: int
+
+
+@dataclass
+class DraftIndicator:
+    code: str
+    name: str
+    unit_text: str
+    office_text: str
+    frequency: str
+    direction: str
+    baseline: tuple | None
+    origin: Origin
+
+
+@dataclass
+class DraftTarget:
+    objective_key: str
+    sentence: str
+    kind: str
+    comparator: str
+    value: Decimal
+    unit: str
+    deadline: date | None
+    indicator_code: str
+    project_code: str
+    baseline: tuple | None
+    origin: Origin
+    code: str = ""
+    order: int = 0
+
+
+@dataclass
+class Draft:
+    plan: dict = field(default_factory=dict)
+    plan_origin: dict = field(default_factory=dict)
+    axes: dict = field(default_factory=dict)  # number → {name, objective, annex_objective, origin}
+    dimensions: dict = field(default_factory=dict)  # slug → {name, number, prefix, origin}
+    problems: dict = field(default_factory=dict)  # text → {dimension, order, code, origin}
+    objectives: dict = field(default_factory=dict)  # text → {problem, axis, order, code, origin}
+    targets: list[DraftTarget] = field(default_factory=list)
+    indicators: dict = field(default_factory=dict)  # code → DraftIndicator (first row naming it)
+    projects: dict = field(default_factory=dict)  # code → {name, objective, cui, description, origin}
+    levels: dict = field(default_factory=dict)  # code → {name, source_plan, order, origin}
+    alignment_objectives: dict = field(default_factory=dict)  # (level, text) → {number, origin}
+    rows: dict = field(default_factory=dict)  # axis number → {number, links: [(level, text)]}
+
+
+def parse(sheets: dict[str, Sheet], report: Report) -> Draft:
+    draft = Draft()
+    parse_plan(sheets["plan"], draft, report)
+    if "ejes" in sheets:
+        parse_axes(sheets["ejes"], draft, report)
+    parse_targets(sheets["metas"], draft, report)
+    if "proyectos" in sheets:
+        parse_projects(sheets["proyectos"], draft, report)
+    if "articulacion" in sheets:
+        parse_alignment(sheets["articulacion"], draft, report)
+    return draft
+
+
+def cell(report: Report, sheet: str, number: int, column: str, parser, value):
+    """`parser(value)`, or None with the problem reported against the cell."""
+    try:
+        return parser(value)
+    except CellProblem as problem:
+        report.add(sheet, number, column, str(problem))
+        return None
+
+
+def parse_plan(sheet: Sheet, draft: Draft, report: Report):
+    fields = {f.campo: f for f in PLAN_FIELDS}
+    parsers = {"text": as_text, "date": as_date, "decimal": as_number, "integer": lambda c: as_integer(c, 0)}
+    failed = set()
+    for number, row in sheet.rows:
+        name = plain(row.get("campo"))
+        if name not in fields:
+            report.add(
+                "plan",
+                number,
+                "campo",
+                f"{quoted(as_text(row.get('campo')))} no es un campo del plan. Campos: {', '.join(fields)}.",
+            )
+            continue
+        if name in draft.plan:
+            report.add("plan", number, "campo", f"el campo {name} ya está en la fila {draft.plan_origin[name]}.")
+            continue
+        spec, value = fields[name], row.get("valor")
+        draft.plan_origin[name] = number
+        if is_blank(value):
+            draft.plan[name] = "" if spec.kind == "text" else None
+            continue
+        draft.plan[name] = cell(report, "plan", number, "valor", parsers[spec.kind], value)
+        if draft.plan[name] is None:
+            failed.add(name)
+    for spec in PLAN_FIELDS:
+        if not spec.required or spec.campo in failed:
+            continue
+        if spec.campo not in draft.plan_origin:
+            report.add("plan", None, "campo", f"falta el campo {spec.campo}.")
+        elif is_blank(draft.plan[spec.campo]):
+            report.add("plan", draft.plan_origin[spec.campo], "valor", f"falta el valor de {spec.campo}.")
+    start, end = draft.plan.get("inicio"), draft.plan.get("fin")
+    if isinstance(start, date) and isinstance(end, date) and start >= end:
+        report.add("plan", draft.plan_origin["fin"], "valor", "el periodo debe terminar después de empezar.")
+
+
+def parse_axes(sheet: Sheet, draft: Draft, report: Report):
+    for number, row in sheet.rows:
+        axis = cell(report, "ejes", number, "numero", lambda c: as_integer(c, 1, 99), row.get("numero"))
+        name, objective = as_text(row.get("nombre")), as_text(row.get("objetivo"))
+        for column, text in (("nombre", name), ("objetivo", objective)):
+            if not text:
+                report.add("ejes", number, column, "está vacía.")
+        if axis is None:
+            continue
+        if axis in draft.axes:
+            report.add("ejes", number, "numero", f"el eje {axis} ya está en la fila {draft.axes[axis]['origin'].row}.")
+            continue
+        draft.axes[axis] = {"name": name, "objective": objective, "origin": Origin("ejes", number)}
+        if "objetivo_anexo" in sheet.columns:
+            draft.axes[axis]["annex_objective"] = as_text(row.get("objetivo_anexo"))
+
+
+def axis_number(report, sheet, number, value, draft) -> int | None:
+    if is_blank(value):
+        return None
+    axis = cell(report, sheet, number, "eje", lambda c: as_integer(c, 1, 99), value)
+    if axis is not None and axis not in draft.axes:
+        known = ", ".join(str(n) for n in sorted(draft.axes)) or "ninguno: falta la hoja ejes"
+        report.add(sheet, number, "eje", f"no hay eje {axis} en la hoja ejes (ejes: {known}).")
+        return None
+    return axis
+
+
+def parse_targets(sheet: Sheet, draft: Draft, report: Report):
+    end = draft.plan.get("fin") if isinstance(draft.plan.get("fin"), date) else None
+    for number, row in sheet.rows:
+        dimension_name = as_text(row.get("dimension"))
+        problem, objective = same_text(as_text(row.get("problema"))), same_text(as_text(row.get("objetivo")))
+        for column, text in (("dimension", dimension_name), ("problema", problem), ("objetivo", objective)):
+            if not text:
+                report.add("metas", number, column, "está vacía.")
+        if not (dimension_name and problem and objective):
+            continue
+        slug = slugify(dimension_name)[:40]
+        if not slug:
+            report.add("metas", number, "dimension", f"{quoted(dimension_name)} no es un nombre de dimensión.")
+            continue
+        known = draft.dimensions.get(slug)
+        if known is None:
+            draft.dimensions[slug] = {
+                "name": dimension_name,
+                "number": len(draft.dimensions) + 1,
+                "origin": Origin("metas", number),
+            }
+        elif known["name"] != dimension_name:
+            report.add(
+                "metas",
+                number,
+                "dimension",
+                f"{quoted(dimension_name)} y {quoted(known['name'])} (fila "
+                f"{known['origin'].row}) dan el mismo identificador «{slug}»: escriba la dimensión igual "
+                "en todas las filas.",
+            )
+            continue
+        if problem not in draft.problems:
+            order = 1 + sum(1 for p in draft.problems.values() if p["dimension"] == slug)
+            draft.problems[problem] = {"dimension": slug, "order": order, "origin": Origin("metas", number)}
+        elif draft.problems[problem]["dimension"] != slug:
+            first = draft.problems[problem]
+            report.add(
+                "metas",
+                number,
+                "problema",
+                f"el mismo problema está en la dimensión "
+                f"{draft.dimensions[first['dimension']]['name']} (fila {first['origin'].row}).",
+            )
+            continue
+        axis = axis_number(report, "metas", number, row.get("eje"), draft)
+        if objective not in draft.objectives:
+            order = 1 + sum(1 for o in draft.objectives.values() if o["problem"] == problem)
+            draft.objectives[objective] = {
+                "problem": problem,
+                "axis": axis,
+                "order": order,
+                "origin": Origin("metas", number),
+            }
+        else:
+            first = draft.objectives[objective]
+            if first["problem"] != problem:
+                report.add(
+                    "metas",
+                    number,
+                    "objetivo",
+                    f"el mismo objetivo está con otro problema (fila {first['origin'].row}).",
+                )
+                continue
+            if not is_blank(row.get("eje")) and axis != first["axis"]:
+                report.add(
+                    "metas",
+                    number,
+                    "eje",
+                    f"el mismo objetivo tiene el eje {first['axis'] or '(ninguno)'} en la fila {first['origin'].row}.",
+                )
+        parse_target(number, row, objective, end, draft, report)
+
+
+TARGET_COLUMNS = [
+    "codigo_indicador",
+    "indicador",
+    "unidad",
+    "tipo",
+    "comparador",
+    "valor_meta",
+    "linea_base",
+    "anio_linea_base",
+    "fuente_linea_base",
+    "fecha_meta",
+    "unidad_indicador",
+    "oficina",
+    "frecuencia",
+    "proyecto",
+]
+
+
+def parse_target(number, row, objective, end, draft: Draft, report: Report):
+    sentence = same_text(as_text(row.get("meta")))
+    if not sentence:
+        if filled := [c for c in TARGET_COLUMNS if not is_blank(row.get(c))]:
+            report.add("metas", number, filled[0], "la fila no tiene meta: deje vacías las columnas de la meta.")
+        return
+    errors_before = report.error_count
+    kind_text = plain(row.get("tipo"))
+    kind = KINDS.get(kind_text)
+    if kind is None:
+        report.add(
+            "metas",
+            number,
+            "tipo",
+            f"{quoted(as_text(row.get('tipo')))} no es un tipo de meta: use numero, entregable o recurrente.",
+        )
+    comparator_text = as_text(row.get("comparador")).replace(" ", "")
+    comparator = COMPARATORS.get(comparator_text)
+    if comparator is None:
+        report.add(
+            "metas", number, "comparador", f"{quoted(comparator_text)} no es un comparador: use <, <=, >=, > o =."
+        )
+    value = cell(report, "metas", number, "valor_meta", as_number, row.get("valor_meta"))
+    unit = as_text(row.get("unidad"))
+    if not unit:
+        report.add("metas", number, "unidad", "está vacía: escriba la unidad de la meta como la dice el plan.")
+    deadline = end
+    if not is_blank(row.get("fecha_meta")):
+        deadline = cell(report, "metas", number, "fecha_meta", as_date, row.get("fecha_meta"))
+    baseline = parse_baseline(number, row, report)
+    code = as_text(row.get("codigo_indicador")).upper()
+    if kind in (TargetKind.NUMBER, TargetKind.RECURRING) and not code:
+        report.add(
+            "metas",
+            number,
+            "codigo_indicador",
+            f"una meta de tipo {kind_text} necesita su indicador: escriba su código (y su nombre, si es nuevo).",
+        )
+    if code:
+        parse_indicator(number, row, code, unit, comparator, baseline, draft, report)
+    project = as_text(row.get("proyecto")).upper()
+    if report.error_count > errors_before:
+        return
+    draft.targets.append(
+        DraftTarget(
+            objective_key=objective,
+            sentence=sentence,
+            kind=kind,
+            comparator=comparator,
+            value=value,
+            unit=unit,
+            deadline=deadline,
+            indicator_code=code,
+            project_code=project,
+            baseline=baseline,
+            origin=Origin("metas", number),
+        )
+    )
+
+
+def parse_baseline(number, row, report: Report):
+    value, year = row.get("linea_base"), row.get("anio_linea_base")
+    if is_blank(value) and is_blank(year):
+        if not is_blank(row.get("fuente_linea_base")):
+            report.add("metas", number, "fuente_linea_base", "hay fuente pero no línea de base.")
+        return None
+    if is_blank(value) or is_blank(year):
+        missing = "linea_base" if is_blank(value) else "anio_linea_base"
+        report.add("metas", number, missing, "una línea de base necesita su valor y su año.")
+        return None
+    parsed = cell(report, "metas", number, "linea_base", as_number, value)
+    year = cell(report, "metas", number, "anio_linea_base", as_year, year)
+    if parsed is None or year is None:
+        return None
+    return parsed, date(year, 1, 1), as_text(row.get("fuente_linea_base"))
+
+
+def parse_indicator(number, row, code, unit, comparator, baseline, draft: Draft, report: Report):
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]*", code) or len(code) > 40:
+        report.add(
+            "metas",
+            number,
+            "codigo_indicador",
+            f"{quoted(code)} no es un código: use mayúsculas, dígitos y guiones, hasta 40 caracteres (AGUA-HORAS).",
+        )
+        return
+    frequency = Frequency.ANNUAL
+    if not is_blank(row.get("frecuencia")):
+        frequency = FREQUENCIES.get(plain(row.get("frecuencia")))
+        if frequency is None:
+            report.add(
+                "metas",
+                number,
+                "frecuencia",
+                f"{quoted(as_text(row.get('frecuencia')))} no es una frecuencia: "
+                "use mensual, trimestral, semestral o anual.",
+            )
+            return
+    direction = {"<": Direction.DOWN, "<=": Direction.DOWN, ">": Direction.UP, ">=": Direction.UP}.get(comparator, "")
+    draft.indicators.setdefault(
+        code,
+        DraftIndicator(
+            code=code,
+            name=as_text(row.get("indicador")),
+            unit_text=as_text(row.get("unidad_indicador")) or unit,
+            office_text=as_text(row.get("oficina")),
+            frequency=frequency,
+            direction=direction,
+            baseline=baseline,
+            origin=Origin("metas", number),
+        ),
+    )
+
+
+def parse_projects(sheet: Sheet, draft: Draft, report: Report):
+    for number, row in sheet.rows:
+        code = as_text(row.get("codigo")).upper()
+        objective = same_text(as_text(row.get("objetivo")))
+        if not re.fullmatch(r"[A-Z0-9][A-Z0-9.-]*", code) or len(code) > 40:
+            report.add(
+                "proyectos", number, "codigo", f"{quoted(code)} no es un código: use mayúsculas, dígitos y guiones."
+            )
+            continue
+        if code in draft.projects:
+            report.add(
+                "proyectos",
+                number,
+                "codigo",
+                f"el proyecto {code} ya está en la fila {draft.projects[code]['origin'].row}.",
+            )
+            continue
+        if objective not in draft.objectives:
+            report.add("proyectos", number, "objetivo", "ese objetivo no está en la hoja metas.")
+            continue
+        draft.projects[code] = {
+            "name": as_text(row.get("nombre")),
+            "objective": objective,
+            "cui": as_text(row.get("cui")),
+            "description": as_text(row.get("descripcion")),
+            "origin": Origin("proyectos", number),
+        }
+    for target in draft.targets:
+        if target.project_code and target.project_code not in draft.projects:
+            report.add(
+                "metas",
+                target.origin.row,
+                "proyecto",
+                f"el proyecto {target.project_code} no está en la hoja proyectos.",
+            )
+
+
+def parse_alignment(sheet: Sheet, draft: Draft, report: Report):
+    numbered: dict[str, set[int]] = {}
+    pending = []
+    for number, row in sheet.rows:
+        level_name, source, text = (
+            as_text(row.get("nivel")),
+            as_text(row.get("plan_fuente")),
+            as_text(row.get("objetivo")),
+        )
+        for column, value in (("nivel", level_name), ("plan_fuente", source), ("objetivo", text)):
+            if not value:
+                report.add("articulacion", number, column, "está vacía.")
+        if not (level_name and source and text):
+            continue
+        text = same_text(text)
+        code = LEVEL_CODES.get(plain(level_name)) or slugify(level_name)[:40]
+        if not code:
+            report.add("articulacion", number, "nivel", f"{quoted(level_name)} no es un nombre de nivel.")
+            continue
+        level = draft.levels.setdefault(
+            code,
+            {
+                "name": level_name,
+                "source_plan": source,
+                "order": len(draft.levels) + 1,
+                "origin": Origin("articulacion", number),
+            },
+        )
+        if level["source_plan"] != source:
+            report.add(
+                "articulacion",
+                number,
+                "plan_fuente",
+                f"el nivel {level_name} ya tiene el plan "
+                f"{quoted(level['source_plan'])} en la fila {level['origin'].row}.",
+            )
+            continue
+        axis = axis_number(report, "articulacion", number, row.get("eje"), draft)
+        given = None
+        if not is_blank(row.get("numero")):
+            given = cell(report, "articulacion", number, "numero", lambda c: as_integer(c, 1, 999), row.get("numero"))
+        key = (code, text)
+        known = draft.alignment_objectives.get(key)
+        if known is None:
+            known = draft.alignment_objectives[key] = {"number": given, "origin": Origin("articulacion", number)}
+            if given is not None:
+                if given in numbered.setdefault(code, set()):
+                    report.add(
+                        "articulacion",
+                        number,
+                        "numero",
+                        f"otro objetivo del nivel {level_name} tiene el número {given}.",
+                    )
+                numbered[code].add(given)
+            else:
+                pending.append(key)
+        elif given is not None and known["number"] not in (None, given):
+            report.add(
+                "articulacion",
+                number,
+                "numero",
+                f"el mismo objetivo tiene el número {known['number']} en la fila {known['origin'].row}.",
+            )
+        if axis is not None:
+            row_draft = draft.rows.setdefault(axis, {"number": len(draft.rows) + 1, "links": []})
+            if key not in row_draft["links"]:
+                row_draft["links"].append(key)
+    for key in pending:  # objectives without a number take the next free ones, in the order they appear
+        used = numbered.setdefault(key[0], set())
+        draft.alignment_objectives[key]["number"] = next_free = max(used, default=0) + 1
+        used.add(next_free)
+
+
+# --- codes --------------------------------------------------------------------------------------
+
+
+def assign_codes(draft: Draft):
+    """Problem S1, objective S1.1, target S1.1-M (then -M2 ...): the dimension's shortest prefix
+    of its slug that no other dimension shares, then the place of each row."""
+    letters = {slug: re.sub(r"[^A-Z0-9]", "", slug.upper()) or "D" for slug in draft.dimensions}
+    for slug, word in letters.items():
+        others = [w for s, w in letters.items() if s != slug]
+        size = 1
+        while size < len(word) and any(other.startswith(word[:size]) for other in others):
+            size += 1
+        draft.dimensions[slug]["prefix"] = word[:size]
+    for problem in draft.problems.values():
+        problem["code"] = f"{draft.dimensions[problem['dimension']]['prefix']}{problem['order']}"
+    for objective in draft.objectives.values():
+        objective["code"] = f"{draft.problems[objective['problem']]['code']}.{objective['order']}"
+    seen: Counter = Counter()
+    for target in draft.targets:
+        seen[target.objective_key] += 1
+        place = seen[target.objective_key]
+        target.order = place
+        target.code = draft.objectives[target.objective_key]["code"] + ("-M" if place == 1 else f"-M{place}")
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+MESSAGE_COLUMNS = {
+    "municipality": "entidad",
+    "title": "titulo",
+    "party": "organizacion_politica",
+    "period_start": "inicio",
+    "period_end": "fin",
+    "slug": "slug",
+    "ubigeo": "ubigeo",
+}
+
+
+class Refused(Exception):
+    """A record the database or a model rule refused: where it came from and why."""
+
+    def __init__(self, origin: Origin | None, column: str | None, message: str):
+        super().__init__(message)
+        self.origin, self.column = origin, column
+
+
+class Writer:
+    """Saves the draft through the models, finding each record by its natural key and saving
+    only what differs; counts what it created, updated and left as it was."""
+
+    def __init__(self, draft: Draft, report: Report, user):
+        self.draft, self.report, self.user = draft, report, user
+
+    def save(self, model, lookup: dict, values: dict, origin: Origin | None, columns: dict | None = None):
+        obj = model._default_manager.filter(**lookup).first()
+        name = model._meta.verbose_name_plural
+        if obj is None:
+            obj = model(**lookup, **values)
+            counter = self.report.created
+        else:
+            if all(getattr(obj, key) == value for key, value in values.items()):
+                self.report.unchanged[name] += 1
+                return obj
+            for key, value in values.items():
+                setattr(obj, key, value)
+            counter = self.report.updated
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            key, messages = next(iter(error.message_dict.items()))
+            raise Refused(origin, (columns or {}).get(key, key), " ".join(messages)) from error
+        obj._change_reason = CHANGE_REASON
+        if self.user is not None:
+            obj._history_user = self.user
+        obj.save()
+        counter[name] += 1
+        return obj
+
+    def write(self) -> Plan:
+        draft = self.draft
+        # Only the fields the file names: a plan's facts entered in the admin stay when a file
+        # leaves them out.
+        plan_values = {spec.attribute: draft.plan[spec.campo] for spec in PLAN_FIELDS if spec.campo in draft.plan}
+        plan_values.pop("slug")
+        plan_columns = {spec.attribute: "valor" for spec in PLAN_FIELDS}
+        plan = self.save(
+            Plan, {"slug": draft.plan["slug"]}, plan_values, Origin("plan", draft.plan_origin.get("slug")), plan_columns
+        )
+        axes = {
+            number: self.save(
+                StrategicAxis,
+                {"plan": plan, "number": number},
+                {key: a[key] for key in ("name", "objective", "annex_objective") if key in a},
+                a["origin"],
+                {"name": "nombre", "objective": "objetivo", "annex_objective": "objetivo_anexo"},
+            )
+            for number, a in draft.axes.items()
+        }
+        dimensions = {
+            slug: self.save(
+                Dimension,
+                {"plan": plan, "number": d["number"]},
+                {"slug": slug, "name": d["name"]},
+                d["origin"],
+                {"slug": "dimension", "name": "dimension"},
+            )
+            for slug, d in draft.dimensions.items()
+        }
+        problems = {
+            text: self.save(
+                Problem,
+                {"plan": plan, "code": p["code"]},
+                {"dimension": dimensions[p["dimension"]], "order": p["order"], "text": text},
+                p["origin"],
+                {"text": "problema", "dimension": "dimension"},
+            )
+            for text, p in draft.problems.items()
+        }
+        objectives = {
+            text: self.save(
+                Objective,
+                {"plan": plan, "code": o["code"]},
+                {
+                    "problem": problems[o["problem"]],
+                    "axis": axes.get(o["axis"]),
+                    "order": o["order"],
+                    "text": text,
+                },
+                o["origin"],
+                {"text": "objetivo", "axis": "eje", "problem": "problema"},
+            )
+            for text, o in draft.objectives.items()
+        }
+        projects = {
+            code: self.save(
+                Project,
+                {"plan": plan, "code": code},
+                {
+                    "name": p["name"],
+                    "objective": objectives[p["objective"]],
+                    "cui": p["cui"],
+                    "description": p["description"],
+                },
+                p["origin"],
+                {"name": "nombre", "cui": "cui", "description": "descripcion", "objective": "objetivo"},
+            )
+            for code, p in draft.projects.items()
+        }
+        indicators = self.indicators()
+        for target in draft.targets:
+            indicator = indicators.get(target.indicator_code)
+            own = None
+            if target.baseline is not None and indicator is not None:
+                value, when, source = target.baseline
+                if (indicator.baseline_value, indicator.baseline_date) != (value, when):
+                    own = target.baseline  # a shared indicator keeps its own baseline; this term has another
+            self.report.targets.append(
+                self.save(
+                    Target,
+                    {"plan": plan, "code": target.code},
+                    {
+                        "objective": objectives[target.objective_key],
+                        "sentence": target.sentence,
+                        "kind": target.kind,
+                        "comparator": target.comparator,
+                        "value": target.value,
+                        "unit": target.unit,
+                        "deadline": target.deadline,
+                        "indicator": indicator,
+                        "project": projects.get(target.project_code),
+                        "order": target.order,
+                        "baseline_value": own[0] if own else None,
+                        "baseline_date": own[1] if own else None,
+                        "baseline_source": own[2] if own else "",
+                    },
+                    target.origin,
+                    {
+                        "sentence": "meta",
+                        "kind": "tipo",
+                        "comparator": "comparador",
+                        "value": "valor_meta",
+                        "unit": "unidad",
+                        "deadline": "fecha_meta",
+                        "indicator": "codigo_indicador",
+                        "project": "proyecto",
+                        "baseline_value": "linea_base",
+                    },
+                )
+            )
+        self.alignment(plan, axes)
+        return plan
+
+    def indicators(self) -> dict[str, Indicator]:
+        draft = self.draft
+        existing = {i.code: i for i in Indicator.objects.filter(code__in=list(draft.indicators)).select_related("unit")}
+        order = (
+            (Indicator.objects.aggregate(last=Max("order"))["last"] or 0)
+            if len(existing) < len(draft.indicators)
+            else 0
+        )
+        for code, item in draft.indicators.items():
+            if code in existing:
+                continue
+            if not item.name:
+                raise Refused(
+                    item.origin, "indicador", f"el indicador {code} no existe: escriba su nombre para crearlo."
+                )
+            order += 1
+            baseline = item.baseline or (None, None, "")
+            existing[code] = self.save(
+                Indicator,
+                {"code": code},
+                {
+                    "name": item.name,
+                    "unit": self.unit(item),
+                    "office": self.office(item),
+                    "frequency": item.frequency,
+                    "direction": item.direction,
+                    "baseline_value": baseline[0],
+                    "baseline_date": baseline[1],
+                    "baseline_source": baseline[2],
+                    "order": order,
+                },
+                item.origin,
+                {"name": "indicador", "unit": "unidad", "office": "oficina", "baseline_value": "linea_base"},
+            )
+        return existing
+
+    def unit(self, item: DraftIndicator) -> Unit:
+        wanted = plain(item.unit_text)
+        for unit in Unit.objects.all():
+            if wanted in {plain(unit.code), plain(unit.name), plain(unit.symbol)} - {""}:
+                return unit
+        if item.unit_text == "%":
+            values = {
+                "name": "Porcentaje",
+                "symbol": "%",
+                "min_value": Decimal(0),
+                "max_value": Decimal(100),
+                "decimals": 2,
+            }
+            return self.save(Unit, {"code": "porcentaje"}, values, item.origin, {"code": "unidad"})
+        # A new unit takes no range: the file does not say one; staff narrow it in the admin.
+        code = slugify(item.unit_text)[:40] or "unidad"
+        values = {
+            "name": item.unit_text[:80],
+            "symbol": item.unit_text[:40],
+            "min_value": None,
+            "max_value": None,
+            "decimals": 2,
+        }
+        return self.save(Unit, {"code": code}, values, item.origin, {"code": "unidad", "name": "unidad"})
+
+    def office(self, item: DraftIndicator) -> Office:
+        text = item.office_text or "Sin oficina asignada"
+        for office in Office.objects.all():
+            if plain(text) in {plain(office.code), plain(office.name)}:
+                return office
+        code = re.sub(r"[^A-Z0-9-]", "", slugify(text).upper())[:40] or "OFICINA"
+        return self.save(
+            Office, {"code": code}, {"name": text[:200]}, item.origin, {"code": "oficina", "name": "oficina"}
+        )
+
+    def alignment(self, plan: Plan, axes: dict):
+        draft = self.draft
+        levels = {
+            code: self.save(
+                AlignmentLevel,
+                {"plan": plan, "code": code},
+                {"name": level["name"], "source_plan": level["source_plan"], "order": level["order"]},
+                level["origin"],
+                {"name": "nivel", "source_plan": "plan_fuente", "code": "nivel"},
+            )
+            for code, level in draft.levels.items()
+        }
+        objectives = {
+            key: self.save(
+                AlignmentObjective,
+                {"plan": plan, "level": levels[key[0]], "number": item["number"]},
+                {"text": key[1]},
+                item["origin"],
+                {"text": "objetivo", "number": "numero"},
+            )
+            for key, item in draft.alignment_objectives.items()
+        }
+        for axis, item in draft.rows.items():
+            row = self.save(
+                AlignmentRow, {"plan": plan, "number": item["number"]}, {"axis": axes[axis]}, None, {"axis": "eje"}
+            )
+            for order, key in enumerate(item["links"], start=1):
+                self.save(AlignmentLink, {"row": row, "objective": objectives[key]}, {"order": order}, None)
+
+
+# --- the whole import ---------------------------------------------------------------------------
+
+
+def import_plan(data, user=None, dry_run: bool = False) -> Report:
+    """Read, check and (unless `dry_run`, or on any problem) write a plan file, all or nothing.
+
+    `user` is who imports from the admin: a new plan needs a superuser, an existing one a user
+    who may change it (`Plan.objects.editable_by`); None is the shell command, which may do both."""
+    report = Report()
+    sheets = read_sheets(data, report)
+    if not report.ok:
+        return report
+    draft = parse(sheets, report)
+    if not report.ok:
+        return report
+    assign_codes(draft)
+    check_permission(draft, user, report)
+    if not report.ok:
+        return report
+    try:
+        with transaction.atomic():
+            report.plan = Writer(draft, report, user).write()
+            if dry_run:
+                transaction.set_rollback(True)
+    except Refused as refusal:
+        origin = refusal.origin
+        report.add(origin.sheet if origin else None, origin.row if origin else None, refusal.column, str(refusal))
+    except DatabaseError as error:
+        report.add(None, None, None, f"La base de datos rechazó el plan: {shortened(error, 200)}")
+    if not report.ok:
+        report.plan = None
+        report.targets = []
+    return report
+
+
+def check_permission(draft: Draft, user, report: Report):
+    if user is None:
+        return
+    slug = draft.plan.get("slug")
+    existing = Plan.objects.filter(slug=slug).first()
+    row = draft.plan_origin.get("slug")
+    if existing is None and not user.is_superuser:
+        report.add("plan", row, "valor", "solo un superusuario carga un plan nuevo.")
+    elif existing is not None and not Plan.objects.editable_by(user).filter(pk=existing.pk).exists():
+        reason = "está cerrado" if existing.is_closed else "no es del personal de ese plan"
+        report.add("plan", row, "valor", f"no puede cambiar el plan {slug}: {reason}.")
+
+
+# --- writing a plan out -------------------------------------------------------------------------
+
+KIND_NAMES = {value: name for name, value in KINDS.items()}
+FREQUENCY_NAMES = {value: name for name, value in FREQUENCIES.items()}
+INSTRUCTIONS = [
+    "Archivo de plan: un plan de gobierno completo, para cargarlo sin programar.",
+    "Cárguelo en la administración (Planes de gobierno › Importar un archivo de plan) o con",
+    "python manage.py import_plan ARCHIVO.xlsx. Se revisa completo: si una celda tiene un error, no se carga nada.",
+    "Cargarlo dos veces no cambia nada; corregido y cargado de nuevo, actualiza el plan del mismo slug.",
+    "Hojas: plan (campo, valor), ejes (opcional), metas, articulacion (opcional), proyectos (opcional).",
+    "Los nombres de hojas y columnas admiten tildes y mayúsculas. Esta hoja no se lee.",
+    "La guía completa, con cada columna: docs/plan-file.md.",
+]
+
+
+def plan_workbook(plan: Plan | None = None) -> bytes:
+    """The plan as a plan file (import it and nothing changes), or, without a plan, the empty
+    template: every sheet with its headers, each header with a note saying what goes there."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    rows = plan_rows(plan) if plan is not None else {"plan": [[spec.campo, None] for spec in PLAN_FIELDS]}
+    for name, columns in SHEETS.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append([column.name for column in columns])
+        for header, column in zip(sheet[1], columns, strict=True):
+            required = "Obligatoria. " if column.required else "Opcional. "
+            header.comment = Comment(required + column.help, "plantilla")
+        for row in rows.get(name, []):
+            sheet.append(row)
+            as_inert_text(sheet[sheet.max_row])
+    notes = workbook.create_sheet("instrucciones")
+    for line in INSTRUCTIONS:
+        notes.append([line])
+    for spec in PLAN_FIELDS:
+        notes.append([f"plan · {spec.campo}: {'obligatorio' if spec.required else 'opcional'} ({spec.kind})"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def as_inert_text(cells):
+    """Text stays text: openpyxl would store a string starting with `=` as a formula (the same
+    rule as `indicators.spreadsheets.xlsx_bytes`)."""
+    for written in cells:
+        if isinstance(written.value, str):
+            written.value = XML_ILLEGAL.sub("\ufffd", written.value)
+            if is_risky(written.value):
+                written.data_type = "s"
+                written.quotePrefix = True
+
+
+def number(value: Decimal | None):
+    return None if value is None else (int(value) if value == value.to_integral_value() else float(value))
+
+
+def plan_rows(plan: Plan) -> dict[str, list[list]]:
+    rows: dict[str, list[list]] = {}
+    rows["plan"] = []
+    for spec in PLAN_FIELDS:
+        value = getattr(plan, spec.attribute)
+        if value in (None, ""):
+            continue
+        rows["plan"].append([spec.campo, number(value) if isinstance(value, Decimal) else value])
+    rows["ejes"] = [[a.number, a.name, a.objective, a.annex_objective] for a in plan.axes.order_by("number")]
+    targets = Target.objects.filter(plan=plan).select_related("indicator__unit", "indicator__office", "project")
+    by_objective: dict[int, list[Target]] = {}
+    for target in targets.order_by("objective_id", "order", "code"):
+        by_objective.setdefault(target.objective_id, []).append(target)
+    rows["metas"] = []
+    objectives = Objective.objects.filter(plan=plan).select_related("problem__dimension", "axis")
+    for objective in objectives.order_by("problem__dimension__number", "problem__order", "order"):
+        start = [objective.problem.dimension.name, objective.problem.text, objective.text]
+        axis = objective.axis.number if objective.axis_id else None
+        items = by_objective.get(objective.pk) or [None]
+        for target in items:
+            if target is None:
+                rows["metas"].append([*start, None, axis] + [None] * (len(SHEETS["metas"]) - 5))
+                continue
+            indicator = target.indicator
+            baseline = target.baseline
+            rows["metas"].append(
+                [
+                    *start,
+                    target.sentence,
+                    axis,
+                    indicator.code if indicator else None,
+                    indicator.name if indicator else None,
+                    target.unit,
+                    KIND_NAMES[target.kind],
+                    target.comparator,
+                    number(target.value),
+                    number(baseline.value),
+                    baseline.date.year if baseline.date else None,
+                    baseline.source or None,
+                    target.deadline if target.deadline != plan.period_end else None,
+                    indicator.unit.name if indicator else None,
+                    indicator.office.code if indicator else None,
+                    FREQUENCY_NAMES[indicator.frequency] if indicator else None,
+                    target.project.code if target.project_id else None,
+                ]
+            )
+    rows["proyectos"] = [
+        [p.code, p.name, p.objective.text, p.cui or None, p.description or None]
+        for p in Project.objects.filter(plan=plan).select_related("objective").order_by("code")
+    ]
+    rows["articulacion"] = []
+    listed = set()
+    links = AlignmentLink.objects.filter(row__plan=plan).select_related("row__axis", "objective__level")
+    for link in links.order_by("row__number", "order", "pk"):
+        objective = link.objective
+        listed.add(objective.pk)
+        rows["articulacion"].append(alignment_row(objective, link.row.axis.number))
+    unlinked = AlignmentObjective.objects.filter(plan=plan).exclude(pk__in=listed).select_related("level")
+    for objective in unlinked.order_by("level__order", "number"):
+        rows["articulacion"].append(alignment_row(objective, None))
+    return rows
+
+
+def alignment_row(objective: AlignmentObjective, axis: int | None) -> list:
+    level = objective.level
+    return [level.name, level.source_plan, objective.text, axis, objective.number]
