@@ -7,8 +7,9 @@ class GoalsConfig(AppConfig):
     verbose_name = _("Plan y metas")
 
     def ready(self):
-        from indicators import locks
+        from indicators import locks, terms
 
-        from .closing import closed_terms
+        from .closing import closed_terms, term_starts
 
         locks.register(closed_terms)
+        terms.register(term_starts)

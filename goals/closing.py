@@ -1,5 +1,9 @@
-"""Closed plans freeze their results: the terms during which each indicator measured a target of a
-closed plan, for `indicators.locks` (registered in `goals.apps`)."""
+"""What plans tell the indicators layer about time (both registered in `goals.apps`): closed plans
+freeze their results (the terms during which each indicator measured a target of a closed plan, for
+`indicators.locks`), and an indicator is due from the start of the earliest plan that measures it
+(for `indicators.terms`)."""
+
+from django.db.models import Min
 
 from .models import Target
 
@@ -14,3 +18,12 @@ def closed_terms(indicator_ids: set[int]) -> dict[int, list]:
     for indicator_id, first, last, title in rows:
         terms.setdefault(indicator_id, []).append((first, last, f"plan «{title}»"))
     return terms
+
+
+def term_starts(indicator_ids: set[int]) -> dict:
+    return dict(
+        Target.objects.filter(indicator_id__in=indicator_ids)
+        .values("indicator_id")
+        .annotate(start=Min("plan__period_start"))
+        .values_list("indicator_id", "start")
+    )

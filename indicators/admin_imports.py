@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, imports
+from . import exports, imports, terms
 from .calendar import due_periods
 from .models import OPEN_STATES, Indicator, Office, Reading, ReviewStatus
 
@@ -167,17 +167,17 @@ class ReadingImportExportMixin:
 
 def office_due_periods(office, today):
     """The office's indicators (units loaded) and, for each, its due periods. The plan's start
-    comes through the indicator's targets (as on the public indicator page): an indicator with no
+    comes from the plans that measure the indicator (`indicators.terms`): an indicator with no
     approved reading since starts there; a context indicator with none, at its last ended period."""
     indicators = list(
         Indicator.objects.filter(office=office)
         .select_related("unit")
         .annotate(
-            term_start=Min("targets__plan__period_start"),
             last_approved=Max("readings__period", filter=Q(readings__status=ReviewStatus.APPROVED)),
         )
         .order_by("order", "code")
     )
+    starts = terms.term_starts(indicator.pk for indicator in indicators)
     under_way = {}
     for indicator_id, period in Reading.objects.filter(
         indicator__office=office, status__in=OPEN_STATES
@@ -187,7 +187,7 @@ def office_due_periods(office, today):
         indicator.pk: due_periods(
             indicator.frequency,
             indicator.last_approved,
-            first_period=indicator.term_start,
+            first_period=starts.get(indicator.pk),
             today=today,
             skip=under_way.get(indicator.pk, ()),
         )

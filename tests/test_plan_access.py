@@ -224,7 +224,7 @@ def test_a_closed_plans_term_keeps_its_readings_for_the_api_the_workflow_and_imp
     report = imports.import_file(
         b"indicator_code,period,value,source\nAGUA-HORAS,2022-07,12,EPS\n", "l.csv", registrador
     )
-    assert not report.ok and "fila 2, columna «period»: El periodo 07/2022 es del plan" in report.lines()[0]
+    assert not report.ok and "fila 2, columna «periodo»: El periodo 07/2022 es del plan" in report.lines()[0]
 
     jefa = make_user("jefa", is_superuser=True)
     draft.approve(jefa)

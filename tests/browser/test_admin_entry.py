@@ -29,7 +29,7 @@ VIEWPORT = {"width": 1200, "height": 760}
 def staff(site):
     """The demo's registrador and revisor, able to log in. A live-server test starts from an
     emptied database, so the roles get their permissions again as their migration grants them."""
-    importlib.import_module("indicators.migrations.0003_roles").create_roles(apps, None)
+    importlib.import_module("ilo_plan.migrations.0002_roles").create_roles(apps, None)
     for group in Group.objects.all():
         group.permissions.remove(*Permission.objects.filter(content_type__app_label="authtoken"))
     for user in get_user_model().objects.filter(username__in=["demo-registrador", "demo-revisor"]):
