@@ -75,7 +75,7 @@ def year_ticks(low: int, high: int) -> list[date]:
     return [date(year, 1, 1) for year in years[::step]]
 
 
-def render(chart, element_id: str = "chart") -> SafeString:
+def render(chart, element_id: str = "chart-svg") -> SafeString:
     """The chart's SVG markup; empty when it has no point."""
     points = chart.points
     if not points:

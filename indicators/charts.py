@@ -142,15 +142,18 @@ class Chart:
         if not points:
             return ""
         first, last = points[0], points[-1]
-        parts = [
-            _("%(count)s datos, de %(first)s a %(last)s.")
-            % {
-                "count": formatting.number(len(points)),
-                "first": formatting.period(first.when, self.frequency),
-                "last": formatting.period(last.when, self.frequency),
-            },
-            _("Último dato: %(label)s.") % {"label": last.label},
-        ]
+        if len(points) == 1:
+            parts = [_("Un solo dato: %(label)s.") % {"label": last.label}]
+        else:
+            parts = [
+                _("%(count)s datos, de %(first)s a %(last)s.")
+                % {
+                    "count": formatting.number(len(points)),
+                    "first": formatting.period(first.when, self.frequency),
+                    "last": formatting.period(last.when, self.frequency),
+                },
+                _("Último dato: %(label)s.") % {"label": last.label},
+            ]
         if self.baseline is not None:
             parts.append(_("Línea de base: %(label)s.") % {"label": self.baseline.label})
         if self.target is not None:
@@ -230,7 +233,7 @@ def plotly_figure(chart: Chart) -> dict:
                 "type": "scatter",
                 "x": [p.when.isoformat() for p in group.points],
                 "y": [p.value for p in group.points],
-                "name": group.name,
+                "name": escape(group.name),
                 "hovertext": [_hover(p) for p in group.points],
                 "hoverinfo": "text",
                 **TRACE_STYLES[group.style],
@@ -333,14 +336,17 @@ def plotly_figure(chart: Chart) -> dict:
             }
         )
     decimal, thousands = formats.get_format("DECIMAL_SEPARATOR"), formats.get_format("THOUSAND_SEPARATOR")
-    xaxis = {"type": "date", "tickformat": "%Y" if chart.frequency == "annual" else "%b %Y"}
-    if chart.frequency == "annual":
-        xaxis["dtick"] = "M12"
+    days = [p.when for p in chart.points] + ([chart.deadline] if chart.deadline else [])
+    if chart.frequency == "annual" or (max(days) - min(days)).days > 2 * 365:
+        xaxis = {"type": "date", "tickformat": "%Y", "dtick": "M12", "nticks": 6}
+    else:
+        xaxis = {"type": "date", "tickformat": "%b %Y", "nticks": 4}
     return {
         "data": data,
         "layout": {
-            "title": {"text": escape(chart.title), "font": {"size": 15}},
-            "margin": {"l": 48, "r": 16, "t": 48, "b": 40},
+            # No title: the page's heading and the caption name the chart, and a long title
+            # would run under the modebar on a phone.
+            "margin": {"l": 48, "r": 16, "t": 36, "b": 40},
             "height": 340,
             "legend": {"orientation": "h", "y": -0.2},
             "yaxis": {"title": {"text": escape(chart.unit)}, "rangemode": "tozero", "tickformat": ",~f"},

@@ -79,7 +79,7 @@ def test_every_point_is_drawn_with_its_spanish_label_and_the_target_baseline_and
     readings = [FakeReading(date(year, 1, 1), Decimal(value)) for year, value in [(2019, "12.5"), (2020, "1523.4")]]
     chart = target_chart(readings)
     svg = parse(chart.svg())
-    assert svg.get("role") == "img" and svg.get("aria-labelledby") == "chart-title chart-desc"
+    assert svg.get("role") == "img" and svg.get("aria-labelledby") == "chart-svg-title chart-svg-desc"
     assert svg.find(f"{SVG}title").text == "Horas de agua"
     desc = svg.find(f"{SVG}desc").text
     assert "2 datos, de 2019 a 2020." in desc and "Último dato: 2020: 1,523.4 h/día" in desc
@@ -199,12 +199,12 @@ def test_the_interactive_figure_has_the_same_data_no_template_and_es_pe_separato
 
 
 def test_the_json_script_is_safe_to_inline():
-    chart = Chart(title="</script><script>alert(1)</script>", unit="%", groups=[])
-    chart.groups.append(Group("x", "main", [Point(date(2020, 1, 1), 1.0, "2020: 1 %")]))
+    chart = Chart(title="T", unit="%", groups=[])
+    chart.groups.append(Group("</script><script>alert(1)</script>", "main", [Point(date(2020, 1, 1), 1.0, "1")]))
     markup = chart.json_script()
     assert markup.count("</script>") == 1 and markup.startswith('<script id="chart-data" type="application/json">')
     data = re.search(r'type="application/json">(.*)</script>', markup).group(1)
-    assert json.loads(data)["layout"]["title"]["text"] == "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert json.loads(data)["data"][0]["name"] == "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def test_english_pages_get_english_words():
