@@ -192,12 +192,16 @@ def series_chart(
     entry and style. Every point says who vouches for it and its note; notes of figures cited
     from the plan ("sin año en el plan") are written on the interactive chart."""
     groups: dict[tuple[str, str], list[Point]] = {}
+    provenances: dict[str, str] = {}  # each label translated once, not once a point
     for reading in readings:
+        provenance = provenances.get(reading.provenance)
+        if provenance is None:
+            provenance = provenances[reading.provenance] = str(reading.provenance.label).capitalize()
         groups.setdefault(group(reading), []).append(
             Point(
                 reading.period,
                 float(reading.value),
-                _label(reading.period, reading.value, unit, frequency, str(reading.provenance.label).capitalize()),
+                _label(reading.period, reading.value, unit, frequency, provenance),
                 reading.note,
                 annotate=bool(reading.is_cited and reading.note),
             )

@@ -1,10 +1,15 @@
 """Charts in a real Chromium on a 360 px phone: the server's SVG first, plotly.js only when the
 reader asks for it, from this site, speaking Spanish on Spanish pages."""
 
+import io
 import re
 from urllib.parse import urlparse
 
+import pytest
+from django.core.management import call_command
+
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_pages import PAGE_TYPES
 
 BUDGET = 100 * 1024
 # Words plotly.js writes by itself in English: month ticks, modebar titles, notices, trace names.
@@ -44,6 +49,7 @@ def test_a_target_page_shows_the_svg_chart_and_loads_plotly_only_when_asked_in_s
     assert not [url for url in log["requests"] if "plotly" in url]
     assert log["bytes"] <= BUDGET, f"{log['bytes']} bytes before the click"
     before = log["bytes"]
+    print(f"\nFIRST VISIT /metas/S1.1-M/: {before} bytes")
     page.locator("figure.chart").screenshot(path=str(SCREENSHOTS / "grafico-svg-360.png"))
 
     button = page.get_by_role("button", name="Ver gráfico interactivo")
@@ -112,3 +118,34 @@ def test_chart_pages_stay_under_the_budget_and_long_series_show_the_latest_twelv
     assert page.locator("#datos tbody tr").count() > 12
     assert "todas=1" in page.url
     context.close()
+
+
+@pytest.fixture
+def plain_site(live_server, transactional_db):
+    """The live server with the seed plan only: the figures the plan cites, no demo data."""
+    call_command("load_plan", stdout=io.StringIO())
+    return live_server.url
+
+
+def first_visit_bytes(browser, url):
+    context, page, log = phone(browser)
+    response = page.goto(url)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return response.status, log["bytes"]
+
+
+def test_every_page_kind_stays_under_the_budget_with_demo_data(browser, site):
+    sizes = {name: first_visit_bytes(browser, site + path) for name, path, _ in PAGE_TYPES}
+    print("\nFIRST VISIT (demo)", sizes)
+    assert {name: size for name, (_, size) in sizes.items() if size > BUDGET} == {}
+
+
+def test_every_page_kind_stays_under_the_budget_without_demo_data(browser, plain_site):
+    sizes = {
+        name: first_visit_bytes(browser, plain_site + path)
+        for name, path, _ in PAGE_TYPES
+        if not name.startswith("otro-plan")
+    }
+    print("\nFIRST VISIT (no demo)", sizes)
+    assert {name: size for name, (_, size) in sizes.items() if size > BUDGET} == {}

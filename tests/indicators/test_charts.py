@@ -23,7 +23,7 @@ def spanish():
         yield
 
 
-@dataclass
+@dataclass(frozen=True)
 class Provenance:
     label: str
 
