@@ -47,42 +47,43 @@ def series(months: int, yearly: bool):
     return [Reading(date(2019 + i // 12, i % 12 + 1, 1), Decimal(9) + Decimal(i) / 7) for i in range(months)]
 
 
+def measure(label: str, readings, frequency: str):
+    arguments = dict(
+        title="Horas al día de abastecimiento de agua potable",
+        unit="h/día",
+        frequency=frequency,
+        baseline=Decimal("9"),
+        baseline_date=date(2018, 1, 1),
+        target=Decimal("18"),
+        deadline=date(2022, 12, 31),
+    )
+
+    def graph_objects():
+        figure = go.Figure(series_chart(readings, **arguments).figure())
+        return str(json_script(figure.to_plotly_json(), "chart-data"))
+
+    def plain_dict():
+        return str(series_chart(readings, **arguments).json_script())
+
+    def plain_dict_and_svg():
+        chart = series_chart(readings, **arguments)
+        return str(chart.json_script()) + str(chart.svg())
+
+    print(label)
+    for name, run, number in [
+        ("graph_objects (validation + default template) + json_script", graph_objects, 20),
+        ("plain dict, no template + plotly.io.to_json", plain_dict, 200),
+        ("plain dict + to_json + inline SVG (each chart page now)", plain_dict_and_svg, 200),
+    ]:
+        run()
+        best = min(timeit.repeat(run, number=number, repeat=5)) / number
+        print(f"  {name}: {best * 1000:.2f} ms, {len(run().encode()):,} bytes")
+
+
 def main():
     translation.activate("es-pe")
-    for label, readings, frequency in [
-        ("48 monthly figures", series(48, False), "monthly"),
-        ("5 yearly figures", series(5, True), "annual"),
-    ]:
-        arguments = dict(
-            title="Horas al día de abastecimiento de agua potable",
-            unit="h/día",
-            frequency=frequency,
-            baseline=Decimal("9"),
-            baseline_date=date(2018, 1, 1),
-            target=Decimal("18"),
-            deadline=date(2022, 12, 31),
-        )
-
-        def graph_objects():
-            figure = go.Figure(series_chart(readings, **arguments).figure())
-            return str(json_script(figure.to_plotly_json(), "chart-data"))
-
-        def plain_dict():
-            return str(series_chart(readings, **arguments).json_script())
-
-        def plain_dict_and_svg():
-            chart = series_chart(readings, **arguments)
-            return str(chart.json_script()) + str(chart.svg())
-
-        print(label)
-        for name, run, number in [
-            ("graph_objects (validation + default template) + json_script", graph_objects, 20),
-            ("plain dict, no template + plotly.io.to_json", plain_dict, 200),
-            ("plain dict + to_json + inline SVG (each chart page now)", plain_dict_and_svg, 200),
-        ]:
-            run()
-            best = min(timeit.repeat(run, number=number, repeat=5)) / number
-            print(f"  {name}: {best * 1000:.2f} ms, {len(run().encode()):,} bytes")
+    measure("48 monthly figures", series(48, False), "monthly")
+    measure("5 yearly figures", series(5, True), "annual")
 
 
 if __name__ == "__main__":
