@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from indicators.calendar import next_due
-from indicators.charts import CHART_STYLES, series_figure
+from indicators.charts import CHART_STYLES, series_chart
 from indicators.models import Indicator, Reading
 from indicators.views import series_csv
 
@@ -104,7 +104,7 @@ def target_detail(request, code, plan_slug=None):
         )
         for reading in readings:
             reading.timing = progress.timing(reading.period, plan.period_start, target.deadline)
-        figure = series_figure(
+        figure = series_chart(
             readings[::-1],
             title=indicator.name,
             unit=indicator.unit.symbol or indicator.unit.name,
@@ -188,7 +188,7 @@ def indicator_detail(request, code, plan_slug=None):
         last = readings[-1].period if readings else None
         due = next_due(indicator, last, first_period=plan.period_start, today=timezone.localdate())
     figure = (
-        series_figure(
+        series_chart(
             readings,
             title=indicator.name,
             unit=indicator.unit.symbol or indicator.unit.name,

@@ -3,6 +3,7 @@
 from django import template
 
 from indicators import formatting
+from indicators.chart_svg import legend_swatch
 from indicators.charts import sparkline_points
 
 register = template.Library()
@@ -23,3 +24,23 @@ def pct(value):
 @register.filter
 def sparkline(series):
     return sparkline_points(series)
+
+
+@register.filter
+def swatch(style):
+    """How one legend entry of a chart is drawn, as a small SVG."""
+    return legend_swatch(style)
+
+
+LATEST_ROWS = 12
+
+
+@register.simple_tag(takes_context=True)
+def latest_rows(context, rows, limit=LATEST_ROWS):
+    """A long series' table shows its latest `limit` rows (`rows` come newest first) unless the
+    address asks for all of them with ?todas=1. Slicing the list fetched already: no query more."""
+    request = context.get("request")
+    everything = request is not None and request.GET.get("todas") == "1"
+    rows = list(rows)
+    shown = rows if everything else rows[:limit]
+    return {"rows": shown, "total": len(rows), "hidden": len(rows) - len(shown), "all": everything, "limit": limit}

@@ -63,7 +63,8 @@ def test_page_type(browser, site, name, path, text):
 
 def test_the_chart_draws_on_a_target_page(browser, site):
     page, _, problems, _ = open_page(browser, site + "/metas/S1.1-M/", 1280)
-    page.wait_for_selector("#chart .main-svg", timeout=5000)
+    page.get_by_role("button", name="Ver gráfico interactivo").click()
+    page.wait_for_selector("#chart .main-svg", timeout=15000)
     assert page.locator("#chart .scatterlayer .trace").count() >= 1
     assert problems == []
     page.close()
