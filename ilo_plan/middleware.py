@@ -123,14 +123,15 @@ ADMIN_PREFIXES = ("/admin/", "/en/admin/")
 
 
 class PublicGZipMiddleware(GZipMiddleware):
-    """Django's GZipMiddleware for what anyone may read: the public pages, the API and the API
-    docs. Not for the admin nor for anyone signed in: those pages carry CSRF tokens, reflect
-    what staff type and show one-time API tokens, the material a BREACH attack guesses at, and
-    a handful of staff on the municipal network do not need the bytes saved (docs/deployment.md).
-    Static files never reach it: whitenoise answers them above, precompressed."""
+    """Django's GZipMiddleware for the public HTML pages. Not for the admin nor for anyone signed
+    in: those pages carry CSRF tokens, reflect what staff type and show one-time API tokens, the
+    material a BREACH attack guesses at, and the few staff on the municipal network do not need
+    the bytes saved (docs/deployment.md). Not for the API either: its JSON and CSV go to programs,
+    and its long CSV exports stream row by row. Static files never reach it: whitenoise answers
+    them above, precompressed."""
 
     def process_response(self, request, response):
-        if request.path.startswith(ADMIN_PREFIXES):
+        if request.path.startswith(ADMIN_PREFIXES) or not response.get("Content-Type", "").startswith("text/html"):
             return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -84,7 +84,7 @@ def test_data_tables_carry_their_column_names_for_the_phone_cards(client, demo):
     assert 'class="scroll-hint"' in methodology
 
 
-def test_public_pages_are_gzipped_when_asked_and_the_admin_never(client, demo, admin_client):
+def test_public_pages_are_gzipped_when_asked_and_the_admin_and_the_api_never(client, demo, admin_client):
     plain = client.get("/")
     assert "Content-Encoding" not in plain
     response = client.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
@@ -93,7 +93,7 @@ def test_public_pages_are_gzipped_when_asked_and_the_admin_never(client, demo, a
     assert gzip.decompress(response.content) == plain.content or b"Resultado final" in gzip.decompress(response.content)
     assert len(response.content) * 3 < len(plain.content)
     api = client.get("/api/v1/targets/", HTTP_ACCEPT_ENCODING="gzip")
-    assert api["Content-Encoding"] == "gzip"
+    assert api.status_code == 200 and "Content-Encoding" not in api
     admin = admin_client.get("/admin/", HTTP_ACCEPT_ENCODING="gzip")
     assert admin.status_code == 200 and "Content-Encoding" not in admin
     signed_in = admin_client.get("/", HTTP_ACCEPT_ENCODING="gzip")
