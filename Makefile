@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-deep lint serve bench install clean-db guide-images
+.PHONY: run test test-deep lint serve bench audit install clean-db guide-images
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	$(PY) bench/run.py
+
+# Lighthouse (npm, fetched by npx; Debian Chromium, mobile, headless) on the home and a target page
+# of the production profile with the demo data; writes the four scores into docs/public-site.md.
+# Not part of the test suite.
+audit: $(STAMP)
+	CHROME_PATH=/usr/bin/chromium LIGHTHOUSE=lighthouse@12.8.2 $(PY) bench/audit.py
 
 # The pictures of the staff guide (docs/guia-registro.md), taken by the browser tests of data entry.
 guide-images: $(STAMP)

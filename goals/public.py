@@ -1,11 +1,13 @@
 """What the public pages and the yearly report show, gathered in a fixed number of queries."""
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from indicators.models import Indicator, Reading
 
@@ -93,3 +95,104 @@ def plan_sections(plan: Plan, part: SectionPart) -> list[PlanSection]:
     return list(
         PlanSection.objects.filter(plan=plan, part=part).prefetch_related(Prefetch("indicators", queryset=indicators))
     )
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One status's share of a group of targets: a stretch of a stacked bar, `offset` and `share`
+    in percent of the bar."""
+
+    status: progress.Status
+    count: int
+    offset: float
+    share: float
+
+
+def status_segments(summary: progress.Rollup) -> list[Segment]:
+    """The statuses a group of targets actually has, in the fixed status order, each with its
+    stretch of one bar; statuses with no target are left out (a card says "2 No cumplida",
+    not five zeros beside it)."""
+    segments, offset = [], 0.0
+    for status in progress.Status.ordered():
+        count = summary.counts.get(status, 0)
+        if not count:
+            continue
+        share = count / summary.total * 100
+        segments.append(Segment(status, count, round(offset, 2), round(share, 2)))
+        offset += share
+    return segments
+
+
+@dataclass(frozen=True)
+class Framing:
+    """How a plan's home opens. When the term has ended, a result: how many targets were met of
+    how many, and the verdict of each one. During the term, a question: how the targets are
+    going, with `expected`, the share of the term elapsed, which is the pace each target is held to."""
+
+    ended: bool
+    total: int
+    achieved: int
+    expected: float | None
+    verdicts: list[TargetStatus]
+
+
+def plan_framing(plan: Plan, rows: list[TargetStatus], today: date | None = None) -> Framing:
+    today = today or timezone.localdate()
+    ended = today > plan.period_end
+    achieved = sum(1 for row in rows if row.status == progress.Status.ACHIEVED)
+    order = {status: n for n, status in enumerate(progress.Status.ordered())}
+    # A stable sort: within a status, the targets keep the plan's order.
+    verdicts = sorted(rows, key=lambda row: order[row.status]) if ended else []
+    expected = None if ended else progress.expected_progress(plan.period_start, plan.period_end, today)
+    return Framing(ended=ended, total=len(rows), achieved=achieved, expected=expected, verdicts=verdicts)
+
+
+SEARCH_MAX_CHARS = 100
+
+
+def fold(text: str) -> str:
+    """Text for comparing as a person reads it: without accents, case or extra spaces
+    ("Educación" and "educacion" are the same word)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    targets: list[TargetStatus]
+    indicators: list[Indicator]
+
+    @property
+    def count(self) -> int:
+        return len(self.targets) + len(self.indicators)
+
+
+def search(plan: Plan, query: str) -> SearchResults:
+    """The plan's targets and indicators whose words hold every word of `query`, regardless of
+    accents and case. A plan has tens of targets and indicators, so both are read whole (five
+    queries, whatever the query) and matched here, the same on SQLite and PostgreSQL."""
+    query = " ".join((query or "").split())[:SEARCH_MAX_CHARS]
+    words = fold(query).split()
+    if not words:
+        return SearchResults(query, [], [])
+
+    def matches(*texts) -> bool:
+        haystack = fold(" ".join(str(t) for t in texts if t))
+        return all(word in haystack for word in words)
+
+    targets = [
+        row
+        for row in target_statuses(plan)
+        if matches(row.target.code, row.target.sentence, row.target.objective.text, row.target.unit)
+    ]
+    indicators = (
+        plan_indicators(plan)
+        .select_related("unit", "office")
+        .prefetch_related(
+            Prefetch("readings", queryset=Reading.objects.approved().order_by("period"), to_attr="public")
+        )
+        .order_by("order", "code")
+    )
+    found = [i for i in indicators if matches(i.code, i.name, i.unit.name, i.office.name, i.source)]
+    return SearchResults(query, targets, found)

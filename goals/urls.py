@@ -26,4 +26,5 @@ urlpatterns = [
     *plan_paths("rendicion-de-cuentas/", views.report_index, "report-index"),
     *plan_paths("rendicion-de-cuentas/<str:year>/", views.report, "report"),
     *plan_paths("diagnostico/", views.diagnosis, "diagnosis"),
+    *plan_paths("buscar/", views.search, "search"),
 ]

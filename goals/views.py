@@ -28,13 +28,19 @@ def plan_home(request, plan_slug=None):
     plan = public.get_plan(plan_slug)
     rows = public.target_statuses(plan)
     by_axis = public.rollup_by(rows, key=lambda t: t.objective.axis_id)
-    axes = [(axis, by_axis.get(axis.pk, public.rollup([]))) for axis in plan.axes.all()]
+    axes = []
+    for axis in plan.axes.all():
+        axis_rollup = by_axis.get(axis.pk, public.rollup([]))
+        axes.append((axis, axis_rollup, public.status_segments(axis_rollup)))
+    summary = public.rollup(rows)
     return render(
         request,
         "home.html",
         {
             "plan": plan,
-            "rollup": public.rollup(rows),
+            "rollup": summary,
+            "segments": public.status_segments(summary),
+            "framing": public.plan_framing(plan, rows),
             "axes": axes,
             "dimensions": plan.dimensions.all(),
             "last_update": public.last_update(plan),
@@ -253,3 +259,10 @@ def diagnosis(request, plan_slug=None):
         raise Http404("Este plan no tiene diagnóstico.")
     sections = public.plan_sections(plan, SectionPart.DIAGNOSIS)
     return render(request, "goals/diagnosis.html", {"plan": plan, "sections": sections})
+
+
+def search(request, plan_slug=None):
+    """Targets and indicators of the plan found by words (`?q=`): a plain GET form, no script."""
+    plan = public.get_plan(plan_slug)
+    results = public.search(plan, request.GET.get("q", ""))
+    return render(request, "goals/search.html", {"plan": plan, "results": results})

@@ -59,13 +59,15 @@ REASONS = {
         "aún no hay tendencia. El dato no alcanza la meta."
     ),
     ReasonCode.NO_MILESTONES: gettext_lazy(
-        "Sin hitos registrados para este entregable: no se puede calcular el avance."
+        "El proyecto de este entregable aún no tiene avances registrados: no se puede calcular cuánto avanzó."
     ),
-    ReasonCode.DELIVERED: gettext_lazy("Entregado: todos los hitos cumplidos al %(date)s."),
+    ReasonCode.DELIVERED: gettext_lazy("Entregado: todos los avances previstos del proyecto cumplidos al %(date)s."),
     ReasonCode.DELIVERY_FINAL_NOT_MET: gettext_lazy(
-        "El plazo venció el %(deadline)s con %(progress)s de avance de los hitos."
+        "El plazo venció el %(deadline)s con %(progress)s de los avances previstos del proyecto cumplidos."
     ),
-    ReasonCode.DELIVERY_PACE: gettext_lazy("Avance %(progress)s de los hitos: se esperaba %(expected)s a esta fecha."),
+    ReasonCode.DELIVERY_PACE: gettext_lazy(
+        "Cumplido el %(progress)s de los avances previstos del proyecto: se esperaba %(expected)s a esta fecha."
+    ),
     ReasonCode.RECURRING_FINAL_MET: gettext_lazy("Cumplida en cada año del periodo (%(met)s de %(years)s)."),
     ReasonCode.RECURRING_FINAL_MISSED: gettext_lazy(
         "No consta que se cumpliera en %(missed)s: %(met)s de %(years)s años cumplidos."

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.template import loader
 from django.utils.translation import get_language
 
@@ -116,3 +117,23 @@ class PublicCacheMiddleware:
     def key(request, version) -> str:
         parts = [str(version), get_language() or "", request.get_full_path(), request.headers.get("Accept", "")]
         return "public:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+ADMIN_PREFIXES = ("/admin/", "/en/admin/")
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware for the public HTML pages. Not for the admin nor for anyone signed
+    in: those pages carry CSRF tokens, reflect what staff type and show one-time API tokens, the
+    material a BREACH attack guesses at, and the few staff on the municipal network do not need
+    the bytes saved (docs/deployment.md). Not for the API either: its JSON and CSV go to programs,
+    and its long CSV exports stream row by row. Static files never reach it: whitenoise answers
+    them above, precompressed."""
+
+    def process_response(self, request, response):
+        if request.path.startswith(ADMIN_PREFIXES) or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return response
+        return super().process_response(request, response)

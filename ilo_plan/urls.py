@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import health, tokens, views
 
@@ -18,6 +19,9 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("metodologia/", views.methodology, name="methodology"),
     path("datos-abiertos/", views.open_data, name="open-data"),
+    # The API docs in the site's language: /api/docs/ (ilo_plan.api) answers first in Spanish;
+    # this one gives /en/api/docs/ its `lang`.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs-i18n"),
     path("", include("goals.urls")),
     path("", include("indicators.urls")),
     path("", include("alignment.urls")),

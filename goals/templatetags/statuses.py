@@ -3,7 +3,7 @@ the reason there is none, and how many targets an average covers."""
 
 from django import template
 
-from goals import wording
+from goals import public, wording
 
 register = template.Library()
 
@@ -52,3 +52,9 @@ def rollup_progress(rollup, bar=False):
         "bar": bar,
         "progress": None if rollup.mean_progress is None else round(rollup.mean_progress),
     }
+
+
+@register.filter
+def segments(rollup):
+    """The statuses a group of targets has, each with its stretch of one bar (zeros left out)."""
+    return public.status_segments(rollup)

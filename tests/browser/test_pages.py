@@ -9,11 +9,11 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.browser.conftest import SCREENSHOTS
 
 PAGE_TYPES = [
-    ("inicio", "/", "¿Cómo van las 15 metas?"),
+    ("inicio", "/", "Resultado final: 4 de 15 metas cumplidas"),
     ("eje", "/ejes/2/", "Mejorar el acceso a los servicios básicos"),
     ("dimension", "/dimensiones/social/", "Problema identificado"),
     ("meta", "/metas/S3.1-M/", "¿Por qué este estado?"),
-    ("meta-entregable", "/metas/A2.1-M/", "Hitos del proyecto"),
+    ("meta-entregable", "/metas/A2.1-M/", "Avances del proyecto"),
     ("indicadores", "/indicadores/", "Indicadores de contexto"),
     ("indicador", "/indicadores/TBC-TASA/", "Valor de referencia"),
     ("alineamiento", "/alineamiento/", "Matriz de articulación"),

@@ -114,7 +114,7 @@ def test_target_page_has_explanation_chart_data_table_and_sources(client, demo):
     page = client.get("/metas/S3.1-M/").content.decode()
     assert "¿Por qué este estado?" in page
     assert 'id="chart-data"' in page and "plotly-basic-4.1.1.min.js" in page
-    assert "Lecturas publicadas, con su procedencia" in page
+    assert "Datos publicados, con su procedencia" in page
     assert "Subgerencia de Educación" in page
     assert "27.8 (2016)" in page
 

@@ -151,7 +151,7 @@ def test_every_plan_page_costs_the_same_queries_at_two_data_sizes(client, site):
 
 def test_the_matrix_keeps_the_annexs_order_and_walks_both_ways(client, plans):
     matrix = body(client, f"/planes/{SEED}/alineamiento/").decode()
-    first_row = matrix[matrix.index('<th scope="row">1</th>') : matrix.index('<th scope="row">2</th>')]
+    first_row = matrix[matrix.index('data-label="N.º">1</th>') : matrix.index('data-label="N.º">2</th>')]
     assert first_row.index("Promover la protección social") < first_row.index("Garantizar los derechos de las mujeres")
     down = body(client, f"/planes/{SEED}/alineamiento/national/2/").decode()
     assert "En promedio: 18 horas al día de agua potable." in down and f"/planes/{SEED}/ejes/2/" in down

@@ -79,7 +79,7 @@ def test_a_figure_after_the_deadline_is_shown_apart_and_changes_nothing(client, 
 
 def test_figures_cited_from_the_plan_show_no_approval_anywhere(client, plan):
     page = client.get("/metas/S3.1-M/").content.decode()
-    table = page[page.index("<caption>Lecturas publicadas") :]
+    table = page[page.index("<caption>Datos publicados") :]
     assert table.count("Citado del plan") == 2 and "aprobado el" not in table
     readings = client.get("/api/v1/readings/", {"indicator": "ECE-SEC-LECTURA"}).json()["results"]
     assert [(r["provenance"], r["approved_at"], r["reviewed_at"]) for r in readings] == [("cited", None, None)] * 2
