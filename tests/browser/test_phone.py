@@ -56,9 +56,6 @@ PAGES = [
 # fixed in static/css/api-docs.css; the rest is Swagger UI's and recorded in docs/public-site.md.
 SWAGGER_RULES = {"nested-interactive", "heading-order", "region"}
 OVER_BUDGET = {"api-docs": "Swagger UI's bundle, loaded by the API docs page"}
-# Until the charts are drawn on the server and plotly.js loads only on request (issue 13's charts
-# branch), a chart page carries plotly's 387 KB.
-CHART_PAGES = {"meta", "indicador"}
 
 # Words that give English away on a page meant to be in Spanish (whole words, any case).
 ENGLISH = re.compile(
@@ -193,17 +190,7 @@ def test_the_page_fits_a_phone_speaks_spanish_and_passes_axe(visits, production_
 
 @pytest.mark.parametrize(
     "name, path",
-    [
-        pytest.param(
-            name,
-            path,
-            marks=pytest.mark.xfail(
-                name in CHART_PAGES, reason="plotly.js eager until the charts branch", strict=False
-            ),
-        )
-        for name, path, _ in PAGES
-        if name not in OVER_BUDGET
-    ],
+    [(name, path) for name, path, _ in PAGES if name not in OVER_BUDGET],
     ids=[p[0] for p in PAGES if p[0] not in OVER_BUDGET],
 )
 def test_a_first_visit_transfers_at_most_100_kb(visits, name, path):
