@@ -28,7 +28,7 @@ import psycopg2
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "ilo_bench"
+DB = os.environ.get("BENCH_DB", "ilo_bench")
 DATABASE_URL = f"{PG}/{DB}"
 READINGS = int(os.environ.get("BENCH_READINGS", "1000000"))
 INDICATORS = 200
@@ -313,7 +313,13 @@ def measure_import(synthetic):
     started = time.monotonic()
     peak_mb = peak_memory_of("import_readings", str(path), "--user", "bench-registrador")
     seconds = time.monotonic() - started
-    return {"rows": IMPORT_ROWS, "seconds": seconds, "rate": IMPORT_ROWS / seconds, "peak_mb": peak_mb}
+    return {
+        "rows": IMPORT_ROWS,
+        "seconds": seconds,
+        "rate": IMPORT_ROWS / seconds,
+        "peak_mb": peak_mb,
+        "path": str(path),
+    }
 
 
 def peak_memory_of(*args) -> float:

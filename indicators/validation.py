@@ -180,21 +180,26 @@ def value_errors(value: Decimal, *, min_value, max_value, decimals: int, unit_na
     whole, places = _shape(value)
     if whole > VALUE_MAX_WHOLE_DIGITS:
         return [f"El valor es demasiado grande: {VALUE_LIMIT}."]
+
     # Written out in full only when short; a tiny value like 1E-999999 keeps its short form.
-    shown = number(value) if places <= VALUE_MAX_DIGITS else str(value)
+    # Formatted only for a message: a valid value (nearly every row of an import) costs none.
+    def shown():
+        return number(value) if places <= VALUE_MAX_DIGITS else str(value)
+
     if decimals == 0 and (places or (min_value is not None and value < 0)):
-        errors.append(f"Use un número entero no negativo para {unit_name.lower()} (se recibió {shown}).")
+        errors.append(f"Use un número entero no negativo para {unit_name.lower()} (se recibió {shown()}).")
     elif places > decimals:
         errors.append(
-            f"Se admiten como máximo {decimals_phrase(decimals)} para {unit_name.lower()} (se recibió {shown})."
+            f"Se admiten como máximo {decimals_phrase(decimals)} para {unit_name.lower()} (se recibió {shown()})."
         )
-    low = "" if min_value is None else number(min_value)
-    high = "" if max_value is None else number(max_value)
     if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
+        low = "" if min_value is None else number(min_value)
+        high = "" if max_value is None else number(max_value)
+        figure = shown()
         if max_value is None:
-            errors.append(f"El valor {shown} está fuera del rango de la unidad {unit_name.lower()} (desde {low}).")
+            errors.append(f"El valor {figure} está fuera del rango de la unidad {unit_name.lower()} (desde {low}).")
         else:
-            errors.append(f"El valor {shown} está fuera del rango de la unidad {unit_name.lower()} ({low} a {high}).")
+            errors.append(f"El valor {figure} está fuera del rango de la unidad {unit_name.lower()} ({low} a {high}).")
     return errors
 
 
