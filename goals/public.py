@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Max, Prefetch, Q, Window
+from django.db.models import F, Max, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
@@ -70,9 +70,18 @@ def last_update(plan: Plan):
     """When the most recent public figure of the plan's indicators was approved."""
     return (
         Reading.objects.approved()
-        .filter(indicator__in=plan_indicators(plan))
+        .filter(indicator_id__in=plan_indicator_ids(plan))
         .aggregate(last=Max("approved_at"))["last"]
     )
+
+
+def plan_indicator_ids(plan: Plan):
+    """The ids of the plan's indicators as one subquery, a UNION: PostgreSQL then reads each
+    indicator's readings by index, where `IN (…) OR IN (…)` made it scan every approved reading
+    (855 ms at a million readings, against under 1 ms)."""
+    measured = Target.objects.filter(plan=plan, indicator__isnull=False).values("indicator_id")
+    cited = PlanSection.indicators.through.objects.filter(plansection__plan=plan).values("indicator_id")
+    return measured.union(cited)
 
 
 # How many of an indicator's latest public figures a catalogue line shows in its sparkline.
@@ -113,10 +122,7 @@ def latest_figures(indicator_ids, limit: int = SPARKLINE_POINTS) -> dict[int, li
 def plan_indicators(plan: Plan):
     """The plan's indicators: those that measure its targets and those its text cites. One
     subquery; indicators are shared, so another plan may list some of them too."""
-    return Indicator.objects.filter(
-        Q(pk__in=Target.objects.filter(plan=plan, indicator__isnull=False).values("indicator_id"))
-        | Q(pk__in=PlanSection.indicators.through.objects.filter(plansection__plan=plan).values("indicator_id"))
-    )
+    return Indicator.objects.filter(pk__in=plan_indicator_ids(plan))
 
 
 def plan_sections(plan: Plan, part: SectionPart) -> list[PlanSection]:
