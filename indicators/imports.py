@@ -11,8 +11,9 @@ naming its row, as ambiguous for a unit with decimals.
 The file is read as a stream and refused with one sentence at its `Limits` (rows, line length,
 what an XLSX unpacks to), before it can exhaust the server. Validation uses the same pure checks
 as the admin and the API (`indicators.validation`), in bulk: one query for the indicators, one
-for the approved periods, then Python, then batches of two statements (the readings, their history rows copied by
-the database), so 100,000 rows take seconds, not minutes."""
+for their closed terms, one per batch of rows for the approved periods among them, then Python,
+then batches of two statements (the readings, their history rows copied by the database), so
+100,000 rows take seconds, not minutes."""
 
 from __future__ import annotations
 
@@ -324,27 +325,58 @@ def _period_of_text(text: str) -> date | None:
     return None
 
 
-def validate(parsed: ParsedFile, user, today: date | None = None) -> ImportReport:
+def validate(parsed: ParsedFile, user, today: date | None = None, consume: bool = False) -> ImportReport:
+    """Every row checked, in batches of BATCH rows: one query for the file's indicators, one for
+    their closed terms, and one per batch for the approved readings of that batch's indicators
+    and periods (never every approved reading of the file's indicators, which at a million
+    readings would be most of them). With `consume`, each batch of parsed rows is let go once
+    checked, so a file's rows and its valid readings are not both held whole."""
     report = ImportReport()
     for error in parsed.errors:
         report.add(error)
     if not report.ok:
         return report
     today = today or timezone.localdate()
-    indicators = _indicators({_code(row) for _, row in parsed.rows})
-    approved = set(
-        Reading.objects.filter(indicator__in=indicators.values(), status=ReviewStatus.APPROVED).values_list(
-            "indicator_id", "period"
-        )
-    )
+    rows = parsed.rows
+    indicators = _indicators({_code(row) for _, row in rows})
     seen: dict[tuple[int, date], int] = {}
     closed = {} if user.is_superuser else locks.closed_terms(i.pk for i in indicators.values())
-    for line, row in parsed.rows:
-        for error in _row_errors(line, row, user, today, indicators, approved, seen, report, closed):
-            report.add(error)
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        approved = _approved_among(batch, indicators)
+        for line, row in batch:
+            for error in _row_errors(line, row, user, today, indicators, approved, seen, report, closed):
+                report.add(error)
+        if consume:
+            rows[start : start + BATCH] = [None] * len(batch)
+    if consume:
+        parsed.rows = []
     if not report.ok:
         report.readings = []
     return report
+
+
+def _approved_among(batch, indicators: dict[str, Indicator]) -> set[tuple[int, date]]:
+    """The (indicator id, period) pairs of the batch that already have an approved reading, in
+    one query over the (indicator, status, period) index."""
+    keys = set()
+    for _, row in batch:
+        indicator = indicators.get(_code(row))
+        if indicator is None:
+            continue
+        try:
+            period = parse_period(row.get("period"))
+        except ValueError:
+            continue
+        keys.add((indicator.pk, normalize_period(period, indicator.frequency)))
+    if not keys:
+        return set()
+    found = Reading.objects.filter(
+        status=ReviewStatus.APPROVED,
+        indicator_id__in={indicator_id for indicator_id, _ in keys},
+        period__in={period for _, period in keys},
+    ).values_list("indicator_id", "period")
+    return keys & set(found)
 
 
 def _code(row) -> str:
@@ -539,7 +571,7 @@ def _copy_history(uids: list, user, reason: str, history):
 
 
 def import_file(data, filename: str, user, dry_run: bool = False, progress=None, limits=None) -> ImportReport:
-    report = validate(parse_file(data, filename, limits), user)
+    report = validate(parse_file(data, filename, limits), user, consume=True)
     if report.ok and not dry_run:
         write(report, user, filename, progress)
     return report
