@@ -79,8 +79,8 @@ def plan_indicator_ids(plan: Plan):
     """The ids of the plan's indicators as one subquery, a UNION: PostgreSQL then reads each
     indicator's readings by index, where `IN (…) OR IN (…)` made it scan every approved reading
     (855 ms at a million readings, against under 1 ms)."""
-    measured = Target.objects.filter(plan=plan, indicator__isnull=False).values("indicator_id")
-    cited = PlanSection.indicators.through.objects.filter(plansection__plan=plan).values("indicator_id")
+    measured = Target.objects.filter(plan=plan, indicator__isnull=False).order_by().values("indicator_id")
+    cited = PlanSection.indicators.through.objects.filter(plansection__plan=plan).order_by().values("indicator_id")
     return measured.union(cited)
 
 
