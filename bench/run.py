@@ -468,25 +468,37 @@ def main():
 
 NOTES = """## Reading the numbers
 
-- **With the public cache** (the production default) every page and the readings API answer
-  within 3× the static file's p50: a cached answer costs one query (the data version) and
-  no rendering. The first visitor after any change pays the uncached cost once per URL and
-  language.
-- **Without the cache** the pages miss the 3× goal by far. The query count is small and fixed
-  (the table's last column, asserted at two data sizes in the tests); the time goes to Python:
-  evaluating the targets, rendering the templates and, on the target page, building the
-  Plotly figure with `plotly.graph_objects` (its validation is the slowest step, about half
-  of that page). Writing the figure as a plain dict, and caching rendered fragments per
-  data version, are the next steps if uncached speed ever matters more than the cache.
-- **The million-row export** keeps the worker's memory flat (server-side cursor, rows
-  streamed as they are written); its speed, a few MB/s, is the pace of Python's `csv`
-  writer in one worker.
-- **The import** validates all rows in memory with one query for the indicators and one for
-  the approved periods, then inserts in batches of 2,000 with their history rows. Its peak
+- **With the public cache** (the production default) a cached answer reads the data version from
+  the process's memory (`DATA_VERSION_SECONDS`, 1 s) and costs no query and no rendering. The
+  first visitor after any change pays the uncached cost once per URL and language.
+- **Without the cache** the query count is small and fixed (the table's last column, asserted at
+  two data sizes in the tests). Where the time goes, from `python bench/pages.py` (cProfile, own
+  time by package, the public cache off, at a million readings):
+  - *home*: the plan's evaluation (`goals.evaluation`: two queries, Python over 15 targets),
+    template rendering and number formatting; its "last update" query once scanned every
+    approved reading (the plan's indicators as `IN (…) OR IN (…)`), now a UNION read by index.
+  - *axis*: the ORM building target objects with six related ones each (`for_public`), then
+    formatting.
+  - *target*: the chart (`plotly.graph_objects` validation, about a quarter of the page), then
+    templates and formats; the readings table is one include per row.
+  - *indicator catalogue*: one window query for each indicator's last 60 public figures (it
+    used to load every approved reading of every plan indicator); templates.
+  - *indicator page*: proportional to the indicator's readings (table rows and chart points):
+    fine for a real series (a monthly indicator has 12 a year), slow for the synthetic
+    `BENCH-*` indicators with 6,500 readings each.
+  - *API lists*: DRF's serializer per row (a third of the readings list) and the page's query;
+    the list's `count` is remembered per data version and query (it was 400 ms for the
+    unfiltered million).
+- **The million-row export**: see its section.
+- **The import** (`python bench/imports.py --phases` times it apart): the file streamed and
+  parsed, each row validated in memory (one query per batch of 2,000 rows for the approved
+  periods it could collide with), then per batch one multi-row `INSERT` of the readings and one
+  `INSERT … SELECT` that copies them into their history rows; no model object per row. Its peak
   memory is the maximum resident set of the `import_readings` process as the kernel counts it
-  (`ru_maxrss` from `wait4` on that one child), so it includes Python, Django and every row held
-  for validation; the file itself is streamed and never held whole (`IMPORT_MAX_ROWS` bounds the
-  rows, see [deployment](deployment.md#imports)).
+  (`ru_maxrss` from `wait4` on that one child), Python and Django included; the file itself is
+  streamed and never held whole (`IMPORT_MAX_ROWS` bounds the rows, see
+  [deployment](deployment.md#imports)).
+- What one server holds, and a national deployment: [scaling](scaling.md).
 """
 
 
