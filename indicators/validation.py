@@ -62,6 +62,8 @@ NUMBER_TEXT = re.compile(r"([+\-\u2212]?)([\d.,_]*)(?:[eE]([+-]?\d+))?", re.ASCI
 FIRST_GROUP = re.compile(r"[1-9]\d{0,2}", re.ASCII)
 SIGN_AND_SPACE = re.compile(r"^([+\-\u2212])\s+")
 GROUPED = re.compile(r"\d{1,3}(?:([.,_])\d{3})(?:\1\d{3})*", re.ASCII)
+# Up to 12 whole digits, and a decimal mark with 1, 2 or 4 decimals (never 3: that may be thousands).
+PLAIN_NUMBER = re.compile(r"(-?)(\d{1,12})(?:[.,](\d{1,2}|\d{4}))?", re.ASCII)
 
 
 class AmbiguousValue(ValueError):
@@ -77,6 +79,11 @@ def parse_value(cell, decimals: int | None = None) -> Decimal:
     message; a result always fits the column."""
     if isinstance(cell, bool):
         raise ValueError(f"{quoted(cell)} no es un número.")
+    if isinstance(cell, str) and (plain := PLAIN_NUMBER.fullmatch(cell.strip())):
+        # The common case of a file's rows, read by the rules below without their machinery:
+        # no thousands mark, and a decimal mark followed by other than three digits.
+        sign, whole, fraction = plain.groups()
+        return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
     typed = isinstance(cell, Decimal | int | float)
     text = str(cell) if typed else str(cell or "").strip()
     if not text:
