@@ -733,7 +733,8 @@ class Reading(models.Model):
             pk=self.pk
         )
         return (
-            approved.filter(period__lt=self.period).order_by("-period").first() or approved.order_by("-period").first()
+            approved.filter(period__lt=self.period).order_by("-period").first()
+            or approved.order_by("-period").first()
         )
 
     def outlier_question(self) -> str:
