@@ -20,6 +20,10 @@ def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The public cache is tested on its own (tests/test_cache.py); elsewhere each request is fresh.
     settings.PUBLIC_CACHE_SECONDS = 0
+    # Each test starts without a data version remembered from the one before (DataVersion.cached_counter).
+    from indicators import models
+
+    models._counter_memo = None
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

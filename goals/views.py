@@ -4,7 +4,7 @@ today's addresses (without it) for the featured plan; `public.get_plan` finds it
 from datetime import date
 
 from csp.decorators import csp_update
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -168,10 +168,12 @@ def indicator_list(request, plan_slug=None):
         public.plan_indicators(plan)
         .select_related("unit", "office")
         .annotate(target_count=Count("targets", filter=Q(targets__plan=plan), distinct=True))
-        .prefetch_related(
-            Prefetch("readings", queryset=Reading.objects.approved().order_by("period"), to_attr="public")
-        )
     )
+    indicators = list(indicators)
+    # Each indicator's latest public figures, enough for its line and sparkline: never the whole series.
+    latest = public.latest_figures(i.pk for i in indicators)
+    for indicator in indicators:
+        indicator.public = latest.get(indicator.pk, [])
     measured = [i for i in indicators if i.target_count]
     context_indicators = [i for i in indicators if not i.target_count]
     return render(

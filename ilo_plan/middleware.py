@@ -81,7 +81,7 @@ class PublicCacheMiddleware:
         if not self.cacheable_request(request):
             return self.get_response(request)
         try:
-            version = DataVersion.current()[0]
+            version = DataVersion.cached_counter()
         except DatabaseError:
             return unavailable(request)
         key = self.key(request, version)

@@ -272,6 +272,10 @@ if not DEBUG:
 # Anonymous public pages and API reads are cached this long at most; any data change
 # invalidates them at once (see ilo_plan.middleware.PublicCacheMiddleware).
 PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "600"))
+# How long each process trusts the data version it last read before reading it again (the
+# cached path then costs no query): a change made through another app server reaches this
+# one's cache within this many seconds; one made through this process, at once. 0: every request.
+DATA_VERSION_SECONDS = float(env("DATA_VERSION_SECONDS", "1"))
 
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}

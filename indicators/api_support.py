@@ -6,8 +6,12 @@ import hashlib
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
 from django.http import StreamingHttpResponse
+from django.utils.functional import cached_property
 from django.utils.http import quote_etag
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -24,6 +28,44 @@ class Pagination(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+    django_paginator_class = DjangoPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.django_paginator_class = _counted_paginator(queryset)
+        return super().paginate_queryset(queryset, request, view)
+
+
+class _VersionCountedPaginator(DjangoPaginator):
+    """A paginator whose `count` is remembered in the cache per data version and query: a list of
+    a million readings counts them once per change of the data, not on every page (the count
+    was most of an uncached page's time, 400 ms at a million rows)."""
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if query is None:
+            return super().count
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        key = "count:" + hashlib.sha256(f"{DataVersion.cached_counter()}|{sql}|{params!r}".encode()).hexdigest()
+        found = cache.get(key)
+        if found is None:
+            found = self.object_list.count()
+            if not _in_bumping_transaction():
+                cache.set(key, found, settings.PUBLIC_CACHE_SECONDS or 60)
+        return found
+
+
+def _counted_paginator(queryset):
+    return _VersionCountedPaginator if hasattr(queryset, "query") else DjangoPaginator
+
+
+def _in_bumping_transaction() -> bool:
+    from .models import _bumped_here
+
+    return _bumped_here()
 
 
 class CSVRenderer(BaseRenderer):

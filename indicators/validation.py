@@ -62,6 +62,8 @@ NUMBER_TEXT = re.compile(r"([+\-\u2212]?)([\d.,_]*)(?:[eE]([+-]?\d+))?", re.ASCI
 FIRST_GROUP = re.compile(r"[1-9]\d{0,2}", re.ASCII)
 SIGN_AND_SPACE = re.compile(r"^([+\-\u2212])\s+")
 GROUPED = re.compile(r"\d{1,3}(?:([.,_])\d{3})(?:\1\d{3})*", re.ASCII)
+# Up to 12 whole digits, and a decimal mark with 1, 2 or 4 decimals (never 3: that may be thousands).
+PLAIN_NUMBER = re.compile(r"(-?)(\d{1,12})(?:[.,](\d{1,2}|\d{4}))?", re.ASCII)
 
 
 class AmbiguousValue(ValueError):
@@ -77,6 +79,11 @@ def parse_value(cell, decimals: int | None = None) -> Decimal:
     message; a result always fits the column."""
     if isinstance(cell, bool):
         raise ValueError(f"{quoted(cell)} no es un número.")
+    if isinstance(cell, str) and (plain := PLAIN_NUMBER.fullmatch(cell.strip())):
+        # The common case of a file's rows, read by the rules below without their machinery:
+        # no thousands mark, and a decimal mark followed by other than three digits.
+        sign, whole, fraction = plain.groups()
+        return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
     typed = isinstance(cell, Decimal | int | float)
     text = str(cell) if typed else str(cell or "").strip()
     if not text:
@@ -180,21 +187,26 @@ def value_errors(value: Decimal, *, min_value, max_value, decimals: int, unit_na
     whole, places = _shape(value)
     if whole > VALUE_MAX_WHOLE_DIGITS:
         return [f"El valor es demasiado grande: {VALUE_LIMIT}."]
+
     # Written out in full only when short; a tiny value like 1E-999999 keeps its short form.
-    shown = number(value) if places <= VALUE_MAX_DIGITS else str(value)
+    # Formatted only for a message: a valid value (nearly every row of an import) costs none.
+    def shown():
+        return number(value) if places <= VALUE_MAX_DIGITS else str(value)
+
     if decimals == 0 and (places or (min_value is not None and value < 0)):
-        errors.append(f"Use un número entero no negativo para {unit_name.lower()} (se recibió {shown}).")
+        errors.append(f"Use un número entero no negativo para {unit_name.lower()} (se recibió {shown()}).")
     elif places > decimals:
         errors.append(
-            f"Se admiten como máximo {decimals_phrase(decimals)} para {unit_name.lower()} (se recibió {shown})."
+            f"Se admiten como máximo {decimals_phrase(decimals)} para {unit_name.lower()} (se recibió {shown()})."
         )
-    low = "" if min_value is None else number(min_value)
-    high = "" if max_value is None else number(max_value)
     if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
+        low = "" if min_value is None else number(min_value)
+        high = "" if max_value is None else number(max_value)
+        figure = shown()
         if max_value is None:
-            errors.append(f"El valor {shown} está fuera del rango de la unidad {unit_name.lower()} (desde {low}).")
+            errors.append(f"El valor {figure} está fuera del rango de la unidad {unit_name.lower()} (desde {low}).")
         else:
-            errors.append(f"El valor {shown} está fuera del rango de la unidad {unit_name.lower()} ({low} a {high}).")
+            errors.append(f"El valor {figure} está fuera del rango de la unidad {unit_name.lower()} ({low} a {high}).")
     return errors
 
 

@@ -85,3 +85,27 @@ def test_staff_never_get_cached_pages(client, cached):
     client.force_login(get_user_model().objects.get(username="demo-auditor"))
     count, _ = queries(client, "/")
     assert count > 1
+
+
+@pytest.fixture
+def version_remembered(settings, monkeypatch):
+    """Outside a transaction that bumped the version (each test runs inside one that did, the
+    demo's load), the version is remembered for DATA_VERSION_SECONDS."""
+    settings.DATA_VERSION_SECONDS = 60
+    monkeypatch.setattr(connection, "_data_version_bumped", False, raising=False)
+
+
+def test_a_cached_visit_within_the_version_memo_costs_no_query(client, cached, version_remembered):
+    first, body = queries(client, "/api/v1/targets/")
+    second, again = queries(client, "/api/v1/targets/")
+    assert first > 1 and second == 0
+    assert again == body
+
+
+def test_a_change_in_this_process_shows_at_once_even_with_the_version_remembered(client, cached, version_remembered):
+    reading = submitted_reading()
+    url = f"/api/v1/readings/?indicator=AGUA-HORAS&period_from={reading.period}&period_to={reading.period}"
+    assert client.get(url).json()["count"] == 0
+    assert client.get(url).json()["count"] == 0  # from the cache, the version remembered
+    reading.approve(get_user_model().objects.get(username="demo-revisor"))
+    assert client.get(url).json()["count"] == 1

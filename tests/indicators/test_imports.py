@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils.text import Truncator
 from openpyxl import Workbook
 
 from indicators import exports, imports
-from indicators.models import Reading
+from indicators.models import DataVersion, Reading
 from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR
 from tests.factories import make_count_unit, make_indicator, make_office, make_reading, make_user
 
@@ -57,6 +58,29 @@ def test_a_good_file_enters_as_drafts_owned_by_the_uploader(user, reading_ind, r
     reading = Reading.objects.get(indicator=reports_ind)
     assert (reading.status, reading.entered_by, reading.period) == ("draft", user, date(2019, 1, 1))
     assert reading.history.get().history_change_reason == "importación lecturas.csv"
+
+
+def test_imported_rows_and_their_history_are_what_the_workflow_writes(user, reading_ind, reports_ind):
+    """The bulk INSERTs write each reading and its history row as `register` (a draft of the
+    importer) and simple_history would, and bump the data version once."""
+    version = DataVersion.current()[0]
+    rows = "".join(f"VIOLENCIA-FAMILIAR,{year}-03,{year - 1000},PNP,nota {year}\n" for year in range(1995, 2020))
+    report, written = run(HEADER + rows + "ECE-SEC-LECTURA,2019,30.5,MINEDU,\n", user, filename="x" * 200 + ".csv")
+    assert report.ok and written == 26
+    assert DataVersion.current()[0] == version + 1
+    readings = Reading.objects.filter(indicator__in=[reading_ind, reports_ind])
+    assert len({r.uid for r in readings}) == 26
+    for reading in readings:
+        assert (reading.status, reading.entered_by, reading.last_modified_by) == ("draft", user, user)
+        assert not (reading.is_demo or reading.is_cited or reading.is_outlier)
+        assert reading.created_at and reading.updated_at and reading.approved_at is None
+        record = reading.history.get()
+        assert (record.history_type, record.history_user, record.status) == ("+", user, "draft")
+        assert record.history_change_reason == Truncator("importación " + "x" * 200 + ".csv").chars(100)
+        tracked = [f.attname for f in Reading.history.model.tracked_fields]
+        assert [getattr(record, name) for name in tracked] == [getattr(reading, name) for name in tracked]
+    first = readings.get(indicator=reports_ind, period=date(1995, 1, 1))
+    assert (first.value, first.source, first.note) == (Decimal(995), "PNP", "nota 1995")
 
 
 def test_latin1_with_semicolons_and_decimal_commas(user, reading_ind):

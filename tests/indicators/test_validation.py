@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal as D
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -250,3 +251,16 @@ def test_texts_are_limited_and_refuse_invisible_characters():
 def test_quoted_cells_are_short_and_visible():
     assert quoted("x" * 100) == "«" + "x" * 40 + "…»"
     assert quoted("a\x00b") == "«a\ufffdb»"
+
+
+@given(st.from_regex(r"\A-?[0-9]{1,12}([.,]([0-9]{1,2}|[0-9]{4}))?\Z"), st.sampled_from([None, 0, 1, 2, 4]))
+def test_the_plain_number_shortcut_reads_as_the_full_rules_do(text, decimals):
+    """parse_value's fast path for plain texts (most rows of a file) agrees with its rules."""
+    import re
+
+    from indicators import validation
+
+    fast = validation.parse_value(text, decimals)
+    with mock.patch.object(validation, "PLAIN_NUMBER", re.compile(r"(?!)")):
+        full = validation.parse_value(text, decimals)
+    assert str(fast) == str(full)
