@@ -153,6 +153,11 @@ STORAGES = {
     },
 }
 
+# Uploaded or generated files. The open data (ilo_plan.open_data) is built once per data version
+# into OPEN_DATA_ROOT and served from there; on several app servers, point it at shared storage.
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+OPEN_DATA_ROOT = Path(env("OPEN_DATA_ROOT", str(MEDIA_ROOT / "datos-abiertos")))
+
 LOGIN_URL = "admin:login"
 
 # Reading imports (indicators.imports): the most rows a file may hold, through the shell command
