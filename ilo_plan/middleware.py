@@ -6,11 +6,12 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.template import loader
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from indicators.models import DataVersion
+from indicators.conditional import data_etag, data_version, etag_matches
 
 from .errors import bad_request
 
@@ -80,7 +81,7 @@ class PublicCacheMiddleware:
         if not self.cacheable_request(request):
             return self.get_response(request)
         try:
-            version = DataVersion.current()[0]
+            version = data_version(request)[0]
         except DatabaseError:
             return unavailable(request)
         key = self.key(request, version)
@@ -116,3 +117,41 @@ class PublicCacheMiddleware:
     def key(request, version) -> str:
         parts = [str(version), get_language() or "", request.get_full_path(), request.headers.get("Accept", "")]
         return "public:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+class ConditionalDataMiddleware:
+    """304 before any view runs, for anonymous GETs of public pages and the API: the ETag is the
+    data version's (`indicators.api_support.data_etag`, the same the API's views send), so an
+    unchanged page or list costs one query (the data version) and no rendering. Sits inside
+    `PublicCacheMiddleware`, so a cached answer carries its ETag. Signed-in staff and token
+    clients are left to the views (the API checks them after authentication)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.applies(request):
+            return self.get_response(request)
+        try:
+            etag = data_etag(request, "anon")
+        except DatabaseError:
+            return unavailable(request)
+        if etag_matches(request, etag):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            patch_vary_headers(response, ["Accept", "Accept-Language", "Cookie"])
+            return response
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.cookies and not response.has_header("ETag"):
+            response["ETag"] = etag
+            patch_vary_headers(response, ["Accept", "Accept-Language", "Cookie"])
+        return response
+
+    @staticmethod
+    def applies(request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.path.startswith(CACHEABLE_PREFIXES_EXCLUDED)
+            and "HTTP_AUTHORIZATION" not in request.META
+            and not request.user.is_authenticated
+        )
