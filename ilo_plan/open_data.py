@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from indicators import spreadsheets
@@ -52,49 +53,104 @@ DESCRIPTOR = "datapackage.json"
 @dataclass(frozen=True)
 class Table:
     name: str  # the resource name and the file's stem
-    title: str
-    description: str
+    title: object  # lazy text: Spanish in the package, translated on the open-data page
+    description: object
 
 
 API_TABLES = [
-    Table("plans", "Planes", "Cada plan de gobierno cargado: periodo, municipalidad y documento fuente."),
-    Table("axes", "Ejes estratégicos", "Los ejes estratégicos de cada plan, con el resumen de sus metas."),
-    Table("dimensions", "Dimensiones", "Las dimensiones (social, económica, ambiental, institucional) de cada plan."),
-    Table("problems", "Problemas", "Los problemas identificados en cada dimensión."),
-    Table("objectives", "Objetivos", "Los objetivos estratégicos: su problema y su eje."),
-    Table("targets", "Metas", "Las metas, con su estado y avance calculados a la fecha de la exportación."),
-    Table("projects", "Proyectos", "Los proyectos de inversión de los que dependen los objetivos."),
     Table(
-        "milestones", "Avances de los proyectos", "Los hitos de cada proyecto: peso, fecha prevista y fecha cumplida."
+        "plans",
+        _("Planes"),
+        _("Cada plan de gobierno cargado: periodo, municipalidad y documento fuente."),
     ),
-    Table("offices", "Oficinas", "Las oficinas municipales responsables de los indicadores."),
     Table(
-        "indicators", "Indicadores", "Los indicadores: unidad, dirección, frecuencia, fuente, método y línea de base."
+        "axes",
+        _("Ejes estratégicos"),
+        _("Los ejes estratégicos de cada plan, con el resumen de sus metas."),
     ),
-    Table("readings", "Datos publicados", "Cada dato (lectura) aprobado y vigente de cada indicador."),
+    Table(
+        "dimensions",
+        _("Dimensiones"),
+        _("Las dimensiones (social, económica, ambiental, institucional) de cada plan."),
+    ),
+    Table(
+        "problems",
+        _("Problemas"),
+        _("Los problemas identificados en cada dimensión."),
+    ),
+    Table(
+        "objectives",
+        _("Objetivos"),
+        _("Los objetivos estratégicos: su problema y su eje."),
+    ),
+    Table(
+        "targets",
+        _("Metas"),
+        _("Las metas, con su estado y avance calculados a la fecha de la exportación."),
+    ),
+    Table(
+        "projects",
+        _("Proyectos"),
+        _("Los proyectos de inversión de los que dependen los objetivos."),
+    ),
+    Table(
+        "milestones",
+        _("Avances de los proyectos"),
+        _("Los hitos de cada proyecto: peso, fecha prevista y fecha cumplida."),
+    ),
+    Table(
+        "offices",
+        _("Oficinas"),
+        _("Las oficinas municipales responsables de los indicadores."),
+    ),
+    Table(
+        "indicators",
+        _("Indicadores"),
+        _("Los indicadores: unidad, dirección, frecuencia, fuente, método y línea de base."),
+    ),
+    Table(
+        "readings",
+        _("Datos publicados"),
+        _("Cada dato (lectura) aprobado y vigente de cada indicador."),
+    ),
     Table(
         "alignment",
-        "Alineamiento",
-        "Las filas de la matriz de alineamiento con los planes nacional, regional y provincial.",
+        _("Alineamiento"),
+        _("Las filas de la matriz de alineamiento con los planes nacional, regional y provincial."),
     ),
     Table(
-        "alignment-levels", "Niveles de alineamiento", "Los niveles de planeamiento con los que se alinea cada plan."
+        "alignment-levels",
+        _("Niveles de alineamiento"),
+        _("Los niveles de planeamiento con los que se alinea cada plan."),
     ),
-    Table("alignment-objectives", "Objetivos de alineamiento", "Los objetivos nacionales, regionales y provinciales."),
+    Table(
+        "alignment-objectives",
+        _("Objetivos de alineamiento"),
+        _("Los objetivos nacionales, regionales y provinciales."),
+    ),
 ]
 OWN_TABLES = [
-    Table("units", "Unidades", "Las unidades de medida de los indicadores, con su rango válido y sus decimales."),
+    Table(
+        "units",
+        _("Unidades"),
+        _("Las unidades de medida de los indicadores, con su rango válido y sus decimales."),
+    ),
     Table(
         "reading-history",
-        "Historial de los datos publicados",
-        "Cada paso público de cada dato que llegó a publicarse: aprobación, cambio, reemplazo por una corrección "
-        "o retiro; cuándo, con qué estado y por qué. No nombra personas ni incluye borradores, envíos o rechazos.",
+        _("Historial de los datos publicados"),
+        _(
+            "Cada paso público de cada dato que llegó a publicarse: aprobación, cambio, reemplazo por una "
+            "corrección o retiro; cuándo, con qué estado y por qué. No nombra personas ni incluye borradores, "
+            "envíos o rechazos."
+        ),
     ),
     Table(
         "superseded-readings",
-        "Valores reemplazados y retirados",
-        "Los datos que se publicaron y ya no están vigentes: reemplazados por una corrección o retirados, "
-        "con el motivo.",
+        _("Valores reemplazados y retirados"),
+        _(
+            "Los datos que se publicaron y ya no están vigentes: reemplazados por una corrección o retirados, "
+            "con el motivo."
+        ),
     ),
 ]
 TABLES = API_TABLES + OWN_TABLES
@@ -264,9 +320,23 @@ def table_fields(table: str) -> list[dict]:
     return fields
 
 
+TYPE_LABELS = {
+    "string": _("texto"),
+    "number": _("número"),
+    "integer": _("entero"),
+    "date": _("fecha"),
+    "datetime": _("fecha y hora"),
+    "boolean": _("sí/no"),
+}
+
+
 def dictionary() -> list[dict]:
     """The data dictionary the open-data page shows: each table with its columns."""
-    return [{"table": table, "fields": table_fields(table.name)} for table in TABLES]
+    tables = []
+    for table in TABLES:
+        fields = [{**field, "type_label": TYPE_LABELS[field["type"]]} for field in table_fields(table.name)]
+        tables.append({"table": table, "fields": fields})
+    return tables
 
 
 # --- writing the files ----------------------------------------------------------------------
@@ -491,8 +561,8 @@ def descriptor(version: int, changed_at) -> dict:
             {
                 "name": table.name,
                 "path": f"{table.name}.csv",
-                "title": table.title,
-                "description": table.description,
+                "title": str(table.title),
+                "description": str(table.description),
                 "profile": "tabular-data-resource",
                 "format": "csv",
                 "mediatype": "text/csv",

@@ -174,3 +174,26 @@ def test_the_command_builds_the_current_version(plan):
     call_command("build_open_data", stdout=out)
     assert (open_data.current() / "export.zip").is_file()
     assert open_data.current().name in out.getvalue()
+
+
+def test_the_open_data_page_links_each_table_and_its_dictionary(client, plan):
+    page = client.get("/datos-abiertos/").content.decode()
+    for name in open_data.TABLE_NAMES:
+        assert f'href="/api/v1/export/{name}.csv"' in page
+        assert f'href="#diccionario-{name}"' in page and f'id="diccionario-{name}"' in page
+    assert "Creative Commons Atribución 4.0" in page and "fecha y hora" in page
+    english = client.get("/en/datos-abiertos/").content.decode()
+    assert "Data dictionary" in english and "Each table on its own" in english and "Diccionario de datos" not in english
+
+
+def test_data_json_is_a_dcat_catalogue_of_working_links(client, plan):
+    catalog = client.get("/data.json").json()
+    assert catalog["conformsTo"] == "https://project-open-data.cio.gov/v1.1/schema"
+    (dataset,) = catalog["dataset"]
+    for key in ("title", "description", "keyword", "modified", "publisher", "contactPoint", "identifier"):
+        assert dataset[key], key
+    assert dataset["accessLevel"] == "public" and dataset["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    downloads = [d["downloadURL"] for d in dataset["distribution"] if "downloadURL" in d]
+    assert len(downloads) == len(open_data.TABLE_NAMES) + 1
+    for url in downloads:
+        assert client.get(url.removeprefix("http://testserver")).status_code == 200, url
