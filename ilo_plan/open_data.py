@@ -393,9 +393,10 @@ STEP_WORDS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
 def _write_history(path: Path) -> None:
-    published = Reading.objects.filter(_was_published()).values("pk")
     records = (
-        Reading.history.filter(id__in=published, status__in=PUBLIC_STEPS)
+        # A version that was approved, or replaced or withdrawn after being approved (a draft that is
+        # withdrawn never had an approval date): what the public saw, and how it stopped being so.
+        Reading.history.filter(status__in=PUBLIC_STEPS)
         .filter(_was_published())
         .order_by("history_date", "history_id")
         .values_list(
