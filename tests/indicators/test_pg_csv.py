@@ -80,7 +80,7 @@ def hostile_readings(office):
 
 def both(client, monkeypatch, params):
     copies, copy_lines = [], pg_csv.copy_lines
-    monkeypatch.setattr(pg_csv, "copy_lines", lambda sql: copies.append(sql) or copy_lines(sql))
+    monkeypatch.setattr(pg_csv, "copy_lines", lambda sql, zone: copies.append(sql) or copy_lines(sql, zone))
     by_postgres = client.get("/api/v1/readings/", {"format": "csv", **params})
     assert by_postgres.status_code == 200
     postgres = b"".join(by_postgres.streaming_content)
@@ -126,3 +126,10 @@ def test_a_download_cut_short_leaves_the_connection_usable(client, hostile_readi
     response.close()  # the client went away
     again = client.get("/api/v1/readings/", {"format": "csv"})
     assert b"PG-CSV" in b"".join(again.streaming_content)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "Europe/London"])
+def test_times_match_in_any_time_zone(client, monkeypatch, hostile_readings, settings, zone):
+    settings.TIME_ZONE = zone
+    postgres, python = both(client, monkeypatch, {})
+    assert postgres == python
