@@ -16,7 +16,7 @@ class SiteSettings(models.Model):
         _("publicador de los datos"),
         max_length=200,
         blank=True,
-        help_text=_("La entidad que publica los datos abiertos, por ejemplo «Municipalidad Provincial de Ilo»."),
+        help_text=_("La entidad que publica los datos abiertos, por ejemplo «Municipalidad Provincial de …»."),
     )
     contact_email = models.EmailField(
         _("correo de contacto de los datos"),

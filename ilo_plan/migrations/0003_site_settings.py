@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='SiteSettings',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('publisher', models.CharField(blank=True, help_text='La entidad que publica los datos abiertos, por ejemplo «Municipalidad Provincial de Ilo».', max_length=200, verbose_name='publicador de los datos')),
+                ('publisher', models.CharField(blank=True, help_text='La entidad que publica los datos abiertos, por ejemplo «Municipalidad Provincial de …».', max_length=200, verbose_name='publicador de los datos')),
                 ('contact_email', models.EmailField(blank=True, help_text='A quién escribir sobre los datos abiertos; figura en data.json y en datapackage.json.', max_length=254, verbose_name='correo de contacto de los datos')),
                 ('license_id', models.CharField(default='CC-BY-4.0', help_text='Por ejemplo CC-BY-4.0, CC0-1.0 u ODbL-1.0 (https://spdx.org/licenses/).', max_length=60, verbose_name='licencia (identificador SPDX)')),
                 ('license_title', models.CharField(default='Creative Commons Atribución 4.0 Internacional', max_length=200, verbose_name='nombre de la licencia')),
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             name='HistoricalSiteSettings',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('publisher', models.CharField(blank=True, help_text='La entidad que publica los datos abiertos, por ejemplo «Municipalidad Provincial de Ilo».', max_length=200, verbose_name='publicador de los datos')),
+                ('publisher', models.CharField(blank=True, help_text='La entidad que publica los datos abiertos, por ejemplo «Municipalidad Provincial de …».', max_length=200, verbose_name='publicador de los datos')),
                 ('contact_email', models.EmailField(blank=True, help_text='A quién escribir sobre los datos abiertos; figura en data.json y en datapackage.json.', max_length=254, verbose_name='correo de contacto de los datos')),
                 ('license_id', models.CharField(default='CC-BY-4.0', help_text='Por ejemplo CC-BY-4.0, CC0-1.0 u ODbL-1.0 (https://spdx.org/licenses/).', max_length=60, verbose_name='licencia (identificador SPDX)')),
                 ('license_title', models.CharField(default='Creative Commons Atribución 4.0 Internacional', max_length=200, verbose_name='nombre de la licencia')),
