@@ -135,7 +135,8 @@ class ConditionalDataMiddleware:
         try:
             etag = data_etag(request, "anon")
         except DatabaseError:
-            return unavailable(request)
+            # No ETag then; the view answers, or DatabaseUnavailableMiddleware does if it fails too.
+            return self.get_response(request)
         if etag_matches(request, etag):
             response = HttpResponseNotModified()
             response["ETag"] = etag
