@@ -33,4 +33,10 @@ def _fast_and_isolated(settings):
 def pytest_collection_modifyitems(config, items):
     # Browser tests use a live server, whose transactional tests empty the database after
     # them: they run last, so that nothing after them misses the migrations' data.
-    items.sort(key=lambda item: "tests/browser" in str(item.fspath))
+    # Other transactional tests (real connections in threads) empty it too: they run just before.
+    items.sort(key=lambda item: ("tests/browser" in str(item.fspath), _transactional(item)))
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in item.fixturenames

@@ -16,12 +16,14 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 from rest_framework.authtoken.models import TokenProxy
+from simple_history.admin import SimpleHistoryAdmin
 
 from goals import admin as goals_admin
 from goals.models import Plan
 from indicators.workbooks import MB
 
 from . import plan_file
+from .models import SiteSettings
 
 admin.site.unregister(AuthToken)
 admin.site.unregister(TokenProxy)
@@ -148,3 +150,21 @@ def xlsx_download(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(SimpleHistoryAdmin):
+    """One row: the list opens it directly; it cannot be added twice or deleted."""
+
+    fields = ["publisher", "contact_email", "license_id", "license_title", "license_url"]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if SiteSettings.objects.exists():
+            return redirect("admin:ilo_plan_sitesettings_change", 1)
+        return redirect("admin:ilo_plan_sitesettings_add")

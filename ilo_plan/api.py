@@ -1,11 +1,8 @@
 """The REST API's one router, mounted at /api/: v1 endpoints, the OpenAPI schema and its docs."""
 
-import tempfile
-import zipfile
-
-from django.http import FileResponse
-from django.test import RequestFactory
+from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.urls import include, path
+from django.utils.http import quote_etag
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.decorators import api_view, permission_classes
@@ -27,6 +24,8 @@ from goals.api import (
 )
 from indicators.api import OfficeViewSet
 
+from . import open_data
+
 router = DefaultRouter()
 router.register("plans", PlanViewSet, basename="plan")
 router.register("axes", AxisViewSet, basename="axis")
@@ -44,50 +43,69 @@ router.register("alignment", AlignmentRowViewSet, basename="alignment")
 router.register("alignment-levels", AlignmentLevelViewSet, basename="alignment-level")
 router.register("alignment-objectives", AlignmentObjectiveViewSet, basename="alignment-objective")
 
-EXPORTED = [
-    "plans",
-    "axes",
-    "dimensions",
-    "problems",
-    "objectives",
-    "targets",
-    "projects",
-    "milestones",
-    "offices",
-    "indicators",
-    "readings",
-    "alignment",
-    "alignment-levels",
-    "alignment-objectives",
-]
+
+def _package_file(request, name: str, *, attachment: str | None = None, content_type: str | None = None):
+    """A file of the current data version's package: built once (see `open_data`), then sent from
+    disk; its ETag is the data version, so an unchanged download answers 304."""
+    folder = open_data.current()
+    etag = quote_etag(f"open-data-{folder.name}")
+    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            open(folder / name, "rb"),  # noqa: SIM115 (FileResponse closes it)
+            as_attachment=attachment is not None,
+            filename=attachment or name,
+            content_type=content_type,
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
 
 
 @extend_schema(
-    summary="Todos los datos públicos en un ZIP",
-    description="Un CSV por lista (los mismos que `?format=csv&plan=all`: todos los planes), con lo que ve el "
-    "público: solo lecturas aprobadas.",
-    responses={(200, "application/zip"): OpenApiResponse(description="ZIP de CSV")},
+    summary="Todos los datos públicos en un ZIP (paquete de datos Frictionless)",
+    description="Un CSV por tabla (los de las listas son los mismos que `?format=csv&plan=all`: todos los "
+    "planes, solo datos públicos), más `units`, `reading-history` (el historial público de cada dato) y "
+    "`superseded-readings` (valores corregidos o retirados), y `datapackage.json` con la licencia, las "
+    "fuentes y el diccionario de cada tabla. Se genera una vez por versión de los datos.",
+    responses={(200, "application/zip"): OpenApiResponse(description="ZIP de CSV con datapackage.json")},
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def export_zip(request):
-    # Each list renders as an anonymous request would, so the archive holds exactly the public data.
-    archive = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
-    factory = RequestFactory()
-    viewsets = {prefix: viewset for prefix, viewset, _ in router.registry}
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for name in EXPORTED:
-            view = viewsets[name].as_view({"get": "list"})
-            response = view(factory.get(f"/api/v1/{name}/", {"format": "csv", "plan": "all"}))
-            with bundle.open(f"{name}.csv", "w") as member:
-                for chunk in response.streaming_content:
-                    member.write(chunk if isinstance(chunk, bytes) else chunk.encode())
-    archive.seek(0)
-    return FileResponse(archive, as_attachment=True, filename="datos-abiertos.zip", content_type="application/zip")
+    return _package_file(request, open_data.ZIP_NAME, attachment="datos-abiertos.zip", content_type="application/zip")
+
+
+@extend_schema(
+    summary="Una tabla de los datos abiertos (CSV)",
+    description="La misma tabla que trae `export.zip`; su diccionario está en `export/datapackage.json`.",
+    responses={(200, "text/csv"): OpenApiResponse(description="CSV UTF-8 con BOM")},
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def export_table(request, table):
+    if table not in open_data.TABLE_NAMES:
+        raise Http404
+    return _package_file(request, f"{table}.csv", attachment=f"{table}.csv", content_type="text/csv; charset=utf-8")
+
+
+@extend_schema(
+    summary="Descriptor del paquete de datos (datapackage.json)",
+    description="Licencia, fuentes y el esquema de cada tabla (tipos, unidades, descripciones en español). "
+    "Las rutas de los recursos son relativas: `readings.csv` está en `/api/v1/export/readings.csv`.",
+    responses={(200, "application/json"): OpenApiResponse(description="Frictionless Data Package")},
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def export_descriptor(request):
+    return _package_file(request, open_data.DESCRIPTOR, content_type="application/json")
 
 
 urlpatterns = [
     path("v1/export.zip", export_zip, name="api-export"),
+    path("v1/export/datapackage.json", export_descriptor, name="api-export-descriptor"),
+    path("v1/export/<slug:table>.csv", export_table, name="api-export-table"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -6,11 +6,13 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.template import loader
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from indicators.conditional import data_etag, etag_matches
 from indicators.models import DataVersion
 
 from .errors import bad_request
@@ -137,3 +139,42 @@ class PublicGZipMiddleware(GZipMiddleware):
         if user is not None and user.is_authenticated:
             return response
         return super().process_response(request, response)
+
+
+class ConditionalDataMiddleware:
+    """304 before any view runs, for anonymous GETs of public pages and the API: the ETag is the
+    data version's (`indicators.api_support.data_etag`, the same the API's views send), so an
+    unchanged page or list costs one query (the data version) and no rendering. Sits inside
+    `PublicCacheMiddleware`, so a cached answer carries its ETag. Signed-in staff and token
+    clients are left to the views (the API checks them after authentication)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.applies(request):
+            return self.get_response(request)
+        try:
+            etag = data_etag(request, "anon")
+        except DatabaseError:
+            # No ETag then; the view answers, or DatabaseUnavailableMiddleware does if it fails too.
+            return self.get_response(request)
+        if etag_matches(request, etag):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            patch_vary_headers(response, ["Accept", "Accept-Language", "Cookie"])
+            return response
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.cookies and not response.has_header("ETag"):
+            response["ETag"] = etag
+            patch_vary_headers(response, ["Accept", "Accept-Language", "Cookie"])
+        return response
+
+    @staticmethod
+    def applies(request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.path.startswith(CACHEABLE_PREFIXES_EXCLUDED)
+            and "HTTP_AUTHORIZATION" not in request.META
+            and not request.user.is_authenticated
+        )

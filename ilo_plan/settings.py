@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "ilo_plan.middleware.DatabaseUnavailableMiddleware",
     "ilo_plan.middleware.PublicCacheMiddleware",
+    "ilo_plan.middleware.ConditionalDataMiddleware",
 ]
 
 ROOT_URLCONF = "ilo_plan.urls"
@@ -154,6 +155,15 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded or generated files. The open data (ilo_plan.open_data) is built once per data version
+# into OPEN_DATA_ROOT and served from there; on several app servers, point it at shared storage.
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+OPEN_DATA_ROOT = Path(env("OPEN_DATA_ROOT", str(MEDIA_ROOT / "datos-abiertos")))
+
+# Part of every ETag (indicators.api_support.release): set it to the release's name or commit when
+# several servers serve the site; otherwise the code's newest modification time is used.
+ETAG_RELEASE = env("DJANGO_RELEASE")
 
 LOGIN_URL = "admin:login"
 

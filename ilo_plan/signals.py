@@ -6,7 +6,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from indicators.models import DataVersion
 
-WATCHED_APPS = ("goals", "indicators", "alignment")
+# ilo_plan: the site settings carry the open data's licence, which the prebuilt package holds.
+WATCHED_APPS = ("goals", "indicators", "alignment", "ilo_plan")
 
 
 def bump(sender, **kwargs):

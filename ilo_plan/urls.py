@@ -7,6 +7,7 @@ from . import health, tokens, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("data.json", views.data_json, name="data-json"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("ilo_plan.api")),
     path("planes/plantilla.xlsx", views.plan_file_template, name="plan-file-template"),

@@ -33,7 +33,8 @@ from django.http import StreamingHttpResponse
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # A plain number, with a decimal point or (for Excel in Spanish) a decimal comma: `-3.5`, `+2`,
 # `-27,8`, `1E+5`. Anything else that starts with a trigger is text and gets neutralised.
-PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+# ASCII digits only (a spreadsheet reads no other digit as a number), as `pg_csv` does in SQL.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
 SEPARATORS = re.compile(r"[,;]")
 # Characters XML 1.0 (so XLSX) cannot hold at all; openpyxl raises on them.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

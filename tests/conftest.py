@@ -79,3 +79,9 @@ def registrador(office):
 @pytest.fixture
 def revisor(office):
     return make_user("raul", ROLE_REVISOR, [office])
+
+
+@pytest.fixture(autouse=True)
+def _open_data_in_a_fresh_folder(settings, tmp_path):
+    # Packages are kept per data version, and version numbers repeat across rolled-back tests.
+    settings.OPEN_DATA_ROOT = tmp_path / "datos-abiertos"

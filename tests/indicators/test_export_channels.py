@@ -96,7 +96,7 @@ def test_one_reading_and_its_history_as_csv(client, hostile):
 
 def test_every_member_of_the_open_data_zip(client, hostile):
     bundle = zipfile.ZipFile(io.BytesIO(streamed(client.get("/api/v1/export.zip"))))
-    for name in bundle.namelist():
+    for name in [name for name in bundle.namelist() if name.endswith(".csv")]:
         rows = table(bundle.read(name))
         assert not [cell for row in rows for cell in row if is_risky(cell)], name
     assert_inert(table(bundle.read("readings.csv")), "-3.5000")

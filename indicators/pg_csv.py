@@ -1,0 +1,210 @@
+"""The readings CSV written by PostgreSQL itself: `COPY (SELECT ...) TO STDOUT`, streamed.
+
+A million readings through Python (a serializer or even `values_list` and the `csv` module) take
+tens of seconds; PostgreSQL writes them in about a second. The bytes are exactly those of the
+Python path (`spreadsheets.csv_lines` over `ReadingViewSet.csv_rows`), which SQLite keeps and a
+test compares with this one:
+
+- each value is formatted in SQL as the API writes it (ISO dates; local times with their offset,
+  microseconds only when there are some, `Z` for UTC; `True`/`False`; decimals as stored);
+- `spreadsheets.neutralise` is done in SQL: a text starting with `=`, `+`, `-`, `@`, a tab or a
+  carriage return, unless it is a plain number, gets a single quote in front;
+- the quoting is done in SQL too: a row with a `,` or `;` in any cell has every cell quoted;
+  otherwise only cells with a quote, CR or LF are (Python's `QUOTE_MINIMAL`); lines end in CRLF.
+
+So each output row is one finished CSV line, sent with `COPY ... TO STDOUT` in the text format
+(which escapes only backslashes and control characters; they are undone here, per line).
+psycopg2's `copy_expert` writes into a file object and blocks until the end, so it runs in a
+thread that hands ~64 KB batches to the response's generator through a small bounded queue:
+the worker's memory stays flat whatever the number of rows."""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+from collections.abc import Iterator
+
+import psycopg2.extensions
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from . import spreadsheets
+
+# Columns by how they are written. Anything not listed is free text (neutralised and quoted).
+DATETIMES = {"submitted_at", "reviewed_at", "approved_at", "superseded_at", "withdrawn_at", "created_at", "updated_at"}
+DATES = {"period"}
+BOOLEANS = {"is_demo", "is_outlier"}
+PLAIN = {"id", "uid", "value", "corrects", "provenance", "status"}  # never a trigger, comma, quote or newline
+
+TRIGGERS = ", ".join(f"chr({ord(c)})" for c in spreadsheets.FORMULA_TRIGGERS)
+PLAIN_NUMBER_SQL = r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?$"
+BATCH_BYTES = 64 * 1024
+QUEUE_BATCHES = 16
+UNESCAPE = re.compile(rb"\\(.)", re.DOTALL)
+ESCAPES = {b"\\": b"\\", b"b": b"\b", b"f": b"\f", b"n": b"\n", b"r": b"\r", b"t": b"\t", b"v": b"\v"}
+
+
+def available() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _formatted(name: str, column: str) -> str:
+    """SQL for the cell as text (NULL stays NULL). Times are written in the session's time zone,
+    which `copy_lines` sets to the site's for the COPY."""
+    if name in DATETIMES:
+        # One to_char (the costly part) per value; no microseconds when there are none, as Python.
+        return f"replace(to_char({column}, 'YYYY-MM-DD\"T\"HH24:MI:SS.USTZH:TZM'), '.000000', '')"
+    if name in DATES:
+        return f"to_char({column}, 'YYYY-MM-DD')"
+    if name in BOOLEANS:
+        return f"(CASE WHEN {column} THEN 'True' WHEN NOT {column} THEN 'False' END)"
+    if name in PLAIN:
+        return f"({column})::text"
+    text = f"({column})::text"
+    return (
+        f"(CASE WHEN left({text}, 1) IN ({TRIGGERS}) AND {text} !~ '{PLAIN_NUMBER_SQL}'"
+        f" THEN '''' || {text} ELSE {text} END)"
+    )
+
+
+def line_sql(header: list[str], inner_sql: str, hidden: set[int]) -> str:
+    """One finished CSV line (without its line end) per row of `inner_sql`, whose columns are the
+    header's, in order. `hidden` columns are written empty."""
+    aliases = [f"c{i}" for i in range(len(header))]
+    cells = [
+        "NULL::text" if i in hidden else _formatted(name, alias)
+        for i, (name, alias) in enumerate(zip(header, aliases, strict=True))
+    ]
+    text_columns = {f"f{i}" for i, name in enumerate(header) if name not in DATETIMES | DATES | BOOLEANS | PLAIN}
+
+    def shown(i):  # UTC is written `Z`, as the API writes it
+        if header[i] in DATETIMES:
+            return f"(CASE WHEN right(f{i}, 6) = '+00:00' THEN left(f{i}, -6) || 'Z' ELSE f{i} END)"
+        return f"f{i}"
+
+    separated = " OR ".join(f"coalesce(strpos({c}, ',') + strpos({c}, ';'), 0) > 0" for c in sorted(text_columns))
+    all_quoted = " || ',' || ".join(
+        f"'\"' || replace(coalesce({shown(i)}, ''), '\"', '\"\"') || '\"'" for i in range(len(header))
+    )
+    minimal = " || ',' || ".join(
+        (
+            f"(CASE WHEN strpos(f{i}, '\"') + strpos(f{i}, chr(13)) + strpos(f{i}, chr(10)) > 0"
+            f" THEN '\"' || replace(f{i}, '\"', '\"\"') || '\"' ELSE coalesce(f{i}, '') END)"
+        )
+        if f"f{i}" in text_columns
+        else f"coalesce({shown(i)}, '')"
+        for i in range(len(header))
+    )
+    formatted = ", ".join(f"{cell} AS f{i}" for i, cell in enumerate(cells))
+    # OFFSET 0 keeps the formatting subquery from being merged into the outer one, where each
+    # cell's expression would be computed again for every use.
+    return (
+        f"SELECT CASE WHEN {separated or 'false'} THEN {all_quoted} ELSE {minimal} END"
+        f" FROM (SELECT {formatted} FROM ({inner_sql}) AS q ({', '.join(aliases)}) OFFSET 0) AS f"
+    )
+
+
+def _unescape(line: bytes) -> bytes:
+    """One row of COPY's text format back to the text it stands for, with a CRLF line end."""
+    body = line[:-1] if line.endswith(b"\n") else line
+    if b"\\" in body:
+        body = UNESCAPE.sub(lambda m: ESCAPES.get(m.group(1), m.group(1)), body)
+    return body + b"\r\n"
+
+
+class _Sink:
+    """What `copy_expert` writes to: rows batched and handed over through a bounded queue; once
+    the client has gone (`stop`), whatever still arrives is dropped."""
+
+    def __init__(self, channel: queue.Queue, stop: threading.Event):
+        self.channel, self.stop, self.batch, self.size = channel, stop, [], 0
+
+    def write(self, data):
+        line = _unescape(bytes(data))
+        self.batch.append(line)
+        self.size += len(line)
+        if self.size >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self):
+        if self.batch:
+            self.hand_over(b"".join(self.batch))
+            self.batch, self.size = [], 0
+
+    def hand_over(self, item):
+        while not self.stop.is_set():
+            try:
+                self.channel.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+
+_DONE = object()
+
+
+def copy_lines(sql: str, zone: str = "UTC") -> Iterator[bytes]:
+    """Stream `COPY (sql) TO STDOUT` as CSV lines. Runs on the request's database connection; the
+    COPY runs in a helper thread while this generator waits, so the connection is never used by
+    both at once. A client that goes away cancels the COPY on the server; the connection stays
+    usable (in a transaction, the transaction is marked for rollback)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    cursor = raw.cursor()
+    channel: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
+    stop = threading.Event()
+    sink = _Sink(channel, stop)
+
+    def run():
+        try:
+            cursor.execute("SET TIME ZONE %s", [zone])
+            try:
+                cursor.copy_expert(f"COPY ({sql}) TO STDOUT", sink)
+            finally:
+                # Back to Django's zone (inside a failed transaction the SET is undone with it).
+                if raw.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_INERROR:
+                    cursor.execute("SET TIME ZONE %s", [connection.timezone_name])
+            sink.flush()
+            sink.hand_over(_DONE)
+        except BaseException as error:  # noqa: BLE001 (handed to the generator, which raises it)
+            sink.hand_over(error)
+
+    worker = threading.Thread(target=run, name="csv-copy", daemon=True)
+    worker.start()
+    finished = False
+    try:
+        while True:
+            item = channel.get()
+            if item is _DONE:
+                finished = True
+                return
+            if isinstance(item, BaseException):
+                finished = True
+                raise item
+            yield item
+    finally:
+        if not finished:
+            stop.set()
+            raw.cancel()
+            if connection.in_atomic_block:
+                connection.needs_rollback = True
+        worker.join()
+        cursor.close()
+
+
+def readings_response(queryset, header: list[str], columns: list, hidden: set[int], filename: str):
+    """The streamed CSV of `queryset` (readings, filtered and ordered), written by PostgreSQL."""
+    inner, params = queryset.values_list(*columns).query.sql_with_params()
+    with connection.cursor() as cursor:
+        inner_sql = cursor.mogrify(inner, params).decode()
+    sql = line_sql(header, inner_sql, hidden)
+
+    def stream():
+        yield "".join(spreadsheets.csv_lines(header, [])).encode("utf-8")
+        yield from copy_lines(sql, timezone.get_current_timezone_name())
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
