@@ -166,7 +166,7 @@ DESCRIPTIONS = {
     "unit": "Código de la unidad (ver la tabla units).",
     "unit_symbol": "Símbolo de la unidad.",
     "office": "Código de la oficina responsable (ver la tabla offices).",
-    "indicator": "Código del indicador (ver la tabla indicators).",
+    "indicator": "Código del indicador (ver la tabla `indicators`).",
     "corrects": "id del dato que esta corrección reemplaza.",
     "objective": "Código del objetivo.",
     "project": "Código del proyecto.",
@@ -187,9 +187,9 @@ OVERRIDES = {
     "off_track (ver la metodología).",
 }
 UNITS = {
-    ("readings", "value"): "la unidad del indicador (indicators.unit)",
-    ("reading-history", "value"): "la unidad del indicador (indicators.unit)",
-    ("superseded-readings", "value"): "la unidad del indicador (indicators.unit)",
+    ("readings", "value"): "la unidad del indicador (`indicators.unit`)",
+    ("reading-history", "value"): "la unidad del indicador (`indicators.unit`)",
+    ("superseded-readings", "value"): "la unidad del indicador (`indicators.unit`)",
     ("indicators", "baseline_value"): "la unidad del indicador (columna unit)",
     ("indicators", "reference_value"): "la unidad del indicador (columna unit)",
     ("targets", "value"): "la unidad de la meta (columna unit)",
@@ -232,14 +232,14 @@ def _serializer_fields(table: str) -> list[dict]:
         description = ". ".join(parts) + "." if parts else DESCRIPTIONS.get(name, "")
         description = OVERRIDES.get((table, name)) or OVERRIDES.get(name) or description
         if isinstance(field, serializers.ChoiceField) and field.choices:
-            description += " Valores: " + "; ".join(f"{key} ({label})" for key, label in field.choices.items()) + "."
+            description += " Valores: " + "; ".join(f"`{key}` ({label})" for key, label in field.choices.items()) + "."
         fields.append({"name": name, "type": _frictionless_type(field), "description": description.strip()})
     return fields
 
 
 HISTORY_COLUMNS = [
     ("history_id", "integer", "Identificador del paso en el historial."),
-    ("reading_id", "integer", "id del dato (tabla readings o superseded-readings)."),
+    ("reading_id", "integer", "id del dato (tabla `readings` o `superseded-readings`)."),
     ("reading_uid", "string", "Identificador estable (UUID) del dato."),
     ("indicator", "string", DESCRIPTIONS["indicator"]),
     (
@@ -254,15 +254,15 @@ HISTORY_COLUMNS = [
     (
         "status",
         "string",
-        "Estado tras el paso: approved (publicado), superseded (reemplazado por una corrección) o withdrawn "
+        "Estado tras el paso: `approved` (publicado), `superseded` (reemplazado por una corrección) o `withdrawn` "
         "(retirado).",
     ),
-    ("step", "string", "Tipo de paso: created (creado), changed (cambiado), deleted (borrado)."),
+    ("step", "string", "Tipo de paso: `created` (creado), `changed` (cambiado), `deleted` (borrado)."),
     ("step_at", "datetime", "Cuándo se dio el paso."),
     (
         "reason",
         "string",
-        "El motivo registrado con el paso (abreviado a 100 caracteres; el completo está en superseded-readings).",
+        "El motivo registrado con el paso (abreviado a 100 caracteres; el completo está en `superseded-readings`).",
     ),
     ("approved_at", "datetime", "Cuándo se aprobó el dato."),
     ("corrects", "integer", DESCRIPTIONS["corrects"]),
@@ -287,7 +287,7 @@ SUPERSEDED_COLUMNS = [
     (
         "corrected_by",
         "integer",
-        "id de la corrección que lo reemplazó (tabla readings, o esta misma si también fue reemplazada).",
+        "id de la corrección que lo reemplazó (tabla `readings`, o esta misma si también fue reemplazada).",
     ),
     ("correction_reason", "string", "Motivo de la corrección que lo reemplazó."),
     ("withdrawn_at", "datetime", "Cuándo se retiró."),

@@ -1,6 +1,8 @@
-"""The real application with every response body slowed down, chunk by chunk: a stand-in, for the
+"""The real application with every response body slowed down, line by line: a stand-in, for the
 gunicorn tests, for an export that takes longer than the worker timeout (a million rows, a slow
-client). Test machinery only; production serves ilo_plan.wsgi."""
+client). Line by line, not chunk by chunk, because the PostgreSQL export streams COPY's output in
+batches of about 64 KB, a single chunk for the test's few rows. Test machinery only; production
+serves ilo_plan.wsgi."""
 
 import os
 import time
@@ -16,8 +18,9 @@ def application(environ, start_response):
     def slowly():
         try:
             for chunk in body:
-                time.sleep(SECONDS_PER_CHUNK)
-                yield chunk
+                for line in chunk.splitlines(keepends=True) or [chunk]:
+                    time.sleep(SECONDS_PER_CHUNK)
+                    yield line
         finally:
             if hasattr(body, "close"):
                 body.close()

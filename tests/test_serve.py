@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(django_settings.BASE_DIR)
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 TIMEOUT = 2
-SECONDS_PER_CHUNK = 0.1  # one CSV row per chunk: the export below takes several timeouts
+SECONDS_PER_CHUNK = 0.1  # per CSV row (tests.slow_wsgi): the export below takes several timeouts
 
 
 def subprocess_database_url(tmp_path) -> str:
