@@ -24,6 +24,13 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
 def pytest_collection_modifyitems(config, items):
+    if os.environ.get("SKIP_BROWSER_TESTS") == "1":
+        # CI runs the browser once, in the PostgreSQL pass (the production database); see .ci/run.
+        skip = pytest.mark.skip(reason="SKIP_BROWSER_TESTS=1: las pruebas de navegador corren en la otra pasada.")
+        for item in items:
+            if "tests/browser" in str(item.fspath):
+                item.add_marker(skip)
+        return
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
