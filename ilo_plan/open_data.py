@@ -279,9 +279,9 @@ SUPERSEDED_COLUMNS = [
     (
         "provenance",
         "string",
-        "Quién respalda la cifra: cited (citada del plan), registered (registrada por la municipalidad) o demo.",
+        "Quién respalda la cifra: `cited` (citada del plan), `registered` (registrada por la municipalidad) o `demo`.",
     ),
-    ("status", "string", "superseded (reemplazado por una corrección) o withdrawn (retirado)."),
+    ("status", "string", "`superseded` (reemplazado por una corrección) o `withdrawn` (retirado)."),
     ("approved_at", "datetime", "Cuándo se aprobó el valor."),
     ("superseded_at", "datetime", "Cuándo lo reemplazó una corrección aprobada."),
     (
