@@ -26,18 +26,14 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("SKIP_BROWSER_TESTS") == "1":
         # CI runs the browser once, in the PostgreSQL pass (the production database); see .ci/run.
-        skip = pytest.mark.skip(reason="SKIP_BROWSER_TESTS=1: las pruebas de navegador corren en la otra pasada.")
-        for item in items:
-            if "tests/browser" in str(item.fspath):
-                item.add_marker(skip)
+        reason = "SKIP_BROWSER_TESTS=1: las pruebas de navegador corren en la otra pasada."
+    elif Path(CHROMIUM).exists():
         return
-    if Path(CHROMIUM).exists():
-        return
-    if os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
+    elif os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
         raise pytest.UsageError("Chromium no está instalado (/usr/bin/chromium) y BROWSER_TESTS_REQUIRED=1.")
-    skip = pytest.mark.skip(
-        reason="Chromium no está instalado: pruebas de navegador omitidas (apt-get install chromium)."
-    )
+    else:
+        reason = "Chromium no está instalado: pruebas de navegador omitidas (apt-get install chromium)."
+    skip = pytest.mark.skip(reason=reason)
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(skip)
