@@ -650,13 +650,20 @@ def current(force: bool = False) -> Path:
     return final
 
 
+def _version_of(folder: Path) -> int:
+    return int(folder.name[1:]) if folder.name[1:].isdigit() else -1
+
+
 def clean(keep: Path) -> list[Path]:
-    """Remove every other version's folder (an open download keeps reading its file: POSIX frees it
-    at close) and staging folders older than a day (a build that died)."""
+    """Remove the folders of older versions (an open download keeps reading its file: POSIX frees it
+    at close) and staging folders older than a day (a build that died). A newer version's folder
+    stays: a request that read the version before an approval may build after the request that
+    read it after."""
     removed = []
     for child in root().iterdir():
         stale_staging = child.name.startswith(".tmp-") and time.time() - child.stat().st_mtime > 86400
-        if child.is_dir() and child != keep and (child.name.startswith("v") or stale_staging):
+        older = child.name.startswith("v") and _version_of(child) < _version_of(keep)
+        if child.is_dir() and child != keep and (older or stale_staging):
             shutil.rmtree(child, ignore_errors=True)
             removed.append(child)
     return removed

@@ -197,3 +197,13 @@ def test_data_json_is_a_dcat_catalogue_of_working_links(client, plan):
     assert len(downloads) == len(open_data.TABLE_NAMES) + 1
     for url in downloads:
         assert client.get(url.removeprefix("http://testserver")).status_code == 200, url
+
+
+def test_a_late_build_of_an_older_version_never_removes_a_newer_package(plan):
+    newer = open_data.version_dir(10**6)
+    newer.mkdir(parents=True)
+    older = open_data.version_dir(0)
+    older.mkdir()
+    built = open_data.current(force=True)
+    assert newer.is_dir() and built.is_dir()
+    assert not older.is_dir() or older == built
