@@ -81,9 +81,15 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         objects = [data] if isinstance(data, dict) else list(data or [])
-        if not objects or not isinstance(objects[0], dict):
-            return b""
-        header = list(objects[0])
+        if objects and isinstance(objects[0], dict):
+            header = list(objects[0])
+        else:
+            # An empty list (a reading none of whose versions the asker may see) is still a CSV: the
+            # header from the serializer, never an empty body without a Content-Type.
+            serializer = getattr(data, "serializer", None)
+            fields = getattr(getattr(serializer, "child", serializer), "fields", None)
+            header = list(fields) if fields is not None else ["detail"]
+            objects = []
         return spreadsheets.csv_bytes(header, ([_cell(item.get(name)) for name in header] for item in objects))
 
 
