@@ -137,6 +137,10 @@ def test_a_new_approval_yields_a_new_package_and_old_ones_are_removed(client, in
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Carrera con conexiones reales: solo en PostgreSQL (en SQLite la tabla queda bloqueada).",
+)
 def test_two_concurrent_first_requests_build_once(monkeypatch, indicator):
     make_reading(indicator, date(2021, 1, 1))
     builds, real_build = [], open_data.build
