@@ -73,6 +73,7 @@ ALIASES = {
 # How the columns are named to people, whatever language the file's header was in.
 LABELS = {"indicator_code": "codigo", "period": "periodo", "value": "valor", "source": "fuente", "note": "nota"}
 BATCH = 2000
+BATCH_POSTGRESQL = 5000
 # What a hostile or broken file may cost before it is refused. A readings row is a few hundred
 # bytes; these bounds are far above any real file and far below what hurts a server.
 MAX_LINE_CHARS = 64 * 1024
@@ -490,8 +491,12 @@ def write(report: ImportReport, user, filename: str, progress: Callable[[int, in
     batch_size = insert.batch_size()
     with transaction.atomic():
         for start in range(0, total, batch_size):
-            uids = insert.readings(report.readings[start : start + batch_size])
-            _copy_history(uids, user, reason, history)
+            batch = report.readings[start : start + batch_size]
+            if connection.vendor == "postgresql":
+                insert.readings_with_history(batch, reason, history)
+            else:
+                uids = insert.readings(batch)
+                _copy_history(uids, user, reason, history)
             if progress:
                 progress(min(start + batch_size, total), total)
         DataVersion.bump()
@@ -505,6 +510,7 @@ class _Insert:
 
     def __init__(self, user):
         now = timezone.now()
+        self.user_id = getattr(user, "pk", None)
         template = Reading(status=ReviewStatus.DRAFT, entered_by=user, last_modified_by=user)
         template.created_at = template.updated_at = now
         self.fields = {f.name: f for f in Reading._meta.concrete_fields if not f.primary_key}
@@ -522,7 +528,45 @@ class _Insert:
 
     def batch_size(self) -> int:
         most = connection.features.max_query_params
+        if connection.vendor == "postgresql":  # six array parameters per batch, whatever its size
+            return BATCH_POSTGRESQL
         return BATCH if most is None else max(1, min(BATCH, most // len(self.columns)))
+
+    def readings_with_history(self, rows: list[NewReading], reason: str, history) -> None:
+        """PostgreSQL: the batch and its history rows in one statement. The per-row values travel
+        as six arrays (`unnest`), the shared ones once, and the history rows are copied from what
+        the INSERT returns, so the database parses one short statement per batch instead of a
+        placeholder per cell (half of an import's time went to building and parsing those)."""
+        quote = connection.ops.quote_name
+        per_row = [self.fields[name].column for name in self.PER_ROW]
+        shared = [f for name, f in self.fields.items() if name not in self.PER_ROW]
+        tracked = ", ".join(quote(f.column) for f in history.tracked_fields)
+        extra = ", ".join(
+            quote(history._meta.get_field(name).column)
+            for name in ("history_date", "history_change_reason", "history_type", "history_user")
+        )
+        arrays = [
+            [self.prepare_uid(uuid.uuid4(), connection) for _ in rows],
+            [row.indicator.pk for row in rows],
+            [row.period for row in rows],
+            [row.value for row in rows],
+            [row.source for row in rows],
+            [row.note for row in rows],
+        ]
+        types = ("uuid", "bigint", "date", "numeric", "text", "text")
+        unnest = ", ".join(f"%s::{kind}[]" for kind in types)
+        names = ", ".join(f"c{i}" for i in range(len(per_row)))
+        sql = (
+            f"WITH new AS (INSERT INTO {quote(Reading._meta.db_table)} "
+            f"({', '.join(quote(c) for c in per_row + [f.column for f in shared])}) "
+            f"SELECT {names}, {', '.join(f'%s::{f.db_type(connection)}' for f in shared)} "
+            f"FROM unnest({unnest}) AS t ({names}) "
+            f"RETURNING {tracked}) "
+            f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, {extra}) "
+            f"SELECT {tracked}, %s, %s, %s, %s FROM new"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.shared, *arrays, timezone.now(), reason, "+", self.user_id])
 
     def readings(self, rows: list[NewReading]) -> list:
         """Insert `rows`; their uids as the database compares them."""
