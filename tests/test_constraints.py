@@ -36,6 +36,17 @@ def test_a_value_outside_the_unit_range_is_refused_on_insert(value):
     refused(lambda: make_reading(indicator, value=value))
 
 
+def test_one_value_outside_the_range_refuses_a_whole_bulk_insert():
+    # PostgreSQL checks the inserted rows once per statement (migration 0009), SQLite per row.
+    indicator = make_indicator()
+    rows = [Reading(indicator=indicator, period=date(2020, m, 1), value=Decimal(m), source="Fuente") for m in (1, 2, 3)]
+    rows[1].value = Decimal("100.5")
+    refused(lambda: Reading.objects.bulk_create(rows))
+    assert not Reading.objects.filter(indicator=indicator).exists()
+    Reading.objects.bulk_create([rows[0], rows[2]])
+    assert Reading.objects.filter(indicator=indicator).count() == 2
+
+
 def test_a_value_outside_the_unit_range_is_refused_on_update():
     reading = make_reading(make_indicator(), value=Decimal(50))
     refused(lambda: Reading.objects.filter(pk=reading.pk).update(value=Decimal(101)))
