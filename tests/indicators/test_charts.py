@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import translation
 
-from indicators import chart_svg
+from indicators import chart_svg, charts
 from indicators.charts import Chart, Group, Line, Point, series_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -164,6 +164,29 @@ def test_many_years_get_few_ticks():
     svg = parse(series_chart(readings, title="Largo", unit="").svg())
     years = [t.text for t in svg.iter(f"{SVG}text") if t.get("text-anchor") == "middle"]
     assert 2 <= len(years) <= chart_svg.MAX_X_TICKS and years == sorted(years)
+
+
+def test_a_long_series_is_drawn_by_its_shape_and_described_by_all_its_readings():
+    # 3,000 daily readings: a chart a few hundred pixels wide draws the first, lowest, highest
+    # and last of each slice of time, so the page stays light; the words count every reading.
+    start = date(2015, 1, 1).toordinal()
+    readings = [FakeReading(date.fromordinal(start + n), Decimal(n % 97)) for n in range(3000)]
+    readings[1234].value = Decimal("-50")  # a spike that must stay visible
+    readings[2222] = FakeReading(readings[2222].period, Decimal("5"), is_cited=True, note="Dato del plan")
+    chart = series_chart(readings, title="Diario", unit="")
+    drawn = chart.points
+    assert len(drawn) <= charts.MAX_DRAWN_POINTS + 1 < len(readings)
+    kept = {(p.when, p.value) for p in drawn}
+    for must in (readings[0], readings[-1], readings[1234], readings[2222]):
+        assert (must.period, float(must.value)) in kept
+    assert [p.when for p in drawn] == sorted(p.when for p in drawn)
+    assert chart.description().startswith("3,000 datos, de 2015 a 2023.")  # es-PE groups thousands with a comma
+    assert f"traza {len(drawn)} de ellos" in chart.description()
+    svg = parse(chart.svg())
+    assert len(points_of(svg, "main")) + len(points_of(svg, "context")) == len(drawn)
+    assert sum(len(trace["x"]) for trace in chart.figure()["data"]) == len(drawn)
+    short = readings[:100]
+    assert len(series_chart(short, title="Corto", unit="").points) == 100  # nothing thinned
 
 
 def test_words_are_escaped():
