@@ -46,17 +46,21 @@ router.register("alignment-objectives", AlignmentObjectiveViewSet, basename="ali
 
 def _package_file(request, name: str, *, attachment: str | None = None, content_type: str | None = None):
     """A file of the current data version's package: built once (see `open_data`), then sent from
-    disk; its ETag is the data version, so an unchanged download answers 304."""
-    folder = open_data.current()
+    disk; its ETag is the data version, so an unchanged download answers 304. While the current
+    version is being built elsewhere, the previous package is sent (`open_data.servable`)."""
+    folder = open_data.servable()
     etag = quote_etag(f"open-data-{folder.name}")
     if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         response = HttpResponseNotModified()
     else:
+        try:
+            stream = open(folder / name, "rb")  # noqa: SIM115 (FileResponse closes it)
+        except FileNotFoundError:  # an older package removed as the new one landed: send the new one
+            folder = open_data.current()
+            etag = quote_etag(f"open-data-{folder.name}")
+            stream = open(folder / name, "rb")  # noqa: SIM115
         response = FileResponse(
-            open(folder / name, "rb"),  # noqa: SIM115 (FileResponse closes it)
-            as_attachment=attachment is not None,
-            filename=attachment or name,
-            content_type=content_type,
+            stream, as_attachment=attachment is not None, filename=attachment or name, content_type=content_type
         )
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=0, must-revalidate"

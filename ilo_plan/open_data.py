@@ -609,24 +609,36 @@ def version_dir(version: int) -> Path:
 
 
 @contextmanager
-def build_lock():
+def build_lock(wait: bool = True):
     """One builder at a time, across processes: PostgreSQL's advisory lock (across servers),
-    a file lock elsewhere (across the processes of one server)."""
+    a file lock elsewhere (across the processes of one server). Yields whether this process holds
+    it: always when `wait`, else only if nobody else was building."""
     root().mkdir(parents=True, exist_ok=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+            if wait:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+                held = True
+            else:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+                held = cursor.fetchone()[0]
             try:
-                yield
+                yield held
             finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+                if held:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
     else:
         with open(root() / ".lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+            except BlockingIOError:
+                held = False
+            try:
+                yield held
             finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                if held:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def current(force: bool = False) -> Path:
@@ -636,17 +648,41 @@ def current(force: bool = False) -> Path:
     if final.is_dir() and not force:
         return final
     with build_lock():
-        if final.is_dir() and not force:  # another request built it while this one waited
-            return final
-        staging = root() / f".tmp-{version}-{uuid.uuid4().hex}"
-        try:
-            build(staging, version, changed_at)
-            if final.is_dir():
-                shutil.rmtree(final)
-            os.rename(staging, final)  # atomic: a folder that exists is complete
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        clean(keep=final)
+        return _build_holding_the_lock(version, changed_at, final, force)
+
+
+def servable() -> Path:
+    """The package to send a visitor now. The current version's when it is built; when nobody is
+    building it, this request builds it (the first visitor after a change pays, once); while
+    another process is building it, the newest older package, at once, instead of holding a
+    worker for the build's minute (two such downloads would hold both workers of a small server).
+    An older package says which data version it is (its descriptor, its ETag); only when there is
+    none does the visitor wait for the build."""
+    version, changed_at = DataVersion.current()
+    final = version_dir(version)
+    if final.is_dir():
+        return final
+    with build_lock(wait=False) as held:
+        if held:
+            return _build_holding_the_lock(version, changed_at, final, force=False)
+    older = [child for child in root().iterdir() if child.name.startswith("v") and 0 <= _version_of(child) < version]
+    if older:
+        return max(older, key=_version_of)
+    return current()
+
+
+def _build_holding_the_lock(version: int, changed_at, final: Path, force: bool) -> Path:
+    if final.is_dir() and not force:  # another request built it while this one waited
+        return final
+    staging = root() / f".tmp-{version}-{uuid.uuid4().hex}"
+    try:
+        build(staging, version, changed_at)
+        if final.is_dir():
+            shutil.rmtree(final)
+        os.rename(staging, final)  # atomic: a folder that exists is complete
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    clean(keep=final)
     return final
 
 

@@ -2,13 +2,16 @@
 as files, with the public history and the values that were replaced or withdrawn."""
 
 import csv
+import fcntl
 import io
 import json
 import threading
 import zipfile
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
+import psycopg2
 import pytest
 from django.db import connection
 
@@ -134,6 +137,50 @@ def test_a_new_approval_yields_a_new_package_and_old_ones_are_removed(client, in
     readings = rows(zipfile.ZipFile(io.BytesIO(body(second))).read("readings.csv"))
     assert {r["id"] for r in readings} - {r["id"] for r in before} == {str(reading.pk)}
     assert [p.name for p in open_data.root().iterdir() if p.name.startswith("v")] == [open_data.current().name]
+
+
+@contextmanager
+def someone_else_is_building():
+    """Hold the build lock as another server's process would (another connection, another file
+    description) for the length of the block, or 10 s at most: a request that waits for the lock
+    instead of sending the previous package then fails the test instead of hanging it."""
+    if connection.vendor == "postgresql":
+        other = psycopg2.connect(**connection.get_connection_params())
+        other.autocommit = True
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [open_data.ADVISORY_LOCK_KEY])
+        release = threading.Timer(10, other.close)
+    else:
+        open_data.root().mkdir(parents=True, exist_ok=True)
+        handle = open(open_data.root() / ".lock", "w")  # noqa: SIM115 (closed by the timer or below)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        release = threading.Timer(10, handle.close)
+    release.start()
+    try:
+        yield
+    finally:
+        release.cancel()
+        release.function()
+
+
+def test_while_another_process_builds_the_new_package_the_previous_one_is_sent_at_once(
+    client, indicator, registrador, revisor
+):
+    first = client.get("/api/v1/export.zip")
+    before = body(first)
+    reading = Reading.objects.create_draft(
+        user=registrador, indicator=indicator, period=date(2022, 1, 1), value=Decimal("4"), source="EPS"
+    )
+    reading.submit(registrador)
+    reading.approve(revisor)
+    with someone_else_is_building():
+        during = client.get("/api/v1/export.zip")
+        assert during.status_code == 200 and during["ETag"] == first["ETag"] and body(during) == before
+        assert client.get("/api/v1/export.zip", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    after = client.get("/api/v1/export.zip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    new_ids = {r["id"] for r in rows(zipfile.ZipFile(io.BytesIO(body(after))).read("readings.csv"))}
+    assert str(reading.pk) in new_ids
 
 
 @pytest.mark.django_db(transaction=True)
