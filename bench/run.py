@@ -500,34 +500,39 @@ NOTES = """## Reading the numbers
   the process's memory (`DATA_VERSION_SECONDS`, 1 s) and costs no query and no rendering. The
   first visitor after any change pays the uncached cost once per URL and language.
 - **Without the cache** the query count is small and fixed (the table's last column, asserted at
-  two data sizes in the tests). Where the time goes, from `python bench/pages.py` (cProfile, own
-  time by package, the public cache off, at a million readings):
-  - *home*: the plan's evaluation (`goals.evaluation`: two queries, Python over 15 targets),
-    template rendering and number formatting; its "last update" query once scanned every
-    approved reading (the plan's indicators as `IN (…) OR IN (…)`), now a UNION read by index.
+  two data sizes in the tests). The p50 here is under 8 users on 2 workers, so it is about four
+  times one request's own time: in-process (`python bench/pages.py`, one request at a time) the
+  home takes about 20 ms, a target page and the readings list about 26 ms, the static file well
+  under 1 ms. Where the time goes (cProfile, own time by package):
+  - *home*: the plan's evaluation (`goals.public.target_statuses`: the ORM building 15 targets
+    with their related rows, then the status rules), template rendering and number formatting;
+    its "last update" query once scanned every approved reading (the plan's indicators as
+    `IN (…) OR IN (…)`), now a UNION read by index.
   - *axis*: the ORM building target objects with six related ones each (`for_public`), then
     formatting.
-  - *target*: the chart (`plotly.graph_objects` validation, about a quarter of the page), then
-    templates and formats; the readings table is one include per row.
+  - *target* and *indicator* pages: the ORM, the readings query and number formatting; the chart
+    is an inline SVG plus a plain figure dict (no `plotly.graph_objects`), and a long series is
+    drawn by its shape, at most 400 points (`indicators.charts.thinned`); the table shows the
+    latest rows.
   - *indicator catalogue*: one window query for each indicator's last 60 public figures (it
     used to load every approved reading of every plan indicator); templates.
-  - *indicator page*: proportional to the indicator's readings (table rows and chart points):
-    fine for a real series (a monthly indicator has 12 a year), slow for the synthetic
-    `BENCH-*` indicators with 6,500 readings each.
   - *API lists*: DRF's serializer per row (a third of the readings list) and the page's query;
     the list's `count` is remembered per data version and query (it was 400 ms for the
     unfiltered million).
-- **The million-row export** keeps the worker's memory flat (server-side cursor, rows
-  streamed as they are written); its speed, a few MB/s, is the pace of Python's `csv`
-  writer in one worker.
+- **The live CSV export** is written by PostgreSQL (`COPY (SELECT …) TO STDOUT`, `indicators.pg_csv`)
+  and streamed through a bounded queue, so the worker's memory stays flat; its time is
+  PostgreSQL formatting each cell as the API writes it (ISO times with offset, neutralised and
+  quoted text): the same query's plain `COPY` takes about 2.4 s, the formatted one about 7.5 s.
+  The complete public set is also prebuilt once per data version (`/api/v1/export/readings.csv`
+  and `export.zip`), sent from disk.
 - **The import** (`python bench/imports.py --phases` times it apart): the file streamed and
-  parsed, each row validated in memory (one query per batch of 2,000 rows for the approved
-  periods it could collide with), then per batch one multi-row `INSERT` of the readings and one
-  `INSERT … SELECT` that copies them into their history rows; no model object per row. Its peak
-  memory is the maximum resident set of the `import_readings` process as the kernel counts it
-  (`ru_maxrss` from `wait4` on that one child), Python and Django included; the file itself is
-  streamed and never held whole (`IMPORT_MAX_ROWS` bounds the rows, see
-  [deployment](deployment.md#imports)).
+  parsed, each row validated in memory (one query per batch for the approved periods it could
+  collide with), then on PostgreSQL one statement per batch of 5,000 (the per-row values as six
+  arrays through `unnest`, `INSERT … RETURNING` feeding the history rows), the unit-range check
+  once per statement (migration `indicators/0009`); no model object per row. Its peak memory is
+  the maximum resident set of the `import_readings` process as the kernel counts it (`ru_maxrss`
+  from `wait4` on that one child), Python and Django included; the file itself is streamed and
+  never held whole (`IMPORT_MAX_ROWS` bounds the rows, see [deployment](deployment.md#imports)).
 - What one server holds, and a national deployment: [scaling](scaling.md).
 """
 
