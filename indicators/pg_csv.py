@@ -26,7 +26,9 @@ import threading
 from collections.abc import Iterator
 
 import psycopg2.extensions
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
+from django.db.models.constants import LOOKUP_SEP
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
@@ -69,10 +71,16 @@ def _formatted(name: str, column: str) -> str:
     )
 
 
-def line_sql(header: list[str], inner_sql: str, hidden: set[int]) -> str:
+def line_sql(header: list[str], inner_sql: str, hidden: set[int], order: list[bool] | None = None) -> str:
     """One finished CSV line (without its line end) per row of `inner_sql`, whose columns are the
-    header's, in order. `hidden` columns are written empty."""
+    header's, in order. `hidden` columns are written empty.
+
+    With `order` (one `descending` flag per sort key), `inner_sql` is unordered and ends with those
+    sort keys as extra columns: the rows are sorted where the cells are formatted, so PostgreSQL
+    formats them in its parallel workers before merging (8.1 s → 6.5 s for a million rows on two
+    cores); an ordered `inner_sql` would be formatted after the merge, by one process."""
     aliases = [f"c{i}" for i in range(len(header))]
+    keys = [f"k{i}" for i in range(len(order or []))]
     cells = [
         "NULL::text" if i in hidden else _formatted(name, alias)
         for i, (name, alias) in enumerate(zip(header, aliases, strict=True))
@@ -100,9 +108,13 @@ def line_sql(header: list[str], inner_sql: str, hidden: set[int]) -> str:
     formatted = ", ".join(f"{cell} AS f{i}" for i, cell in enumerate(cells))
     # OFFSET 0 keeps the formatting subquery from being merged into the outer one, where each
     # cell's expression would be computed again for every use.
+    sort = ""
+    if keys:
+        directions = [" DESC" if descending else "" for descending in order]
+        sort = " ORDER BY " + ", ".join(key + direction for key, direction in zip(keys, directions, strict=True))
     return (
         f"SELECT CASE WHEN {separated or 'false'} THEN {all_quoted} ELSE {minimal} END"
-        f" FROM (SELECT {formatted} FROM ({inner_sql}) AS q ({', '.join(aliases)}) OFFSET 0) AS f"
+        f" FROM (SELECT {formatted} FROM ({inner_sql}) AS q ({', '.join(aliases + keys)}){sort} OFFSET 0) AS f"
     )
 
 
@@ -196,10 +208,16 @@ def copy_lines(sql: str, zone: str = "UTC") -> Iterator[bytes]:
 
 def readings_response(queryset, header: list[str], columns: list, hidden: set[int], filename: str):
     """The streamed CSV of `queryset` (readings, filtered and ordered), written by PostgreSQL."""
-    inner, params = queryset.values_list(*columns).query.sql_with_params()
+    keys = plain_ordering(queryset)
+    if keys is None:  # an ordering by expression or relation: sorted inside, formatted after
+        inner, params = queryset.values_list(*columns).query.sql_with_params()
+        order = None
+    else:
+        inner, params = queryset.order_by().values_list(*columns, *(path for path, _ in keys)).query.sql_with_params()
+        order = [descending for _, descending in keys]
     with connection.cursor() as cursor:
         inner_sql = cursor.mogrify(inner, params).decode()
-    sql = line_sql(header, inner_sql, hidden)
+    sql = line_sql(header, inner_sql, hidden, order)
 
     def stream():
         yield "".join(spreadsheets.csv_lines(header, [])).encode("utf-8")
@@ -208,3 +226,29 @@ def readings_response(queryset, header: list[str], columns: list, hidden: set[in
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def plain_ordering(queryset) -> list[tuple[str, bool]] | None:
+    """The queryset's ordering as (field path, descending) pairs when every key is a plain column
+    (sorting by its value is what Django's ORDER BY does); None when a key is an expression, a
+    random order or a relation (which Django sorts by the related model's own ordering)."""
+    query = queryset.query
+    ordering = list(query.order_by) or (list(query.get_meta().ordering) if query.default_ordering else [])
+    keys = []
+    for item in ordering:
+        if not isinstance(item, str) or item.startswith("?") or not item.lstrip("-"):
+            return None
+        path = item.lstrip("-")
+        model, field = queryset.model, None
+        for part in path.split(LOOKUP_SEP):
+            if model is None:
+                return None
+            try:
+                field = model._meta.pk if part == "pk" else model._meta.get_field(part)
+            except FieldDoesNotExist:
+                return None
+            model = field.related_model if field.is_relation else None
+        if field is None or field.is_relation:
+            return None
+        keys.append((path, item.startswith("-")))
+    return keys

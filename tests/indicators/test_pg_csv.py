@@ -133,3 +133,23 @@ def test_times_match_in_any_time_zone(client, monkeypatch, hostile_readings, set
     settings.TIME_ZONE = zone
     postgres, python = both(client, monkeypatch, {})
     assert postgres == python
+
+
+def test_plain_orderings_are_sorted_where_the_cells_are_formatted(client, monkeypatch, hostile_readings):
+    from django.db.models import F
+
+    from indicators.models import Reading
+
+    readings = Reading.objects.all()
+    assert pg_csv.plain_ordering(readings.order_by("indicator__code", "-period", "pk")) == [
+        ("indicator__code", False),
+        ("period", True),
+        ("pk", False),
+    ]
+    # Django sorts a relation by the related model's ordering, and these are not columns: kept inside.
+    for unplain in (readings.order_by("indicator"), readings.order_by("?"), readings.order_by(F("value").desc())):
+        assert pg_csv.plain_ordering(unplain) is None
+    copies, copy_lines = [], pg_csv.copy_lines
+    monkeypatch.setattr(pg_csv, "copy_lines", lambda sql, zone: copies.append(sql) or copy_lines(sql, zone))
+    client.get("/api/v1/readings/", {"format": "csv", "ordering": "-value"}).getvalue()
+    assert copies[0].endswith("ORDER BY k0 DESC OFFSET 0) AS f")
