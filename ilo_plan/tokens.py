@@ -8,6 +8,9 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,14 +56,36 @@ def live_tokens(user):
 
 
 def create_token(user, days: int) -> tuple[AuthToken, str]:
-    """A new token of `user` valid `days` days: the stored row and the only copy of the key."""
-    return AuthToken.objects.create(user=user, expiry=timedelta(days=days))
+    """A new token of `user` valid `days` days: the stored row and the only copy of the key. The
+    creation is recorded in the admin's log (who, when, which prefix, until when)."""
+    with transaction.atomic():
+        token, key = AuthToken.objects.create(user=user, expiry=timedelta(days=days))
+        _record(user, token, ADDITION, f"Token creado; vence el {timezone.localtime(token.expiry):%Y-%m-%d %H:%M}.")
+    return token, key
 
 
 def revoke_token(user, prefix: str) -> bool:
-    """Delete `user`'s token with this prefix; False when `user` has none (someone else's is never touched)."""
-    deleted, _ = AuthToken.objects.filter(user=user, token_key=prefix).delete()
+    """Delete `user`'s token with this prefix, recorded in the admin's log; False when `user` has
+    none (someone else's is never touched)."""
+    with transaction.atomic():
+        tokens = list(AuthToken.objects.select_for_update().filter(user=user, token_key=prefix))
+        for token in tokens:
+            _record(user, token, DELETION, "Token revocado por su titular.")
+        deleted, _ = AuthToken.objects.filter(pk__in=[t.pk for t in tokens]).delete()
     return bool(deleted)
+
+
+def _record(actor, token: AuthToken, flag: int, message: str) -> None:
+    """An entry of the admin's log, as the admin writes for its own changes; the repr names the
+    token by its prefix (never its digest) and its owner."""
+    LogEntry.objects.create(
+        user_id=actor.pk,
+        content_type_id=ContentType.objects.get_for_model(AuthToken).pk,
+        object_id=str(token.pk),
+        object_repr=f"Token {token.token_key}… de {token.user.get_username()}"[:200],
+        action_flag=flag,
+        change_message=message,
+    )
 
 
 class TokenForm(forms.Form):

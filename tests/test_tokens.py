@@ -226,3 +226,18 @@ def test_the_schema_declares_the_token_scheme(db):
     assert "Token <clave>" in scheme["description"] and "/admin/tokens/" in scheme["description"]
     create = schema["paths"]["/api/v1/readings/"]["post"]
     assert {"tokenAuth": []} in create["security"]
+
+
+def test_creating_and_revoking_a_token_is_in_the_admin_log(client, registrador):
+    from django.contrib.admin.models import ADDITION, DELETION, LogEntry
+
+    client.force_login(registrador)
+    _, key = create_on_the_page(client, days=30)
+    token = AuthToken.objects.get(user=registrador)
+    client.post(TOKENS_PAGE, {"revoke": token.token_key})
+    client.post(TOKENS_PAGE, {"revoke": "no-existe"})  # nothing revoked, nothing logged
+    entries = list(LogEntry.objects.filter(content_type__model="authtoken").order_by("action_time", "pk"))
+    assert [(e.user, e.action_flag) for e in entries] == [(registrador, ADDITION), (registrador, DELETION)]
+    assert all(e.object_repr == f"Token {token.token_key}… de {registrador.username}" for e in entries)
+    assert "vence el" in entries[0].change_message and "revocado" in entries[1].change_message
+    assert not any(key in e.object_repr + e.change_message or token.digest in e.object_repr for e in entries)
