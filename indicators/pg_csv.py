@@ -26,6 +26,7 @@ import threading
 from collections.abc import Iterator
 
 import psycopg2.extensions
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models.constants import LOOKUP_SEP
@@ -172,12 +173,17 @@ def copy_lines(sql: str, zone: str = "UTC") -> Iterator[bytes]:
     def run():
         try:
             cursor.execute("SET TIME ZONE %s", [zone])
+            # Web requests run without parallel workers (settings); a whole-table export is what
+            # they are for: the cells are formatted in them (`line_sql`).
+            cursor.execute("SET max_parallel_workers_per_gather = %s", [settings.EXPORT_PARALLEL_WORKERS])
             try:
                 cursor.copy_expert(f"COPY ({sql}) TO STDOUT", sink)
             finally:
-                # Back to Django's zone (inside a failed transaction the SET is undone with it).
+                # Back to Django's zone and the session's own setting (inside a failed transaction
+                # the SETs are undone with it).
                 if raw.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_INERROR:
                     cursor.execute("SET TIME ZONE %s", [connection.timezone_name])
+                    cursor.execute("RESET max_parallel_workers_per_gather")
             sink.flush()
             sink.hand_over(_DONE)
         except BaseException as error:  # noqa: BLE001 (handed to the generator, which raises it)

@@ -153,3 +153,19 @@ def test_plain_orderings_are_sorted_where_the_cells_are_formatted(client, monkey
     monkeypatch.setattr(pg_csv, "copy_lines", lambda sql, zone: copies.append(sql) or copy_lines(sql, zone))
     client.get("/api/v1/readings/", {"format": "csv", "ordering": "-value"}).getvalue()
     assert copies[0].endswith("ORDER BY k0 DESC OFFSET 0) AS f")
+
+
+def show_parallel_workers():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        return cursor.fetchone()[0]
+
+
+def test_only_the_export_runs_with_parallel_workers(settings):
+    # Web queries read a few rows: no parallel workers to start (settings). The export's COPY asks
+    # for them and gives the session's setting back when it ends.
+    assert show_parallel_workers() == "0"
+    settings.EXPORT_PARALLEL_WORKERS = 3
+    during = b"".join(pg_csv.copy_lines("SELECT current_setting('max_parallel_workers_per_gather')", "UTC"))
+    assert during == b"3\r\n"
+    assert show_parallel_workers() == "0"
