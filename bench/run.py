@@ -502,7 +502,7 @@ NOTES = """## Reading the numbers
 - **Without the cache** the query count is small and fixed (the table's last column, asserted at
   two data sizes in the tests). The p50 here is under 8 users on 2 workers, so it is about four
   times one request's own time: in-process (`python bench/pages.py`, one request at a time) the
-  home takes about 20 ms, a target page and the readings list about 26 ms, the static file well
+  home and a target page take about 20 ms, the readings list about 26 ms, the static file well
   under 1 ms. Where the time goes (cProfile, own time by package):
   - *home*: the plan's evaluation (`goals.public.target_statuses`: the ORM building 15 targets
     with their related rows, then the status rules), template rendering and number formatting;
