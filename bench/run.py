@@ -47,7 +47,7 @@ ENV = {
     "API_THROTTLE_USER": "100000000/min",
     "AXES_ENABLED": "0",
     # The bench's data version numbers must never be served by a development site's folder.
-    "OPEN_DATA_ROOT": os.environ.get("BENCH_OPEN_DATA_ROOT", tempfile.mkdtemp(prefix="bench-open-data-")),
+    "OPEN_DATA_ROOT": os.environ.get("BENCH_OPEN_DATA_ROOT") or os.path.join(tempfile.gettempdir(), f"{DB}-open-data"),
 }
 
 

@@ -122,9 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # for them (its row estimates for one indicator are averages) cost 5-8 ms of a 20 ms target
     # page at a million readings, and under load those workers take the cores gunicorn needs. The
     # CSV export, which reads everything, asks for them itself (`EXPORT_PARALLEL_WORKERS`).
-    OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
-    OPTIONS["options"] = (
-        OPTIONS.get("options", "") + f" -c max_parallel_workers_per_gather={int(env('DB_PARALLEL_WORKERS', '0'))}"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        _options.get("options", "") + f" -c max_parallel_workers_per_gather={int(env('DB_PARALLEL_WORKERS', '0'))}"
     ).strip()
 EXPORT_PARALLEL_WORKERS = int(env("EXPORT_PARALLEL_WORKERS", "2"))
 

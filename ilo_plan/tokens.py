@@ -77,12 +77,13 @@ def revoke_token(user, prefix: str) -> bool:
 
 def _record(actor, token: AuthToken, flag: int, message: str) -> None:
     """An entry of the admin's log, as the admin writes for its own changes; the repr names the
-    token by its prefix (never its digest) and its owner."""
+    token by its prefix (never its digest) and its owner, who is the actor: people create and
+    revoke only their own tokens here."""
     LogEntry.objects.create(
         user_id=actor.pk,
         content_type_id=ContentType.objects.get_for_model(AuthToken).pk,
         object_id=str(token.pk),
-        object_repr=f"Token {token.token_key}… de {token.user.get_username()}"[:200],
+        object_repr=f"Token {token.token_key}… de {actor.get_username()}"[:200],
         action_flag=flag,
         change_message=message,
     )

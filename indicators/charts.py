@@ -11,6 +11,7 @@ it with `plotly.graph_objects` (validation and the default template) cost about 
 for the same picture; the numbers are in docs/public-site.md. It travels to the page as JSON in
 a `<script type="application/json">` element, so no inline script is needed under the CSP."""
 
+import operator
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date
@@ -188,16 +189,12 @@ def thinned(readings: list, most: int = MAX_DRAWN_POINTS) -> list:
     buckets: dict[int, list] = {}
     for reading in readings:
         buckets.setdefault(int((reading.period.toordinal() - first) / width), []).append(reading)
-    kept = []
+    kept, value = [], operator.attrgetter("value")
     for bucket in buckets.values():
-        chosen = {id(r): r for r in (bucket[0], min(bucket, key=_value), max(bucket, key=_value), bucket[-1])}
+        chosen = {id(r): r for r in (bucket[0], min(bucket, key=value), max(bucket, key=value), bucket[-1])}
         chosen.update({id(r): r for r in bucket if r.is_cited and r.note})
         kept.extend(r for r in bucket if id(r) in chosen)
     return kept
-
-
-def _value(reading):
-    return reading.value
 
 
 def provenance_group(reading) -> tuple[str, str]:

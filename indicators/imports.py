@@ -491,12 +491,7 @@ def write(report: ImportReport, user, filename: str, progress: Callable[[int, in
     batch_size = insert.batch_size()
     with transaction.atomic():
         for start in range(0, total, batch_size):
-            batch = report.readings[start : start + batch_size]
-            if connection.vendor == "postgresql":
-                insert.readings_with_history(batch, reason, history)
-            else:
-                uids = insert.readings(batch)
-                _copy_history(uids, user, reason, history)
+            insert.write(report.readings[start : start + batch_size], reason, history)
             if progress:
                 progress(min(start + batch_size, total), total)
         DataVersion.bump()
@@ -532,19 +527,37 @@ class _Insert:
             return BATCH_POSTGRESQL
         return BATCH if most is None else max(1, min(BATCH, most // len(self.columns)))
 
-    def readings_with_history(self, rows: list[NewReading], reason: str, history) -> None:
-        """PostgreSQL: the batch and its history rows in one statement. The per-row values travel
-        as six arrays (`unnest`), the shared ones once, and the history rows are copied from what
-        the INSERT returns, so the database parses one short statement per batch instead of a
-        placeholder per cell (half of an import's time went to building and parsing those)."""
+    def write(self, rows: list[NewReading], reason: str, history) -> None:
+        """Insert `rows` and their history rows."""
+        if connection.vendor == "postgresql":
+            self.readings_with_history(rows, reason)
+        else:
+            _copy_history(self.readings(rows), self.user_id, reason, history)
+
+    @functools.cached_property
+    def with_history_sql(self) -> str:
         quote = connection.ops.quote_name
         per_row = [self.fields[name].column for name in self.PER_ROW]
         shared = [f for name, f in self.fields.items() if name not in self.PER_ROW]
-        tracked = ", ".join(quote(f.column) for f in history.tracked_fields)
-        extra = ", ".join(
-            quote(history._meta.get_field(name).column)
-            for name in ("history_date", "history_change_reason", "history_type", "history_user")
+        tracked, extra = _history_columns(Reading.history.model)
+        types = ("uuid", "bigint", "date", "numeric", "text", "text")  # the PER_ROW columns'
+        names = ", ".join(f"c{i}" for i in range(len(per_row)))
+        return (
+            f"WITH new AS (INSERT INTO {quote(Reading._meta.db_table)} "
+            f"({', '.join(quote(c) for c in per_row + [f.column for f in shared])}) "
+            f"SELECT {names}, {', '.join(f'%s::{f.db_type(connection)}' for f in shared)} "
+            f"FROM unnest({', '.join(f'%s::{kind}[]' for kind in types)}) AS t ({names}) "
+            f"RETURNING {tracked}) "
+            f"INSERT INTO {quote(Reading.history.model._meta.db_table)} ({tracked}, {extra}) "
+            f"SELECT {tracked}, %s, %s, %s, %s FROM new"
         )
+
+    def readings_with_history(self, rows: list[NewReading], reason: str) -> None:
+        """PostgreSQL: the batch and its history rows in one statement (built once per import). The
+        per-row values travel as six arrays (`unnest`), the shared ones once, and the history rows
+        are copied from what the INSERT returns, so the database parses one short statement per
+        batch instead of a placeholder per cell (half of an import's time went to building and
+        parsing those)."""
         arrays = [
             [self.prepare_uid(uuid.uuid4(), connection) for _ in rows],
             [row.indicator.pk for row in rows],
@@ -553,20 +566,8 @@ class _Insert:
             [row.source for row in rows],
             [row.note for row in rows],
         ]
-        types = ("uuid", "bigint", "date", "numeric", "text", "text")
-        unnest = ", ".join(f"%s::{kind}[]" for kind in types)
-        names = ", ".join(f"c{i}" for i in range(len(per_row)))
-        sql = (
-            f"WITH new AS (INSERT INTO {quote(Reading._meta.db_table)} "
-            f"({', '.join(quote(c) for c in per_row + [f.column for f in shared])}) "
-            f"SELECT {names}, {', '.join(f'%s::{f.db_type(connection)}' for f in shared)} "
-            f"FROM unnest({unnest}) AS t ({names}) "
-            f"RETURNING {tracked}) "
-            f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, {extra}) "
-            f"SELECT {tracked}, %s, %s, %s, %s FROM new"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*self.shared, *arrays, timezone.now(), reason, "+", self.user_id])
+            cursor.execute(self.with_history_sql, [*self.shared, *arrays, timezone.now(), reason, "+", self.user_id])
 
     def readings(self, rows: list[NewReading]) -> list:
         """Insert `rows`; their uids as the database compares them."""
@@ -594,23 +595,30 @@ class _Insert:
         return uids
 
 
-def _copy_history(uids: list, user, reason: str, history):
-    """One history row per reading of `uids`, as simple_history writes a creation."""
-    if not uids:
-        return
+def _history_columns(history) -> tuple[str, str]:
+    """The history table's copied columns, and those simple_history adds (date, reason, type, user)."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in history.tracked_fields)
+    tracked = ", ".join(quote(f.column) for f in history.tracked_fields)
     extra = ", ".join(
         quote(history._meta.get_field(name).column)
         for name in ("history_date", "history_change_reason", "history_type", "history_user")
     )
+    return tracked, extra
+
+
+def _copy_history(uids: list, user_id, reason: str, history):
+    """One history row per reading of `uids`, as simple_history writes a creation."""
+    if not uids:
+        return
+    quote = connection.ops.quote_name
+    columns, extra = _history_columns(history)
     placeholders = ", ".join(["%s"] * len(uids))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(history._meta.db_table)} ({columns}, {extra}) "
             f"SELECT {columns}, %s, %s, %s, %s FROM {quote(Reading._meta.db_table)} "
             f"WHERE {quote(Reading._meta.get_field('uid').column)} IN ({placeholders})",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), reason, "+", getattr(user, "pk", None), *uids],
+            [connection.ops.adapt_datetimefield_value(timezone.now()), reason, "+", user_id, *uids],
         )
 
 
