@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django_scopes import scopes_disabled
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -21,6 +22,15 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _operator_scope():
+    """The tests act as the operator, above every entity (as `manage.py` commands do): their own
+    queries are unscoped. Requests they make still run in the scope the middleware and the API
+    give each person (core.scoping), and a thread they start begins without this."""
+    with scopes_disabled():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     # MD5 keeps user creation fast; plain static storage needs no collectstatic.
@@ -35,6 +45,17 @@ def _fast_and_isolated(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test starts where the one before it emptied the database: with the
+    migrations' reference data given back (tests/reference_data.py)."""
+    if _transactional(request.node):
+        request.getfixturevalue("transactional_db")
+        from tests import reference_data
+
+        reference_data.restore()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -66,21 +66,23 @@ class AlignmentRowViewSet(
     """La matriz de articulación: cada fila con sus objetivos de cada nivel (en el orden del anexo)
     y el eje del plan al que llegan. En CSV, `objectives` es «nivel número: texto», separados por «|»."""
 
-    queryset = (
-        AlignmentRow.objects.select_related("plan", "axis")
-        .prefetch_related(
-            Prefetch(
-                "links",
-                queryset=AlignmentLink.objects.select_related("objective__level").order_by(
-                    "objective__level__order", "order", "pk"
-                ),
-            )
-        )
-        .order_by("plan", "number")
-    )
     serializer_class = AlignmentRowSerializer
     rollup_key = staticmethod(lambda target: target.objective.axis_id)
     csv_filename = "alineamiento.csv"
+
+    def get_queryset(self):
+        return (
+            AlignmentRow.objects.select_related("plan", "axis")
+            .prefetch_related(
+                Prefetch(
+                    "links",
+                    queryset=AlignmentLink.objects.select_related("objective__level").order_by(
+                        "objective__level__order", "order", "pk"
+                    ),
+                )
+            )
+            .order_by("plan", "number")
+        )
 
     def csv_rows(self, queryset):
         serializer = self.get_serializer()
@@ -98,15 +100,19 @@ class AlignmentRowViewSet(
 class AlignmentObjectiveViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Los objetivos de los planes con los que se articula el plan, por nivel."""
 
-    queryset = AlignmentObjective.objects.select_related("plan", "level").order_by("plan", "level__order", "number")
     serializer_class = AlignmentObjectiveSerializer
     filterset_fields = {"level__code": ["exact"]}
     csv_filename = "objetivos-articulacion.csv"
+
+    def get_queryset(self):
+        return AlignmentObjective.objects.select_related("plan", "level").order_by("plan", "level__order", "number")
 
 
 class AlignmentLevelViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Los niveles de articulación del plan (nacional, regional, provincial u otros), en su orden."""
 
-    queryset = AlignmentLevel.objects.select_related("plan").order_by("plan", "order", "pk")
     serializer_class = AlignmentLevelSerializer
     csv_filename = "niveles-articulacion.csv"
+
+    def get_queryset(self):
+        return AlignmentLevel.objects.select_related("plan").order_by("plan", "order", "pk")

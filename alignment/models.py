@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scoping import EntityOwned, EntityScopedManager
 from goals.models import Plan, StrategicAxis, same_plan
 
 
@@ -16,9 +17,11 @@ class AlignmentLevelManager(models.Manager):
         return self.get(plan__slug=plan_slug, code=code)
 
 
-class AlignmentLevel(models.Model):
+class AlignmentLevel(EntityOwned):
     """A level of planning the plan aligns with, in the plan's order: for a municipal plan in Peru
     usually the national plan, the regional one and the provincial one."""
+
+    entity_path = "plan__entity"
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="alignment_levels")
     code = models.SlugField(
@@ -31,7 +34,7 @@ class AlignmentLevel(models.Model):
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
 
-    objects = AlignmentLevelManager()
+    objects = EntityScopedManager("plan__entity", AlignmentLevelManager)
 
     class Meta:
         verbose_name = _("nivel de articulación")
@@ -59,7 +62,9 @@ class AlignmentObjectiveManager(models.Manager):
         return self.get(plan__slug=plan_slug, level__code=level, number=number)
 
 
-class AlignmentObjective(models.Model):
+class AlignmentObjective(EntityOwned):
+    entity_path = "plan__entity"
+
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="alignment_objectives"
     )
@@ -72,7 +77,7 @@ class AlignmentObjective(models.Model):
     text = models.CharField(_("objetivo"), max_length=300)
     history = HistoricalRecords()
 
-    objects = AlignmentObjectiveManager()
+    objects = EntityScopedManager("plan__entity", AlignmentObjectiveManager)
 
     class Meta:
         verbose_name = _("objetivo de articulación")
@@ -102,9 +107,11 @@ class AlignmentRowManager(models.Manager):
         return self.get(plan__slug=plan_slug, number=number)
 
 
-class AlignmentRow(models.Model):
+class AlignmentRow(EntityOwned):
     """One row of the annex: objectives of each level, in the annex's order, and the plan axis
     they come down to."""
+
+    entity_path = "plan__entity"
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="alignment_rows")
     number = models.PositiveSmallIntegerField(_("número de fila"))
@@ -119,7 +126,7 @@ class AlignmentRow(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = AlignmentRowManager()
+    objects = EntityScopedManager("plan__entity", AlignmentRowManager)
 
     class Meta:
         verbose_name = _("fila del anexo de articulación")
@@ -149,9 +156,11 @@ class AlignmentLinkManager(models.Manager):
         )
 
 
-class AlignmentLink(models.Model):
+class AlignmentLink(EntityOwned):
     """One objective in one annex row, at its place in the row (the annex's order, not the
     objectives' numbers: row 1 may list regional objective 8 before 1)."""
+
+    entity_path = "row__plan__entity"
 
     row = models.ForeignKey(AlignmentRow, verbose_name=_("fila"), on_delete=models.CASCADE, related_name="links")
     objective = models.ForeignKey(
@@ -160,7 +169,7 @@ class AlignmentLink(models.Model):
     order = models.PositiveSmallIntegerField(_("orden en la fila"), default=0)
     history = HistoricalRecords()
 
-    objects = AlignmentLinkManager()
+    objects = EntityScopedManager("row__plan__entity", AlignmentLinkManager)
 
     class Meta:
         verbose_name = _("objetivo de la fila")

@@ -1,12 +1,12 @@
-"""The plan's records in the admin. Staff see the plans they are given (`Plan.staff`; superusers
-and auditors see every plan) and change them while the plan is open; a closed plan is read-only
-for everybody but superusers. Which records a role may change at all still comes from its
-group's permissions."""
+"""The plan's records in the admin. Staff see their entity's plans (core.scoping: superusers and
+national auditors see every plan) and change them while the plan is open; a closed plan is
+read-only for everybody but superusers. Which records a role may change at all still comes from
+its group's permissions (an entity's administrador changes its plans)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from indicators import roles
+from core import access
 from indicators.admin_base import RecordAdmin, StackedInline, TabularInline
 
 from .models import Dimension, Milestone, Objective, Plan, PlanSection, Problem, Project, StrategicAxis, Target
@@ -37,7 +37,7 @@ class PlanScopedMixin:
 class PlanScopedAdmin(PlanScopedMixin, RecordAdmin):
     def get_queryset(self, request):
         records = super().get_queryset(request)
-        if roles.sees_everything(request.user):
+        if access.sees_everything(request.user):
             return records
         return records.filter(**{f"{self.plan_lookup}__in": Plan.objects.visible_to(request.user)})
 
@@ -77,19 +77,20 @@ class PlanStackedInline(PlanScopedInlineMixin, StackedInline):
 
 @admin.register(Plan)
 class PlanAdmin(PlanScopedAdmin):
-    list_display = ["title", "municipality", "period_start", "period_end", "party", "is_featured", "is_closed"]
+    list_display = ["title", "entity", "period_start", "period_end", "party", "is_featured", "is_closed"]
     list_filter = ["is_featured", "is_closed"]
-    search_fields = ["title", "municipality", "province", "party", "slug"]
-    filter_horizontal = ["staff"]
+    search_fields = ["title", "entity__name", "entity__display_name", "entity__ubigeo", "party", "slug"]
+    list_select_related = ["entity"]
     plan_lookup = "pk"
-    # Which plan the site features, whether it is closed and who works on it: superusers decide.
-    superuser_fields = ["is_featured", "is_closed", "staff"]
+    # Which plan the site features and whether it is closed: superusers decide.
+    superuser_fields = ["is_featured", "is_closed"]
 
     def plan_of(self, obj):
         return obj
 
     def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        # A new term of an entity: its administrador adds it (usually from its plan file).
+        return access.is_entity_admin(request.user) and super(PlanScopedAdmin, self).has_add_permission(request)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

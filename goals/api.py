@@ -2,6 +2,7 @@
 projects and milestones. `?as_of=AAAA-MM-DD` gives the statuses as they stood that day."""
 
 import django_filters
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -10,6 +11,8 @@ from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from core.models import Entity, EntityKind, fold
+from core.scoping import FilterSet
 from indicators.api import READ_ERRORS, IndicatorViewSet, ReadingFilter, ReadingViewSet
 from indicators.api_support import ConditionalMixin, CSVListMixin, parse_as_of, stream_csv
 from indicators.models import Indicator
@@ -26,16 +29,26 @@ AS_OF = OpenApiParameter(
 ALL_PLANS = "all"
 PLAN_HELP = (
     "Identificador del plan (p. ej. ilo-2019-2022); `all`: todos los planes. Sin él, el plan destacado "
-    "(el que muestra la portada del sitio)."
+    "(el que muestra la portada del sitio), o todos los planes de la entidad que nombre `entity`."
 )
+ENTITY_FILTER_HELP = "Ubigeo de la entidad (p. ej. 1803): solo sus registros."
+
+
+def entity_param(request) -> str | None:
+    """`?entity=<ubigeo>`, checked: digits only (an unknown ubigeo simply matches nothing)."""
+    value = (request.query_params.get("entity") or "").strip()
+    if value and not (value.isdigit() and len(value) in (2, 4, 6)):
+        raise exceptions.ValidationError({"entity": ["Escriba el ubigeo de la entidad: 2, 4 o 6 dígitos."]})
+    return value or None
 
 
 def plan_scope(request) -> Plan | str | None:
-    """The plan `?plan=<slug>` names; the featured plan when the parameter is absent; ALL_PLANS
-    for `?plan=all`; None when there is no plan at all. An unknown slug is a 400."""
+    """The plan `?plan=<slug>` names; without it, every plan of the entity `?entity=` names, else
+    the featured plan; ALL_PLANS for `?plan=all`; None when there is no plan at all. An unknown
+    slug is a 400."""
     if not hasattr(request, "_plan_scope"):
         slug = request.query_params.get("plan")
-        if slug == ALL_PLANS:
+        if slug == ALL_PLANS or (not slug and entity_param(request)):
             scope = ALL_PLANS
         elif not slug:
             scope = Plan.objects.featured()
@@ -53,19 +66,22 @@ class PlanFilterBackend(BaseFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         scope = plan_scope(request)
+        if ubigeo := entity_param(request):
+            queryset = queryset.filter(**{f"{view.plan_field}__entity__ubigeo": ubigeo})
         if scope == ALL_PLANS:
             return queryset
         return queryset.filter(**{view.plan_field: scope}) if scope else queryset.none()
 
     def get_schema_operation_parameters(self, view):
         return [
+            {"name": "plan", "required": False, "in": "query", "description": PLAN_HELP, "schema": {"type": "string"}},
             {
-                "name": "plan",
+                "name": "entity",
                 "required": False,
                 "in": "query",
-                "description": PLAN_HELP,
+                "description": ENTITY_FILTER_HELP,
                 "schema": {"type": "string"},
-            }
+            },
         ]
 
 
@@ -125,6 +141,16 @@ class PlanSerializer(serializers.ModelSerializer):
     closed = serializers.BooleanField(
         source="is_closed", read_only=True, help_text="Terminado y de solo lectura (salvo para superusuarios)."
     )
+    entity = serializers.CharField(source="entity.ubigeo", read_only=True, help_text="Ubigeo de la entidad.")
+    municipality = serializers.CharField(
+        source="entity.title", read_only=True, help_text="La entidad: municipalidad o gobierno regional."
+    )
+    department = serializers.CharField(
+        source="entity.department", read_only=True, help_text="Departamento de la entidad, como lo escribe el INEI."
+    )
+    province = serializers.CharField(
+        source="entity.province", read_only=True, help_text="Provincia de la entidad (vacía en un gobierno regional)."
+    )
 
     class Meta:
         model = Plan
@@ -132,8 +158,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "id",
             "slug",
             "title",
+            "entity",
             "municipality",
-            "ubigeo",
             "province",
             "department",
             "party",
@@ -320,7 +346,7 @@ class TargetSerializer(serializers.ModelSerializer):
         ]
 
 
-class TargetFilter(django_filters.FilterSet):
+class TargetFilter(FilterSet):
     axis = django_filters.NumberFilter(field_name="objective__axis__number", min_value=1, max_value=99)
     dimension = django_filters.CharFilter(field_name="objective__problem__dimension__slug")
     kind = django_filters.ChoiceFilter(choices=TargetKind.choices)
@@ -338,17 +364,103 @@ class TargetFilter(django_filters.FilterSet):
         return queryset  # applied after evaluation, in TargetViewSet.list
 
 
-class PlanViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
-    """Los planes de gobierno (uno por entidad y periodo), todos. `featured` marca el de la portada."""
+class PlanFilter(FilterSet):
+    entity = django_filters.CharFilter(field_name="entity__ubigeo", help_text=ENTITY_FILTER_HELP)
+    department = django_filters.CharFilter(
+        method="by_place", help_text="Código (2 dígitos) o nombre del departamento de la entidad."
+    )
+    province = django_filters.CharFilter(method="by_place", help_text="Código (4 dígitos) o nombre de la provincia.")
 
-    queryset = Plan.objects.order_by("municipality", "period_start", "slug")
+    class Meta:
+        model = Plan
+        fields = ["entity", "department", "province"]
+
+    def by_place(self, queryset, name, value):
+        return queryset.filter(entity__in=entities_in_place(name, value))
+
+
+def entities_in_place(level: str, value: str):
+    """The entities of a department or province named by its ubigeo or by its name (accents and
+    case forgiven; there are 25 departments and 196 provinces, compared here)."""
+    value = value.strip()
+    if value.isdigit():
+        return Entity.objects.filter(ubigeo__startswith=value)
+    names = [
+        name for name in Entity.objects.order_by().values_list(level, flat=True).distinct() if fold(name) == fold(value)
+    ]
+    return Entity.objects.filter(**{f"{level}__in": names})
+
+
+class PlanViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    """Los planes de gobierno (uno por entidad y periodo), todos. `featured` marca el de la portada.
+    Se filtran por entidad (`entity`), departamento o provincia."""
+
     serializer_class = PlanSerializer
     lookup_field = "slug"
+    filterset_class = PlanFilter
     csv_filename = "planes.csv"
+
+    def get_queryset(self):
+        return Plan.objects.select_related("entity").order_by("entity__ubigeo", "period_start", "slug")
 
     def get_serializer_context(self):
         featured = Plan.objects.featured()
         return {**super().get_serializer_context(), "featured_id": featured.pk if featured else None}
+
+
+class EntityPlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = ["slug", "title", "period_start", "period_end", "is_closed"]
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="title", read_only=True, help_text="Como la nombra el sitio.")
+    place = serializers.CharField(
+        source="name", read_only=True, help_text="El lugar, como lo escribe la lista del INEI."
+    )
+    plans = EntityPlanSerializer(many=True, read_only=True, help_text="Sus planes cargados, el más reciente primero.")
+
+    class Meta:
+        model = Entity
+        fields = ["ubigeo", "kind", "name", "place", "department", "province", "plans"]
+
+
+class EntityFilter(FilterSet):
+    kind = django_filters.ChoiceFilter(choices=EntityKind.choices, help_text="region, provincial o distrital.")
+    department = django_filters.CharFilter(method="by_place", help_text="Código (2 dígitos) o nombre del departamento.")
+    province = django_filters.CharFilter(method="by_place", help_text="Código (4 dígitos) o nombre de la provincia.")
+    has_plan = django_filters.BooleanFilter(method="by_plan", help_text="true: solo las que tienen un plan cargado.")
+    q = django_filters.CharFilter(method="by_text", help_text="Busca por nombre o ubigeo.")
+
+    class Meta:
+        model = Entity
+        fields = ["kind", "department", "province", "has_plan", "q"]
+
+    def by_place(self, queryset, name, value):
+        return queryset.filter(pk__in=entities_in_place(name, value).values("pk"))
+
+    def by_plan(self, queryset, name, value):
+        return queryset.filter(plans__isnull=not value).distinct()
+
+    def by_text(self, queryset, name, value):
+        return queryset.filter(pk__in=Entity.objects.search(value).values("pk"))
+
+
+class EntityViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    """Las entidades del Perú (gobiernos regionales, municipalidades provinciales y distritales),
+    por ubigeo del INEI, con sus planes cargados. Se filtran por departamento, provincia y tipo."""
+
+    serializer_class = EntitySerializer
+    lookup_field = "ubigeo"
+    lookup_value_regex = "[0-9]{2,6}"
+    filterset_class = EntityFilter
+    csv_filename = "entidades.csv"
+
+    def get_queryset(self):
+        return Entity.objects.prefetch_related(
+            Prefetch("plans", queryset=Plan.objects.order_by("-period_start", "slug"))
+        ).order_by("ubigeo")
 
 
 class RollupViewSetMixin:
@@ -372,12 +484,14 @@ class RollupViewSetMixin:
 class AxisViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, RollupViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Los ejes estratégicos, con el resumen de estados de sus metas. Se buscan por número."""
 
-    queryset = StrategicAxis.objects.select_related("plan").order_by("plan", "number")
     serializer_class = AxisSerializer
     lookup_field = "number"
     lookup_value_regex = "[0-9]{1,3}"
     rollup_key = staticmethod(lambda target: target.objective.axis_id)
     csv_filename = "ejes.csv"
+
+    def get_queryset(self):
+        return StrategicAxis.objects.select_related("plan").order_by("plan", "number")
 
 
 @extend_schema_view(list=extend_schema(parameters=[AS_OF]), retrieve=extend_schema(parameters=[AS_OF]))
@@ -386,49 +500,59 @@ class DimensionViewSet(
 ):
     """Las cuatro dimensiones de la sección VII, con el resumen de estados de sus metas."""
 
-    queryset = Dimension.objects.select_related("plan").order_by("plan", "number")
     serializer_class = DimensionSerializer
     lookup_field = "slug"
     rollup_key = staticmethod(lambda target: target.objective.problem.dimension_id)
     csv_filename = "dimensiones.csv"
 
+    def get_queryset(self):
+        return Dimension.objects.select_related("plan").order_by("plan", "number")
+
 
 class ProblemViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Problemas identificados (sección VII)."""
 
-    queryset = Problem.objects.select_related("plan", "dimension").order_by("plan", "dimension__number", "order")
     serializer_class = ProblemSerializer
     filterset_fields = {"dimension__slug": ["exact"]}
     csv_filename = "problemas.csv"
+
+    def get_queryset(self):
+        return Problem.objects.select_related("plan", "dimension").order_by("plan", "dimension__number", "order")
 
 
 class ObjectiveViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Objetivos estratégicos, con su problema y su eje (el eje es una decisión editorial)."""
 
-    queryset = Objective.objects.select_related("plan", "problem", "axis").order_by("plan", "code")
     serializer_class = ObjectiveSerializer
     filterset_fields = {"axis__number": ["exact"], "problem__dimension__slug": ["exact"]}
     csv_filename = "objetivos.csv"
+
+    def get_queryset(self):
+        return Objective.objects.select_related("plan", "problem", "axis").order_by("plan", "code")
 
 
 class ProjectViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Proyectos que nombran los objetivos, con su CUI cuando lo tienen."""
 
-    queryset = Project.objects.select_related("plan", "objective").order_by("plan", "code")
     serializer_class = ProjectSerializer
     lookup_field = "code"
     csv_filename = "proyectos.csv"
+
+    def get_queryset(self):
+        return Project.objects.select_related("plan", "objective").order_by("plan", "code")
 
 
 class MilestoneViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Hitos ponderados de los proyectos."""
 
-    queryset = Milestone.objects.select_related("project__plan").order_by("project__plan", "project__code", "order")
     plan_field = "project__plan"
     serializer_class = MilestoneSerializer
     filterset_fields = {"project__code": ["exact"], "is_demo": ["exact"]}
     ordering_fields = ["order", "planned_date", "done_date"]
     csv_filename = "hitos.csv"
+
+    def get_queryset(self):
+        return Milestone.objects.select_related("project__plan").order_by("project__plan", "project__code", "order")
 
 
 @extend_schema_view(
@@ -439,15 +563,17 @@ class TargetViewSet(PlanScopedMixin, ConditionalMixin, CSVListMixin, viewsets.Re
     """Metas del plan con su avance, avance esperado, ritmo, proyección, estado y la explicación del
     estado, calculados como en el sitio público. Se buscan por código (p. ej. S1.1-M)."""
 
-    queryset = Target.objects.for_public().order_by(
-        "plan", "objective__problem__dimension__number", "objective__code", "order"
-    )
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     ordering_fields = ["code", "deadline"]
     csv_filename = "metas.csv"
+
+    def get_queryset(self):
+        return Target.objects.for_public().order_by(
+            "plan", "objective__problem__dimension__number", "objective__code", "order"
+        )
 
     def evaluated(self, targets):
         """Attach each target's evaluation at `as_of` (two queries for the whole list)."""
@@ -511,7 +637,7 @@ class PlanReadingViewSet(ReadingViewSet):
     filterset_class = PlanReadingFilter
 
 
-class PlanIndicatorFilter(django_filters.FilterSet):
+class PlanIndicatorFilter(FilterSet):
     plan = django_filters.CharFilter(
         method="by_plan", help_text=PLAN_HELP + " Los indicadores de sus metas y de su diagnóstico."
     )

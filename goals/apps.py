@@ -9,7 +9,8 @@ class GoalsConfig(AppConfig):
     def ready(self):
         from indicators import locks, terms
 
-        from .closing import closed_terms, term_starts
+        from .closing import closed_terms, same_plan_indicators, term_starts
 
         locks.register(closed_terms)
         terms.register(term_starts)
+        terms.register_same_plan(same_plan_indicators)

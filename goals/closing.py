@@ -5,7 +5,7 @@ freeze their results (the terms during which each indicator measured a target of
 
 from django.db.models import Min
 
-from .models import Target
+from .models import PlanSection, Target
 
 
 def closed_terms(indicator_ids: set[int]) -> dict[int, list]:
@@ -27,3 +27,18 @@ def term_starts(indicator_ids: set[int]) -> dict:
         .annotate(start=Min("plan__period_start"))
         .values_list("indicator_id", "start")
     )
+
+
+def same_plan_indicators(indicator_id: int, period) -> set[int] | None:
+    """The indicators (targets and cited figures) of the plans whose term holds `period` and that
+    measure `indicator_id`; None when none does."""
+    plans = Target.objects.filter(
+        indicator_id=indicator_id, plan__period_start__lte=period, plan__period_end__gte=period
+    ).values("plan_id")
+    ids = set(Target.objects.filter(plan_id__in=plans, indicator__isnull=False).values_list("indicator_id", flat=True))
+    ids |= set(
+        PlanSection.indicators.through.objects.filter(plansection__plan_id__in=plans).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    return ids or None

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -14,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators import roles
+from core import access
+from core.models import Entity
+from core.scoping import EntityOwned, EntityScopedManager
 from indicators.models import Indicator
 
 
@@ -53,29 +54,36 @@ def plan_slug_not_reserved(value):
 
 class PlanQuerySet(models.QuerySet):
     def for_site(self):
-        """Plans with what the public pages need to know of their parts, in the same query."""
-        return self.annotate(
+        """Plans with their entity and what the public pages need to know of their parts, in the same query."""
+        return self.select_related("entity").annotate(
             has_axes=Exists(StrategicAxis.objects.filter(plan=OuterRef("pk"))),
             has_diagnosis=Exists(PlanSection.objects.filter(plan=OuterRef("pk"), part=SectionPart.DIAGNOSIS)),
         )
 
     def visible_to(self, user):
-        """The plans `user` may see in the admin: every plan for superusers and auditors, the plans
-        they are given (`Plan.staff`) for everybody else."""
-        if roles.sees_everything(user):
+        """The plans `user` may see in the admin: every plan for superusers and national
+        auditors, their entity's plans for its staff."""
+        if access.sees_everything(user):
             return self.all()
-        if not user or not user.is_authenticated:
+        entity = access.entity_id(user)
+        if entity is None:
             return self.none()
-        return self.filter(staff=user)
+        return self.filter(entity_id=entity)
 
     def editable_by(self, user):
-        """The plans whose records `user` may change: the plans they are given, while open;
-        superusers change every plan, closed ones included."""
+        """The plans whose records `user` may change: their entity's plans while open;
+        superusers change every plan, closed ones included. (Which records at all comes from the
+        role's permissions.)"""
         if user and user.is_authenticated and user.is_superuser:
             return self.all()
-        if not user or not user.is_authenticated:
+        entity = access.entity_id(user)
+        if entity is None:
             return self.none()
-        return self.filter(staff=user, is_closed=False)
+        return self.filter(entity_id=entity, is_closed=False)
+
+    def current_first(self):
+        """An entity's plans, the term under way (or the latest) first."""
+        return self.order_by("-period_start", "slug")
 
 
 class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
@@ -83,12 +91,22 @@ class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
         return self.get(slug=slug)
 
     def featured(self):
-        """The plan the site shows at its root: the one flagged as featured or, while none is,
-        the one whose term started last. None when there is no plan."""
-        return self.for_site().order_by("-is_featured", "-period_start", "pk").first()
+        """The plan the site shows at its root: the one flagged as featured; while none is, the
+        latest term of a site whose plans are all of one entity (a single-municipality
+        deployment). None otherwise: the root then shows the directory of every entity."""
+        flagged = self.for_site().filter(is_featured=True).first()
+        if flagged is not None:
+            return flagged
+        entities = list(self.order_by().values_list("entity_id", flat=True).distinct()[:2])
+        if len(entities) != 1:
+            return None
+        return self.for_site().order_by("-period_start", "pk").first()
 
 
-class Plan(models.Model):
+class Plan(EntityOwned):
+    """One term of an entity: its plan de gobierno, filed with the JNE."""
+
+    entity = models.ForeignKey(Entity, verbose_name=_("entidad"), on_delete=models.PROTECT, related_name="plans")
     slug = models.SlugField(
         _("identificador"),
         max_length=60,
@@ -97,18 +115,6 @@ class Plan(models.Model):
         help_text=_("En las direcciones del sitio (/planes/<identificador>/). Por ejemplo: municipio-2023-2026."),
     )
     title = models.CharField(_("título"), max_length=250)
-    municipality = models.CharField(
-        _("entidad"), max_length=150, help_text=_("La municipalidad o el gobierno regional que presenta el plan.")
-    )
-    ubigeo = models.CharField(
-        _("ubigeo"),
-        max_length=6,
-        blank=True,
-        validators=[RegexValidator(r"^(\d{2}|\d{4}|\d{6})$", _("El ubigeo del INEI tiene 2, 4 o 6 dígitos."))],
-        help_text=_("Código INEI del departamento, la provincia o el distrito."),
-    )
-    province = models.CharField(_("provincia"), max_length=100, blank=True)
-    department = models.CharField(_("departamento"), max_length=100, blank=True)
     party = models.CharField(_("organización política"), max_length=150)
     period_start = models.DateField(_("inicio del periodo"))
     period_end = models.DateField(_("fin del periodo"))
@@ -134,16 +140,9 @@ class Plan(models.Model):
         default=False,
         help_text=_("Terminado su periodo, el plan queda de solo lectura: solo un superusuario cambia sus registros."),
     )
-    staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("personal del plan"),
-        related_name="plans",
-        blank=True,
-        help_text=_("Quienes ven y editan este plan en la administración (superusuarios y auditores ven todos)."),
-    )
-    history = HistoricalRecords(m2m_fields=[staff])
+    history = HistoricalRecords()
 
-    objects = PlanManager()
+    objects = EntityScopedManager("entity", PlanManager)
 
     # Decided on the site, not part of the plan's data: reloading the fixtures keeps them.
     SITE_FIELDS = ("is_featured", "is_closed")
@@ -175,6 +174,14 @@ class Plan(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def validate_unique(self, exclude=None):
+        # The slug is unique across every entity (it is the plan's address), so it is checked
+        # against every plan, not only the ones the person's scope reaches.
+        super().validate_unique(exclude)
+        if self.slug and (exclude is None or "slug" not in exclude):
+            if Plan._base_manager.filter(slug=self.slug).exclude(pk=self.pk).exists():
+                raise ValidationError({"slug": _("Ya existe un plan con ese identificador.")})
+
     def clean(self):
         super().clean()
         if self.is_closed and self.period_end and self.period_end >= timezone.localdate():
@@ -184,6 +191,11 @@ class Plan(models.Model):
                     % {"end": f"{self.period_end:%d/%m/%Y}"}
                 }
             )
+
+    @property
+    def municipality(self) -> str:
+        """The entity's name as the site shows it ("Municipalidad Provincial de …")."""
+        return self.entity.title
 
     @property
     def term(self) -> str:
@@ -196,10 +208,12 @@ class PlanSectionManager(models.Manager):
         return self.get(plan__slug=plan_slug, code=code)
 
 
-class PlanSection(models.Model):
+class PlanSection(EntityOwned):
     """A part of the plan's own text, kept whole: the diagnosis (sections I, IV and V of a plan
     de gobierno) and the notes of its alignment. The figures it cites are readings of the
     indicators it lists, so the diagnosis page needs no knowledge of indicator codes."""
+
+    entity_path = "plan__entity"
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections")
     part = models.CharField(_("parte del sitio"), max_length=10, choices=SectionPart.choices)
@@ -224,7 +238,7 @@ class PlanSection(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[indicators])
 
-    objects = PlanSectionManager()
+    objects = EntityScopedManager("plan__entity", PlanSectionManager)
 
     class Meta:
         verbose_name = _("sección del plan")
@@ -253,7 +267,9 @@ class PlanNumberManager(models.Manager):
         return self.get(plan__slug=plan_slug, number=number)
 
 
-class StrategicAxis(models.Model):
+class StrategicAxis(EntityOwned):
+    entity_path = "plan__entity"
+
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="axes")
     number = models.PositiveSmallIntegerField(_("número"), validators=[MinValueValidator(1)])
     name = models.CharField(_("eje estratégico"), max_length=300, help_text=_("Como lo enuncia la sección II."))
@@ -263,7 +279,7 @@ class StrategicAxis(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = PlanNumberManager()
+    objects = EntityScopedManager("plan__entity", PlanNumberManager)
 
     class Meta:
         verbose_name = _("eje estratégico")
@@ -290,14 +306,16 @@ class StrategicAxis(models.Model):
     natural_key.dependencies = ["goals.plan"]
 
 
-class Dimension(models.Model):
+class Dimension(EntityOwned):
+    entity_path = "plan__entity"
+
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="dimensions")
     number = models.PositiveSmallIntegerField(_("número"), validators=[MinValueValidator(1)])
     slug = models.SlugField(_("identificador"), max_length=40, help_text=_("Por ejemplo: social."))
     name = models.CharField(_("nombre"), max_length=100)
     history = HistoricalRecords()
 
-    objects = PlanNumberManager()
+    objects = EntityScopedManager("plan__entity", PlanNumberManager)
 
     class Meta:
         verbose_name = _("dimensión")
@@ -325,7 +343,9 @@ class PlanCodeManager(models.Manager):
         return self.get(plan__slug=plan_slug, code=code)
 
 
-class Problem(models.Model):
+class Problem(EntityOwned):
+    entity_path = "plan__entity"
+
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="problems")
     code = models.CharField(
         _("código"), max_length=20, validators=[plan_code_validator], help_text=_("Por ejemplo: S1.")
@@ -337,7 +357,7 @@ class Problem(models.Model):
     text = models.TextField(_("problema identificado"))
     history = HistoricalRecords()
 
-    objects = PlanCodeManager()
+    objects = EntityScopedManager("plan__entity", PlanCodeManager)
 
     class Meta:
         verbose_name = _("problema")
@@ -357,7 +377,9 @@ class Problem(models.Model):
         same_plan(self, "dimension")
 
 
-class Objective(models.Model):
+class Objective(EntityOwned):
+    entity_path = "plan__entity"
+
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="objectives")
     code = models.CharField(
         _("código"), max_length=20, validators=[plan_code_validator], help_text=_("Por ejemplo: S1.1.")
@@ -378,7 +400,7 @@ class Objective(models.Model):
     text = models.TextField(_("objetivo estratégico"))
     history = HistoricalRecords()
 
-    objects = PlanCodeManager()
+    objects = EntityScopedManager("plan__entity", PlanCodeManager)
 
     class Meta:
         verbose_name = _("objetivo estratégico")
@@ -398,7 +420,9 @@ class Objective(models.Model):
         same_plan(self, "problem", "axis")
 
 
-class Project(models.Model):
+class Project(EntityOwned):
+    entity_path = "plan__entity"
+
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="projects")
     code = models.CharField(
         _("código"), max_length=40, validators=[plan_code_validator], help_text=_("Por ejemplo: PTAR-NORTE.")
@@ -417,7 +441,7 @@ class Project(models.Model):
     description = models.TextField(_("descripción"), blank=True)
     history = HistoricalRecords()
 
-    objects = PlanCodeManager()
+    objects = EntityScopedManager("plan__entity", PlanCodeManager)
 
     class Meta:
         verbose_name = _("proyecto")
@@ -442,7 +466,9 @@ class MilestoneManager(models.Manager):
         return self.get(project__plan__slug=plan_slug, project__code=project_code, order=order)
 
 
-class Milestone(models.Model):
+class Milestone(EntityOwned):
+    entity_path = "project__plan__entity"
+
     project = models.ForeignKey(
         Project, verbose_name=_("proyecto"), on_delete=models.CASCADE, related_name="milestones"
     )
@@ -457,7 +483,7 @@ class Milestone(models.Model):
     is_demo = models.BooleanField(_("dato de demostración"), default=False)
     history = HistoricalRecords()
 
-    objects = MilestoneManager()
+    objects = EntityScopedManager("project__plan__entity", MilestoneManager)
 
     class Meta:
         verbose_name = _("hito")
@@ -485,7 +511,7 @@ class TargetQuerySet(models.QuerySet):
     def for_public(self):
         """Targets with everything a public page or the API shows, in one query."""
         return self.select_related(
-            "plan",
+            "plan__entity",
             "objective__axis",
             "objective__problem__dimension",
             "indicator__unit",
@@ -498,7 +524,9 @@ class TargetManager(PlanCodeManager.from_queryset(TargetQuerySet)):
     pass
 
 
-class Target(models.Model):
+class Target(EntityOwned):
+    entity_path = "plan__entity"
+
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
     code = models.CharField(
         _("código"), max_length=20, validators=[plan_code_validator], help_text=_("Por ejemplo: S1.1-M.")
@@ -548,7 +576,7 @@ class Target(models.Model):
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
 
-    objects = TargetManager()
+    objects = EntityScopedManager("plan__entity", TargetManager)
 
     class Meta:
         verbose_name = _("meta")
@@ -591,6 +619,12 @@ class Target(models.Model):
 
     def clean(self):
         same_plan(self, "objective", "project")
+        if self.indicator_id is not None and self.plan_id is not None:
+            entities = set(
+                Indicator._base_manager.filter(pk=self.indicator_id).values_list("entity_id", flat=True)
+            ) | set(Plan._base_manager.filter(pk=self.plan_id).values_list("entity_id", flat=True))
+            if len(entities) > 1:
+                raise ValidationError({"indicator": _("El indicador es de otra entidad.")})
 
     @property
     def baseline(self) -> "Baseline":

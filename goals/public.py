@@ -238,3 +238,90 @@ def search(plan: Plan, query: str) -> SearchResults:
     )
     found = [i for i in indicators if matches(i.code, i.name, i.unit.name, i.office.name, i.source)]
     return SearchResults(query, targets, found)
+
+
+SEARCH_ALL_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class PlanFound:
+    plan: Plan
+    targets: list[TargetStatus]
+
+
+@dataclass(frozen=True)
+class EntityFound:
+    entity: object
+    plans: list[PlanFound]
+    indicators: list[Indicator]
+    latest_plan: Plan | None  # where the entity's indicators' pages are read
+
+
+@dataclass(frozen=True)
+class NationalResults:
+    """What a search of every plan found, by entity and plan; `truncated` when there was more
+    than SEARCH_ALL_LIMIT targets or indicators."""
+
+    query: str
+    entities: list[EntityFound]
+    count: int
+    truncated: bool
+
+
+def search_everywhere(query: str, limit: int = SEARCH_ALL_LIMIT) -> NationalResults:
+    """Every plan's targets and every entity's indicators whose words hold every word of `query`
+    (accents and case forgiven), grouped by entity and plan. Their words are read in two queries
+    and matched here; only what matched is then loaded and evaluated: eight queries in all."""
+    query = " ".join((query or "").split())[:SEARCH_MAX_CHARS]
+    words = fold(query).split()
+    if not words:
+        return NationalResults(query, [], 0, False)
+
+    def matches(texts) -> bool:
+        haystack = fold(" ".join(str(t) for t in texts if t))
+        return all(word in haystack for word in words)
+
+    target_ids = [
+        row[0]
+        for row in Target.objects.values_list("pk", "code", "sentence", "objective__text", "unit").order_by(
+            "plan__entity__ubigeo", "-plan__period_start", "pk"
+        )
+        if matches(row[1:])
+    ]
+    indicator_ids = [
+        row[0]
+        for row in Indicator.objects.values_list("pk", "code", "name", "unit__name", "office__name", "source").order_by(
+            "entity__ubigeo", "order", "code"
+        )
+        if matches(row[1:])
+    ]
+    truncated = len(target_ids) > limit or len(indicator_ids) > limit
+    target_ids, indicator_ids = target_ids[:limit], indicator_ids[:limit]
+    rows = target_statuses(None, pk__in=target_ids) if target_ids else []
+    indicators = list(
+        Indicator.objects.filter(pk__in=indicator_ids)
+        .select_related("unit", "office", "entity")
+        .prefetch_related(
+            Prefetch("readings", queryset=Reading.objects.approved().order_by("period"), to_attr="public")
+        )
+        .order_by("entity__ubigeo", "order", "code")
+    )
+    plans = {row.target.plan_id: row.target.plan for row in rows}
+    entities = {plan.entity_id: plan.entity for plan in plans.values()} | {i.entity_id: i.entity for i in indicators}
+    latest = {}
+    for plan in Plan.objects.filter(entity__in=list(entities)).order_by("period_start"):
+        latest[plan.entity_id] = plan
+    found = []
+    for entity in sorted(entities.values(), key=lambda e: e.ubigeo):
+        entity_plans = sorted(
+            (p for p in plans.values() if p.entity_id == entity.pk), key=lambda p: p.period_start, reverse=True
+        )
+        found.append(
+            EntityFound(
+                entity,
+                [PlanFound(p, [row for row in rows if row.target.plan_id == p.pk]) for p in entity_plans],
+                [i for i in indicators if i.entity_id == entity.pk],
+                latest.get(entity.pk),
+            )
+        )
+    return NationalResults(query, found, len(rows) + len(indicators), truncated)

@@ -15,6 +15,8 @@ def plan_paths(route, view, name):
 
 
 urlpatterns = [
+    path("entidades/", views.directory, name="directory"),
+    path("entidades/<str:ubigeo>/", views.entity_detail, name="entity-detail"),
     path("planes/", views.plan_list, name="plan-list"),
     path(PLAN_PREFIX, views.plan_home, name="plan-home"),
     *plan_paths("ejes/<int:number>/", views.axis_detail, "axis-detail"),

@@ -9,19 +9,49 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from core.models import Entity
 from indicators.calendar import next_due
 from indicators.charts import CHART_STYLES, series_chart
 from indicators.models import Indicator, Reading
 from indicators.views import series_csv
 
+from . import directory as directory_module
 from . import progress, public, wording
 from .models import Dimension, Plan, SectionPart, StrategicAxis, Target
 
 
 def plan_list(request):
     """Every plan, by entity and term."""
-    plans = Plan.objects.order_by("municipality", "-period_start", "slug")
+    plans = Plan.objects.select_related("entity").order_by("entity__ubigeo", "-period_start", "slug")
     return render(request, "goals/plan_list.html", {"plans": plans, "featured": Plan.objects.featured()})
+
+
+def directory(request):
+    """Every entity of Peru: the departments, or the entities a search finds (`?q=`, a name or a
+    ubigeo), each with its current term's headline or "Plan aún no cargado"."""
+    query = " ".join(request.GET.get("q", "").split())[:80]
+    found = directory_module.entity_rows(directory_module.search(query)) if query else None
+    context = {
+        "query": query,
+        "found": found,
+        "departments": None if query else directory_module.departments(),
+        "plan_count": Plan.objects.count(),
+    }
+    return render(request, "goals/directory.html", context)
+
+
+def entity_detail(request, ubigeo):
+    """One entity: its plans (the current term first, with its headline) and the governments below it."""
+    entity = get_object_or_404(Entity, ubigeo=ubigeo)
+    own = directory_module.entity_rows([entity])[0]
+    context = {
+        "entity": entity,
+        "own": own,
+        "plans": list(entity.plans.order_by("-period_start", "slug")),
+        "ancestors": directory_module.ancestors(entity),
+        "children": directory_module.entity_rows(directory_module.children(entity)),
+    }
+    return render(request, "goals/entity_detail.html", context)
 
 
 def plan_home(request, plan_slug=None):
@@ -185,10 +215,11 @@ def indicator_list(request, plan_slug=None):
 
 @csp_update(CHART_STYLES)
 def indicator_detail(request, code, plan_slug=None):
-    """One indicator's series, with the plan's targets it measures. Indicators are shared by
-    plans: any indicator opens under any plan, and lists only that plan's targets."""
+    """One indicator's series, with the plan's targets it measures. An entity's indicators are
+    shared by its plans: any of them opens under any plan of its entity, and lists only that
+    plan's targets."""
     plan = public.get_plan(plan_slug)
-    indicator = get_object_or_404(Indicator.objects.select_related("unit", "office"), code=code)
+    indicator = get_object_or_404(Indicator.objects.select_related("unit", "office"), entity=plan.entity_id, code=code)
     readings = list(indicator.readings.approved().select_related("corrects").order_by("period"))
     targets = list(Target.objects.filter(plan=plan, indicator=indicator).select_related("plan"))
     due = None
@@ -264,7 +295,11 @@ def diagnosis(request, plan_slug=None):
 
 
 def search(request, plan_slug=None):
-    """Targets and indicators of the plan found by words (`?q=`): a plain GET form, no script."""
+    """Targets and indicators found by words (`?q=`): a plain GET form, no script. Inside a plan,
+    that plan's; at the root (/buscar/), every plan's, grouped by entity and plan."""
+    if plan_slug is None:
+        results = public.search_everywhere(request.GET.get("q", ""))
+        return render(request, "goals/search_all.html", {"results": results})
     plan = public.get_plan(plan_slug)
     results = public.search(plan, request.GET.get("q", ""))
     return render(request, "goals/search.html", {"plan": plan, "results": results})

@@ -94,14 +94,21 @@ class PlanAdmin(goals_admin.PlanAdmin):
         ] + super().get_urls()
 
     def may_import(self, request) -> bool:
-        return request.user.is_superuser or Plan.objects.editable_by(request.user).exists()
+        return plan_file.may_import(request.user)
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {**(extra_context or {}), "may_import": self.may_import(request)})
 
     def import_view(self, request):
         if not self.may_import(request):
-            raise PermissionDenied("Solo un superusuario o el personal de un plan abierto importa un archivo de plan.")
+            # Said before any form is filled: the page explains who loads plans, and how to ask.
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Importar un archivo de plan"),
+                "opts": self.model._meta,
+                "refusal": plan_file.IMPORT_REFUSAL,
+            }
+            return render(request, "admin/goals/plan/import.html", context, status=403)
         form = PlanFileForm(request.POST or None, request.FILES or None)
         report = None
         if form.is_valid():
@@ -123,7 +130,7 @@ class PlanAdmin(goals_admin.PlanAdmin):
 
     def import_confirm_view(self, request):
         if not self.may_import(request):
-            raise PermissionDenied
+            raise PermissionDenied(plan_file.IMPORT_REFUSAL)
         stored = request.session.get(SESSION_KEY)
         if request.method != "POST" or not stored:
             return redirect("admin:goals_plan_import")

@@ -13,6 +13,7 @@ from alignment.api import AlignmentLevelViewSet, AlignmentObjectiveViewSet, Alig
 from goals.api import (
     AxisViewSet,
     DimensionViewSet,
+    EntityViewSet,
     MilestoneViewSet,
     ObjectiveViewSet,
     PlanIndicatorViewSet,
@@ -27,6 +28,7 @@ from indicators.api import OfficeViewSet
 from . import open_data
 
 router = DefaultRouter()
+router.register("entities", EntityViewSet, basename="entity")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("axes", AxisViewSet, basename="axis")
 router.register("dimensions", DimensionViewSet, basename="dimension")

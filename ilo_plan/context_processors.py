@@ -1,15 +1,26 @@
+from django.db.models import Q
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
+from goals.models import Plan
 from indicators.models import Reading
 
 
+def plans_with_demo_data() -> dict[int, str]:
+    """The plans that show demo data ({id: title}): a demo reading of one of their indicators, or a
+    demo milestone of one of their projects. One query."""
+    demo_indicators = Reading.objects.filter(is_demo=True).values("indicator_id")
+    plans = Plan.objects.filter(Q(targets__indicator_id__in=demo_indicators) | Q(projects__milestones__is_demo=True))
+    return dict(plans.values_list("pk", "title").distinct().order_by("title"))
+
+
 def site(request):
-    """Whether demo readings are loaded (every public page then says so), and the same page in
-    the other language."""
+    """Which plans show demo data (a plan's pages say so when it does; pages of no plan, when any
+    plan does), and the same page in the other language."""
     other = "en" if (get_language() or "es").startswith("es") else "es-pe"
     return {
-        "demo_data_loaded": Reading.objects.demo().exists(),
+        "demo_plans": SimpleLazyObject(plans_with_demo_data),
         "other_language": other,
         "other_language_url": translate_url(request.path, other),
     }

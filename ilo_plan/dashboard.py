@@ -1,36 +1,62 @@
-"""What each staff member should act on first: due readings for registradores, the review
-queue for revisores."""
+"""What each staff member should act on first: due readings for registradores (every plan of
+their entity, grouped by plan), the review queue for revisores. Runs in the admin's scope: a
+person sees their own entity's records only (core.scoping)."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from core import access
 from goals.models import Plan, Target
-from indicators import roles
 from indicators.calendar import due_and_overdue
 from indicators.models import EDITABLE_STATES, OPEN_STATES, Indicator, Office, Reading, ReviewStatus
 
 
-def due_for(user, today=None):
-    """Target indicators of the featured plan, of the user's offices, whose next reading is due or overdue."""
-    plan = Plan.objects.featured()
-    if plan is None:
+@dataclass(frozen=True)
+class PlanDue:
+    """One plan of the person's entity and its readings due: the plan's target indicators of the
+    person's offices, from the start of its term to its end (a finished term lists nothing after it)."""
+
+    plan: Plan
+    items: list
+
+
+def due_for(user, today=None) -> list[PlanDue]:
+    """Every open plan the person reaches (their entity's, through the admin's scope), with the
+    target indicators of their offices whose next reading is due or overdue. Five queries,
+    whatever the number of plans."""
+    today = today or timezone.localdate()
+    plans = list(Plan.objects.filter(is_closed=False, period_start__lte=today).order_by("-period_start", "slug"))
+    if not plans:
         return []
-    indicators = Indicator.objects.filter(
-        pk__in=Target.objects.filter(plan=plan, indicator__isnull=False).values("indicator_id")
-    ).select_related("office")
+    measured = {}
+    for plan_id, indicator_id in (
+        Target.objects.filter(plan__in=plans, indicator__isnull=False)
+        .order_by()
+        .values_list("plan_id", "indicator_id")
+        .distinct()
+    ):
+        measured.setdefault(plan_id, set()).add(indicator_id)
+    indicators = Indicator.objects.filter(pk__in=set().union(*measured.values())).select_related("office")
     if not user.is_superuser:
-        indicators = indicators.filter(office_id__in=roles.office_ids(user))
+        indicators = indicators.filter(office_id__in=access.office_ids(user))
+    indicators = {indicator.pk: indicator for indicator in indicators.order_by("order", "code")}
     last_periods = dict(
-        Reading.objects.filter(indicator__in=indicators, status=ReviewStatus.APPROVED)
+        Reading.objects.filter(indicator_id__in=list(indicators), status=ReviewStatus.APPROVED)
         .values("indicator_id")
         .annotate(last=Max("period"))
         .values_list("indicator_id", "last")
     )
-    return due_and_overdue(
-        indicators, last_periods, first_period=plan.period_start, today=today or timezone.localdate()
-    )
+    groups = []
+    for plan in plans:
+        mine = [indicators[pk] for pk in indicators if pk in measured.get(plan.pk, ())]
+        items = due_and_overdue(mine, last_periods, first_period=plan.period_start, today=today)
+        items = [item for item in items if item.period <= plan.period_end]
+        if items:
+            groups.append(PlanDue(plan, items))
+    return groups
 
 
 def review_queue(user, limit=50):
@@ -60,11 +86,11 @@ def with_links(items):
     ]
 
 
-def counts_by_office(user, due):
+def counts_by_office(user, due: list):
     """Per office of the user: readings overdue, due soon, in draft or rejected, and in review.
-    One query whatever the number of offices (the due items are already computed)."""
+    One query whatever the number of offices (the due items, of every plan, are already computed)."""
     readings = Reading.objects.filter(status__in=[*EDITABLE_STATES, ReviewStatus.SUBMITTED])
-    offices = Office.objects.all() if user.is_superuser else Office.objects.filter(pk__in=roles.office_ids(user))
+    offices = Office.objects.all() if user.is_superuser else Office.objects.filter(pk__in=access.office_ids(user))
     rows = {
         office.pk: {"office": office, "overdue": 0, "soon": 0, "drafts": 0, "in_review": 0}
         for office in offices.order_by("name")

@@ -294,6 +294,7 @@ SUPERSEDED_COLUMNS = [
     ("withdrawal_reason", "string", "Motivo del retiro."),
 ]
 UNIT_COLUMNS = [
+    ("entity", "string", "Ubigeo de la entidad dueña de la unidad; vacío: una unidad del catálogo nacional."),
     ("code", "string", "Código de la unidad."),
     ("name", "string", "Nombre de la unidad."),
     ("symbol", "string", "Símbolo con que se muestran los valores."),
@@ -375,8 +376,9 @@ def _write_api_table(path: Path, name: str) -> None:
 
 def _write_units(path: Path) -> None:
     rows = (
-        [u.code, u.name, u.symbol, _number(u.min_value), _number(u.max_value), u.decimals]
-        for u in Unit.objects.order_by("code")
+        [u.entity.ubigeo if u.entity_id else "", u.code, u.name, u.symbol]
+        + [_number(u.min_value), _number(u.max_value), u.decimals]
+        for u in Unit.objects.select_related("entity").order_by("entity__ubigeo", "code")
     )
     _write_csv(path, [c[0] for c in UNIT_COLUMNS], rows)
 

@@ -26,12 +26,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.text import slugify
 
 from alignment.models import AlignmentLevel, AlignmentLink, AlignmentObjective, AlignmentRow
+from core import access
+from core.entities import legacy_entity
+from core.models import Entity
+from core.scoping import scope
 from goals.models import (
     Dimension,
     Objective,
@@ -42,6 +46,7 @@ from goals.models import (
     Target,
     TargetKind,
 )
+from indicators import units
 from indicators.models import Direction, Frequency, Indicator, Office, Unit
 from indicators.spreadsheets import XML_ILLEGAL, is_risky
 from indicators.validation import parse_value, quoted, shortened
@@ -121,19 +126,21 @@ class PlanField:
     attribute: str
     kind: str = "text"
     required: bool = False
+    # False: a fact of the entity, not of the plan (read to find the entity, written out from it).
+    on_plan: bool = True
 
 
 PLAN_FIELDS = [
     PlanField("slug", "slug", required=True),
     PlanField("titulo", "title", required=True),
-    PlanField("entidad", "municipality", required=True),
-    PlanField("ubigeo", "ubigeo"),
+    PlanField("ubigeo", "entity.ubigeo", on_plan=False),
+    PlanField("entidad", "entity.title", on_plan=False),
     PlanField("organizacion_politica", "party", required=True),
     PlanField("inicio", "period_start", "date", required=True),
     PlanField("fin", "period_end", "date", required=True),
     PlanField("fuente", "source_document"),
-    PlanField("provincia", "province"),
-    PlanField("departamento", "department"),
+    PlanField("provincia", "entity.province", on_plan=False),
+    PlanField("departamento", "entity.department", on_plan=False),
     PlanField("fecha_creacion", "province_created_on", "date"),
     PlanField("superficie_km2", "area_km2", "decimal"),
     PlanField("poblacion", "population", "integer"),
@@ -839,13 +846,12 @@ def assign_codes(draft: Draft):
 # --- writing ------------------------------------------------------------------------------------
 
 MESSAGE_COLUMNS = {
-    "municipality": "entidad",
+    "entity": "ubigeo",
     "title": "titulo",
     "party": "organizacion_politica",
     "period_start": "inicio",
     "period_end": "fin",
     "slug": "slug",
-    "ubigeo": "ubigeo",
 }
 
 
@@ -861,8 +867,8 @@ class Writer:
     """Saves the draft through the models, finding each record by its natural key and saving
     only what differs; counts what it created, updated and left as it was."""
 
-    def __init__(self, draft: Draft, report: Report, user):
-        self.draft, self.report, self.user = draft, report, user
+    def __init__(self, draft: Draft, report: Report, user, entity: Entity):
+        self.draft, self.report, self.user, self.entity = draft, report, user, entity
 
     def save(self, model, lookup: dict, values: dict, origin: Origin | None, columns: dict | None = None):
         obj = model._default_manager.filter(**lookup).first()
@@ -893,8 +899,11 @@ class Writer:
         draft = self.draft
         # Only the fields the file names: a plan's facts entered in the admin stay when a file
         # leaves them out.
-        plan_values = {spec.attribute: draft.plan[spec.campo] for spec in PLAN_FIELDS if spec.campo in draft.plan}
+        plan_values = {
+            spec.attribute: draft.plan[spec.campo] for spec in PLAN_FIELDS if spec.on_plan and spec.campo in draft.plan
+        }
         plan_values.pop("slug")
+        plan_values["entity"] = self.entity
         plan_columns = {spec.attribute: "valor" for spec in PLAN_FIELDS}
         plan = self.save(
             Plan, {"slug": draft.plan["slug"]}, plan_values, Origin("plan", draft.plan_origin.get("slug")), plan_columns
@@ -1004,10 +1013,17 @@ class Writer:
         return plan
 
     def indicators(self) -> dict[str, Indicator]:
+        """The indicators the file names: the entity's own by code (its series continue across its
+        terms), and the new ones created in it."""
         draft = self.draft
-        existing = {i.code: i for i in Indicator.objects.filter(code__in=list(draft.indicators)).select_related("unit")}
+        existing = {
+            i.code: i
+            for i in Indicator.objects.filter(entity=self.entity, code__in=list(draft.indicators)).select_related(
+                "unit"
+            )
+        }
         order = (
-            (Indicator.objects.aggregate(last=Max("order"))["last"] or 0)
+            (Indicator.objects.filter(entity=self.entity).aggregate(last=Max("order"))["last"] or 0)
             if len(existing) < len(draft.indicators)
             else 0
         )
@@ -1022,7 +1038,7 @@ class Writer:
             baseline = item.baseline or (None, None, "")
             existing[code] = self.save(
                 Indicator,
-                {"code": code},
+                {"entity": self.entity, "code": code},
                 {
                     "name": item.name,
                     "unit": self.unit(item),
@@ -1040,38 +1056,47 @@ class Writer:
         return existing
 
     def unit(self, item: DraftIndicator) -> Unit:
-        wanted = plain(item.unit_text)
-        for unit in Unit.objects.all():
-            if wanted in {plain(unit.code), plain(unit.name), plain(unit.symbol)} - {""}:
-                return unit
-        if item.unit_text == "%":
-            values = {
-                "name": "Porcentaje",
-                "symbol": "%",
-                "min_value": Decimal(0),
-                "max_value": Decimal(100),
-                "decimals": 2,
-            }
-            return self.save(Unit, {"code": "porcentaje"}, values, item.origin, {"code": "unidad"})
-        # A new unit takes no range: the file does not say one; staff narrow it in the admin.
+        """The unit the file names: one of the national catalogue or of the entity's own, found by
+        code, symbol or name (`indicators.units`); a text close to a catalogue unit is refused with
+        the catalogue's names; a unit none of them is becomes the entity's own. A catalogue unit is
+        never changed by a file."""
+        reachable = Unit.objects.filter(Q(entity__isnull=True) | Q(entity=self.entity)).order_by("name")
+        match = units.find_unit(item.unit_text, reachable)
+        if match.unit is not None:
+            return match.unit
+        if match.near:
+            raise Refused(
+                item.origin,
+                "unidad",
+                f"{quoted(item.unit_text)} se parece a {units.choices(match.near)}, pero no es ninguna: escriba "
+                f"una de las unidades del catálogo nacional ({units.choices(Unit.objects.catalogue())}) o una "
+                "unidad distinta.",
+            )
+        # A new unit of the entity's own, without a range: the file does not say one; its staff set it.
         code = slugify(item.unit_text)[:40] or "unidad"
-        values = {
-            "name": item.unit_text[:80],
-            "symbol": item.unit_text[:40],
-            "min_value": None,
-            "max_value": None,
-            "decimals": 2,
-        }
-        return self.save(Unit, {"code": code}, values, item.origin, {"code": "unidad", "name": "unidad"})
+        if Unit.objects.catalogue().filter(code=code).exists():
+            code = f"{code}-propia"[:40]
+        values = {"name": item.unit_text[:80], "symbol": item.unit_text[:40], "decimals": 2}
+        return self.save(
+            Unit, {"entity": self.entity, "code": code}, values, item.origin, {"code": "unidad", "name": "unidad"}
+        )
 
     def office(self, item: DraftIndicator) -> Office:
-        text = item.office_text or "Sin oficina asignada"
-        for office in Office.objects.all():
-            if plain(text) in {plain(office.code), plain(office.name)}:
-                return office
+        """The office the file names, among the entity's (by code or name), created in the entity
+        when it has none such; without one, the entity's default office (`Office.default_for`)."""
+        if not item.office_text:
+            return Office.objects.default_for(self.entity)
+        text = item.office_text
         code = re.sub(r"[^A-Z0-9-]", "", slugify(text).upper())[:40] or "OFICINA"
+        for office in Office.objects.filter(entity=self.entity):
+            if plain(text) in {plain(office.code), plain(office.name)} or office.code == code:
+                return office
         return self.save(
-            Office, {"code": code}, {"name": text[:200]}, item.origin, {"code": "oficina", "name": "oficina"}
+            Office,
+            {"entity": self.entity, "code": code},
+            {"name": text[:200]},
+            item.origin,
+            {"code": "oficina", "name": "oficina"},
         )
 
     def alignment(self, plan: Plan, axes: dict):
@@ -1107,11 +1132,14 @@ class Writer:
 # --- the whole import ---------------------------------------------------------------------------
 
 
-def import_plan(data, user=None, dry_run: bool = False) -> Report:
+def import_plan(data, user=None, dry_run: bool = False, entity: Entity | None = None) -> Report:
     """Read, check and (unless `dry_run`, or on any problem) write a plan file, all or nothing.
 
-    `user` is who imports from the admin: a new plan needs a superuser, an existing one a user
-    who may change it (`Plan.objects.editable_by`); None is the shell command, which may do both."""
+    `user` is who imports from the admin: the administrador of the plan's entity (an existing plan
+    must be open), or a superuser; None is the shell command, which may do both. The plan's entity
+    is the one its `ubigeo` names (else its `entidad`'s name, else `entity`, else the importer's
+    own); everything is written inside that entity's scope (core.scoping), so a file can change
+    nothing of another entity, whatever codes it names."""
     report = Report()
     sheets = read_sheets(data, report)
     if not report.ok:
@@ -1120,17 +1148,22 @@ def import_plan(data, user=None, dry_run: bool = False) -> Report:
     if not report.ok:
         return report
     assign_codes(draft)
-    check_permission(draft, user, report)
+    owner = plan_entity(draft, user, entity, report)
+    if not report.ok:
+        return report
+    check_permission(draft, user, owner, report)
     if not report.ok:
         return report
     try:
-        with transaction.atomic():
-            report.plan = Writer(draft, report, user).write()
+        with transaction.atomic(), scope(entity=owner.pk):
+            report.plan = Writer(draft, report, user, owner).write()
             if dry_run:
                 transaction.set_rollback(True)
     except Refused as refusal:
         origin = refusal.origin
         report.add(origin.sheet if origin else None, origin.row if origin else None, refusal.column, str(refusal))
+    except PermissionDenied as refusal:
+        report.add(None, None, None, str(refusal))
     except DatabaseError as error:
         report.add(None, None, None, f"La base de datos rechazó el plan: {shortened(error, 200)}")
     if not report.ok:
@@ -1139,17 +1172,74 @@ def import_plan(data, user=None, dry_run: bool = False) -> Report:
     return report
 
 
-def check_permission(draft: Draft, user, report: Report):
+def plan_entity(draft: Draft, user, given: Entity | None, report: Report) -> Entity | None:
+    """The entity whose term the file is: the one its ubigeo names, else the one its `entidad`
+    names ("Municipalidad Provincial de …"), else `given` (the command's --entity), else the
+    importer's own. A file of another entity than the importer's is refused."""
+    ubigeo, name = draft.plan.get("ubigeo") or "", draft.plan.get("entidad") or ""
+    if ubigeo.isdigit() and len(ubigeo) in (1, 3, 5):
+        ubigeo = ubigeo.zfill(len(ubigeo) + 1)  # a spreadsheet drops the leading zero of 040101
+    row = draft.plan_origin.get("ubigeo") or draft.plan_origin.get("entidad")
+    own = access.entity_id(user) if user is not None else None
+    found = None
+    if ubigeo:
+        found = Entity.objects.filter(ubigeo=ubigeo).first()
+        if found is None:
+            report.add("plan", row, "valor", f"no hay una entidad con el ubigeo {quoted(ubigeo)} en el directorio.")
+            return None
+    elif name:
+        found = legacy_entity(Entity, municipality=name)
+        if found is None and given is None and own is None:
+            report.add(
+                "plan", row, "valor", f"no se sabe qué entidad es {quoted(name)}: escriba su ubigeo (campo ubigeo)."
+            )
+            return None
+    found = found or given or (Entity.objects.filter(pk=own).first() if own else None)
+    if found is None:
+        report.add("plan", None, "campo", "falta el campo ubigeo: el código INEI de la entidad del plan.")
+        return None
+    if given is not None and found != given:
+        report.add("plan", row, "valor", f"el archivo es de {found} ({found.ubigeo}), no de {given}.")
+    if own is not None and found.pk != own:
+        report.add(
+            "plan",
+            row,
+            "valor",
+            f"el archivo es de {found} ({found.ubigeo}): usted trabaja para otra entidad y no puede cargarlo.",
+        )
+    return found
+
+
+def check_permission(draft: Draft, user, entity: Entity, report: Report):
+    slug = draft.plan.get("slug")
+    row = draft.plan_origin.get("slug")
+    existing = Plan._base_manager.filter(slug=slug).select_related("entity").first()
+    if existing is not None and existing.entity_id != entity.pk:
+        report.add("plan", row, "valor", f"el identificador {slug} ya es de un plan de {existing.entity}: elija otro.")
+        return
     if user is None:
         return
-    slug = draft.plan.get("slug")
-    existing = Plan.objects.filter(slug=slug).first()
-    row = draft.plan_origin.get("slug")
-    if existing is None and not user.is_superuser:
-        report.add("plan", row, "valor", "solo un superusuario carga un plan nuevo.")
+    if not may_import(user, entity):
+        report.add("plan", row, "valor", IMPORT_REFUSAL)
     elif existing is not None and not Plan.objects.editable_by(user).filter(pk=existing.pk).exists():
-        reason = "está cerrado" if existing.is_closed else "no es del personal de ese plan"
+        reason = "está cerrado" if existing.is_closed else "no es de su entidad"
         report.add("plan", row, "valor", f"no puede cambiar el plan {slug}: {reason}.")
+
+
+IMPORT_REFUSAL = (
+    "solo el administrador de la entidad (o un superusuario) carga el archivo de un plan: pídaselo a quien "
+    "administra el personal de su entidad."
+)
+
+
+def may_import(user, entity: Entity | None = None) -> bool:
+    """Whether `user` loads plan files (of `entity`, when given): a superuser, or an entity's
+    administrador for its own entity."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return access.is_entity_admin(user) and (entity is None or access.entity_id(user) == entity.pk)
 
 
 # --- writing a plan out -------------------------------------------------------------------------
@@ -1214,7 +1304,9 @@ def plan_rows(plan: Plan) -> dict[str, list[list]]:
     rows: dict[str, list[list]] = {}
     rows["plan"] = []
     for spec in PLAN_FIELDS:
-        value = getattr(plan, spec.attribute)
+        value = plan
+        for name in spec.attribute.split("."):
+            value = getattr(value, name)
         if value in (None, ""):
             continue
         rows["plan"].append([spec.campo, number(value) if isinstance(value, Decimal) else value])

@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import health, tokens, views
@@ -16,6 +17,18 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     # The admin in Spanish at /admin/, in English at /en/admin/, like the public pages.
     path("admin/tokens/", admin.site.admin_view(tokens.tokens_page), name="api-tokens"),
+    # A new staff member's invitation (indicators.admin_staff): they choose their password, then are in.
+    path(
+        "admin/invitacion/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="admin/invitation.html",
+            success_url=reverse_lazy("admin:index"),
+            post_reset_login=True,
+            post_reset_login_backend="django.contrib.auth.backends.ModelBackend",
+            extra_context={"site_header": admin.site.site_header, "site_title": admin.site.site_title},
+        ),
+        name="staff-invitation",
+    ),
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
     path("metodologia/", views.methodology, name="methodology"),

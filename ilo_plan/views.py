@@ -2,7 +2,7 @@ from pathlib import Path
 
 import markdown
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,11 +22,11 @@ METHODOLOGY = Path(settings.BASE_DIR) / "docs" / "metodologia.md"
 
 
 def home(request):
-    """The featured plan's home, or how to load a first plan."""
-    try:
-        return plan_views.plan_home(request)
-    except Http404:
-        return render(request, "home_empty.html")
+    """The featured plan's home (a single-municipality deployment's plan); without one, the
+    national directory of every entity."""
+    if Plan.objects.featured() is None:
+        return plan_views.directory(request)
+    return plan_views.plan_home(request)
 
 
 def methodology(request):

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from core import access
+
+from . import (
+    admin_staff,  # noqa: F401 (registers the staff page)
+    terms,
+)
 from .admin_base import RecordAdmin, TabularInline
 from .admin_imports import ReadingImportExportMixin
 from .forms import CorrectionForm, ReadingForm, ReasonForm
@@ -27,15 +33,38 @@ from .models import (
 
 @admin.register(Unit)
 class UnitAdmin(RecordAdmin):
-    list_display = ["name", "symbol", "min_value", "max_value", "decimals"]
-    search_fields = ["name", "code"]
+    """The national catalogue (read-only but for superusers) and the entity's own units."""
+
+    list_display = ["name", "symbol", "min_value", "max_value", "decimals", "owner"]
+    list_filter = [("entity", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "code", "symbol"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is not None and obj.is_catalogue:
+            return allowed and request.user.is_superuser
+        return allowed
+
+    @admin.display(description=_("de"), ordering="entity")
+    def owner(self, obj):
+        return obj.entity.title if obj.entity_id else gettext("Catálogo nacional")
 
 
 @admin.register(Office)
 class OfficeAdmin(RecordAdmin):
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "is_default"]
     search_fields = ["name", "code"]
     filter_horizontal = ["members"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Only people of the office's entity (core.Membership) work in it.
+        if db_field.name == "members":
+            entity = access.entity_id(request.user)
+            people = get_user_model().objects.filter(is_staff=True)
+            kwargs["queryset"] = (
+                people.filter(membership__entity_id=entity) if entity else people.filter(membership__isnull=False)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def value_with_unit(reading):
@@ -163,7 +192,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A registrador only picks indicators of its own offices.
         if db_field.name == "indicator" and not request.user.is_superuser:
-            kwargs["queryset"] = Indicator.objects.filter(office_id__in=roles.office_ids(request.user))
+            kwargs["queryset"] = Indicator.objects.filter(office_id__in=access.office_ids(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
@@ -207,13 +236,13 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         steps, notes = [], []
         if obj.can_review(user):
             steps += ["aprobar", "rechazar"]
-        elif obj.status == ReviewStatus.SUBMITTED and roles.can_review_for(user, obj.indicator):
+        elif obj.status == ReviewStatus.SUBMITTED and access.can_review_for(user, obj.indicator):
             notes.append(gettext("Usted registró o modificó esta lectura: la revisa otra persona (cuatro ojos)."))
         elif obj.status == ReviewStatus.SUBMITTED:
             notes.append(gettext("Espera la revisión de un revisor de la oficina."))
         if obj.can_withdraw(user):
             steps.append("retirar")
-        correctable = obj.status == ReviewStatus.APPROVED and roles.can_enter_for(user, obj.indicator)
+        correctable = obj.status == ReviewStatus.APPROVED and access.can_enter_for(user, obj.indicator)
         open_correction = correctable and obj.corrections.filter(status__in=OPEN_STATES).first()
         return {
             "submit": obj.can_submit(user),
@@ -301,9 +330,13 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         complete and submit after an entry; the dashboard when the queue is empty."""
         user = request.user
         reviewing = step in ("aprobar", "rechazar") or (
-            step == "retirar" and not roles.can_enter_for(user, reading.indicator)
+            step == "retirar" and not access.can_enter_for(user, reading.indicator)
         )
         queue = Reading.objects.review_queue(user) if reviewing else Reading.objects.entry_queue(user)
+        # Within the plan the reading belongs to: a queue of one term, then the dashboard.
+        siblings = terms.same_plan_indicators(reading.indicator_id, reading.period)
+        if siblings is not None:
+            queue = queue.filter(indicator_id__in=siblings)
         following = queue.exclude(pk=reading.pk).select_related("indicator").first()
         if following is None:
             self.message_user(
@@ -338,9 +371,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         if step == "aprobar":
             confirmed = request.POST.get("confirm_outlier") == "1"
             if request.method == "POST" and (confirmed or not reading.is_outlier):
-                return self._take_step(
-                    request, reading, step, lambda: reading.approve(user, confirm_outlier=confirmed)
-                )
+                return self._take_step(request, reading, step, lambda: reading.approve(user, confirm_outlier=confirmed))
             if not reading.is_outlier:
                 return redirect(change_url)
             return self._step_page(request, reading, step, None)
@@ -433,7 +464,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
 
     def has_review_permission(self, request):
         user = request.user
-        return user.is_superuser or roles.has_role(user, roles.ROLE_REVISOR)
+        return user.is_superuser or access.has_role(user, access.ROLE_REVISOR)
 
     def _with_reason(self, request, queryset, action, title, verb, step):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
@@ -519,4 +550,3 @@ def _by_field(error: ValidationError) -> dict:
     if hasattr(error, "error_dict"):
         return {field: [m for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
     return {None: error.messages}
-

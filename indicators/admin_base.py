@@ -21,6 +21,8 @@ from django.utils.translation import pgettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from core import access
+
 from .formatting import number
 from .forms import FlexibleDecimalField
 
@@ -136,6 +138,47 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
     object_history_form_template = "admin/history_version.html"
     formfield_overrides = {models.DecimalField: {"form_class": FlexibleDecimalField}}
+
+    # --- the entity a record belongs to: the person's own, never chosen (core.scoping) ---
+
+    def has_entity_field(self) -> bool:
+        return any(field.name == "entity" for field in self.model._meta.fields)
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if self.has_entity_field() and not access.sees_everything(request.user):
+            excluded.append("entity")  # theirs, set below; only a superuser picks one
+        return excluded
+
+    def get_autocomplete_fields(self, request):
+        fields = list(super().get_autocomplete_fields(request))
+        return [*fields, "entity"] if self.has_entity_field() and "entity" not in fields else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and self.has_entity_field() and "entity" not in fields:
+            fields.append("entity")  # a record never moves to another entity
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        entity = access.entity_id(request.user)
+        if obj is not None or entity is None or not self.has_entity_field():
+            return form
+
+        class InTheirEntity(form):
+            """A new record of the person's entity, checked as such (codes are unique per entity)."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.entity_id = entity
+
+            def _get_validation_exclusions(self):
+                excluded = super()._get_validation_exclusions()
+                excluded.discard("entity")
+                return excluded
+
+        return InTheirEntity
 
     # --- the message after a save, in the model's gender ---
 

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -113,7 +113,9 @@ class ReadingImportExportMixin:
                 preview = list(zip((line for line, _ in parsed.rows), report.readings[:PREVIEW_ROWS], strict=False))
             else:
                 request.session.pop(SESSION_KEY, None)
-        offices = Office.objects.all() if request.user.is_superuser else request.user.offices.all()
+        offices = (Office.objects.all() if request.user.is_superuser else request.user.offices.all()).select_related(
+            "entity"
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Importar lecturas"),
@@ -156,7 +158,15 @@ class ReadingImportExportMixin:
         self._require_add(request)
         if kind not in TEMPLATE_KINDS:
             raise Http404
-        office = get_object_or_404(Office, code=office_code)
+        # Codes are unique within an entity; the admin's scope holds one entity but for superusers,
+        # whose links say which (?entity=<ubigeo>).
+        offices = Office.objects.filter(code=office_code)
+        if request.GET.get("entity"):
+            offices = offices.filter(entity__ubigeo=request.GET["entity"])
+        found = list(offices.select_related("entity")[:2])
+        if len(found) != 1:
+            raise Http404
+        office = found[0]
         rows = exports.template_rows(*office_due_periods(office, timezone.localdate()))
         name = f"plantilla-{office.code.lower()}"
         if kind == "xlsx":
@@ -179,9 +189,9 @@ def office_due_periods(office, today):
     )
     starts = terms.term_starts(indicator.pk for indicator in indicators)
     under_way = {}
-    for indicator_id, period in Reading.objects.filter(
-        indicator__office=office, status__in=OPEN_STATES
-    ).values_list("indicator_id", "period"):
+    for indicator_id, period in Reading.objects.filter(indicator__office=office, status__in=OPEN_STATES).values_list(
+        "indicator_id", "period"
+    ):
         under_way.setdefault(indicator_id, set()).add(period)
     periods = {
         indicator.pk: due_periods(

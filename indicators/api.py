@@ -12,15 +12,18 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from . import pg_csv, roles, validation
+from core import access
+from core.scoping import EntityScopedAPIMixin, FilterSet
+
+from . import pg_csv, validation
 from .api_support import ConditionalMixin, CSVListMixin, can_see_people
 from .forms import checked
-from .models import Indicator, Office, PeriodInReview, Provenance, Reading, ReviewStatus, Unit
+from .models import Indicator, Office, PeriodInReview, Provenance, Reading, ReviewStatus
 
 ERRORS = {
     400: OpenApiResponse(description="Datos no válidos: un mensaje en español por campo."),
@@ -32,19 +35,19 @@ ERRORS = {
 READ_ERRORS = {k: ERRORS[k] for k in (400, 404, 429)}
 
 
+ENTITY_HELP = "Ubigeo de la entidad (municipalidad o gobierno regional) dueña del registro."
+
+
 class OfficeSerializer(serializers.ModelSerializer):
+    entity = serializers.CharField(source="entity.ubigeo", read_only=True, help_text=ENTITY_HELP)
+
     class Meta:
         model = Office
-        fields = ["id", "code", "name", "description"]
-
-
-class UnitSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Unit
-        fields = ["code", "name", "symbol", "min_value", "max_value", "decimals"]
+        fields = ["id", "entity", "code", "name", "description"]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    entity = serializers.CharField(source="entity.ubigeo", read_only=True, help_text=ENTITY_HELP)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código de la unidad.")
     unit_symbol = serializers.CharField(source="unit.symbol", read_only=True)
     office = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código de la oficina.")
@@ -53,6 +56,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         model = Indicator
         fields = [
             "id",
+            "entity",
             "code",
             "name",
             "description",
@@ -72,6 +76,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class ReadingSerializer(serializers.ModelSerializer):
+    entity = serializers.CharField(source="indicator.entity.ubigeo", read_only=True, help_text=ENTITY_HELP)
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código del indicador.")
     office = serializers.CharField(source="indicator.office.code", read_only=True, help_text="Oficina responsable.")
     entered_by = serializers.SerializerMethodField(help_text="Usuario que la registró (solo personal y auditores).")
@@ -88,6 +93,7 @@ class ReadingSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "uid",
+            "entity",
             "indicator",
             "office",
             "period",
@@ -156,16 +162,40 @@ def parse_value_for(attrs, indicator):
     return attrs
 
 
+class IndicatorCodeField(serializers.CharField):
+    # The text's length is checked before the lookup: the validators would see an Indicator.
+    """An indicator named by its code, found among the indicators the caller's scope reaches (their
+    entity's: `core.scoping`), or in the entity `entity` names where the scope reaches several."""
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data)
+        if len(code) > Indicator._meta.get_field("code").max_length:
+            raise serializers.ValidationError(f"No existe un indicador con el código {code[:40]}… en su entidad.")
+        indicators = Indicator.objects.select_related("unit", "office", "entity").filter(code=code)
+        ubigeo = (self.parent.initial_data or {}).get("entity") if hasattr(self.parent, "initial_data") else None
+        if ubigeo:
+            indicators = indicators.filter(entity__ubigeo=str(ubigeo))
+        found = list(indicators[:2])
+        if not found:
+            raise serializers.ValidationError(f"No existe un indicador con el código {code[:40]} en su entidad.")
+        if len(found) > 1:
+            raise serializers.ValidationError(
+                f"Hay un indicador {code[:40]} en varias entidades: indique cuál con «entity» (su ubigeo)."
+            )
+        return found[0]
+
+
 class ReadingWriteSerializer(serializers.Serializer):
     """Parses types and the shared text limits (`indicators.validation`); every other rule is
     checked by the model's workflow, as in the admin. The value is read with the unit of the
     indicator given, or, on an edit, of the reading's (`context["indicator"]`)."""
 
-    indicator = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Indicator.objects.select_related("unit", "office"),
-        help_text="Código del indicador, por ejemplo AGUA-HORAS.",
-        error_messages={"does_not_exist": "No existe un indicador con el código {value}."},
+    indicator = IndicatorCodeField(help_text="Código del indicador, por ejemplo AGUA-HORAS.")
+    entity = serializers.CharField(
+        required=False,
+        max_length=6,
+        write_only=True,
+        help_text="Ubigeo de la entidad del indicador: solo hace falta a quien trabaja con varias entidades.",
     )
     period = serializers.DateField(help_text="Fecha dentro del periodo medido; se guarda su primer día.")
     value = ValueField()
@@ -175,6 +205,7 @@ class ReadingWriteSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
+        attrs.pop("entity", None)
         return parse_value_for(attrs, attrs.get("indicator") or self.context.get("indicator"))
 
 
@@ -217,10 +248,11 @@ class HistorySerializer(serializers.Serializer):
     changes = serializers.DictField(help_text="Campo: [antes, después] respecto de la versión anterior.")
 
 
-class ReadingFilter(django_filters.FilterSet):
+class ReadingFilter(FilterSet):
     """Filters on readings themselves; those by plan, target, axis or dimension are added by the
     plan's app (`goals.api.PlanReadingFilter`), since this app knows nothing of plans."""
 
+    entity = django_filters.CharFilter(field_name="indicator__entity__ubigeo", help_text=ENTITY_HELP)
     indicator = django_filters.CharFilter(field_name="indicator__code", help_text="Código del indicador.")
     office = django_filters.CharFilter(field_name="indicator__office__code", help_text="Código de la oficina.")
     period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", help_text="Desde (AAAA-MM-DD).")
@@ -234,6 +266,7 @@ class ReadingFilter(django_filters.FilterSet):
     class Meta:
         model = Reading
         fields = [
+            "entity",
             "indicator",
             "office",
             "period_from",
@@ -247,30 +280,69 @@ class ReadingFilter(django_filters.FilterSet):
         return queryset.alias(provenance_code=Reading.provenance_expression()).filter(provenance_code=value)
 
 
-class OfficeViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
-    """Oficinas de la municipalidad responsables de los indicadores."""
+class CodeLookupMixin:
+    """Detail pages found by a code that is unique within an entity: `?entity=<ubigeo>` (or the
+    filters a subclass adds, such as `?plan=`) says which entity's when several have it."""
 
-    queryset = Office.objects.order_by("code")
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        found = list(queryset.filter(**{self.lookup_field: self.kwargs[self.lookup_field]})[:2])
+        if not found:
+            raise exceptions.NotFound("No existe.")
+        if len(found) > 1:
+            raise exceptions.ValidationError(
+                {"entity": ["Varias entidades usan ese código: indique cuál con ?entity=<ubigeo>."]}
+            )
+        self.check_object_permissions(self.request, found[0])
+        return found[0]
+
+
+class OfficeFilter(FilterSet):
+    entity = django_filters.CharFilter(field_name="entity__ubigeo", help_text=ENTITY_HELP)
+
+    class Meta:
+        model = Office
+        fields = ["entity", "code"]
+
+
+class OfficeViewSet(CodeLookupMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    """Oficinas de las entidades, responsables de los indicadores. `?entity=<ubigeo>`: las de una entidad."""
+
     serializer_class = OfficeSerializer
     lookup_field = "code"
     ordering_fields = ["code", "name"]
-    filterset_fields = ["code"]
+    filterset_class = OfficeFilter
     csv_filename = "oficinas.csv"
 
+    def get_queryset(self):
+        return Office.objects.select_related("entity").order_by("entity__ubigeo", "code")
 
-class IndicatorViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
-    """Indicadores: los que miden metas y los de contexto del diagnóstico. Se buscan por código."""
 
-    queryset = Indicator.objects.select_related("unit", "office").order_by("order", "code")
+class IndicatorFilter(FilterSet):
+    entity = django_filters.CharFilter(field_name="entity__ubigeo", help_text=ENTITY_HELP)
+
+    class Meta:
+        model = Indicator
+        fields = {"office__code": ["exact"], "frequency": ["exact"], "direction": ["exact"]}
+
+
+class IndicatorViewSet(CodeLookupMixin, ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+    """Indicadores: los que miden metas y los de contexto del diagnóstico. Se buscan por código
+    (único en su entidad: `?entity=<ubigeo>` cuando varias entidades lo usan)."""
+
     serializer_class = IndicatorSerializer
     lookup_field = "code"
-    filterset_fields = {"office__code": ["exact"], "frequency": ["exact"], "direction": ["exact"]}
+    filterset_class = IndicatorFilter
     ordering_fields = ["code", "name", "order"]
     csv_filename = "indicadores.csv"
+
+    def get_queryset(self):
+        return Indicator.objects.select_related("unit", "office", "entity").order_by("entity__ubigeo", "order", "code")
 
 
 # Where each serializer field lives in the database, for the CSV export's values_list.
 CSV_PATHS = {
+    "entity": "indicator__entity__ubigeo",
     "indicator": "indicator__code",
     "office": "indicator__office__code",
     "corrects": "corrects_id",
@@ -287,7 +359,12 @@ CSV_PATHS = {
     partial_update=extend_schema(request=ReadingWriteSerializer, responses={200: ReadingSerializer, **ERRORS}),
 )
 class ReadingViewSet(
-    ConditionalMixin, CSVListMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    EntityScopedAPIMixin,
+    ConditionalMixin,
+    CSVListMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Lecturas de los indicadores. El público ve solo las aprobadas; el personal, lo que su rol
     permite; los auditores, todo. Registrar (POST), editar (PATCH) y los pasos de revisión pasan por
@@ -302,7 +379,7 @@ class ReadingViewSet(
 
     def get_queryset(self):
         return Reading.objects.visible_to(self.request.user).select_related(
-            "indicator__office", "entered_by", "reviewed_by"
+            "indicator__office", "indicator__entity", "entered_by", "reviewed_by"
         )
 
     def list(self, request, *args, **kwargs):
@@ -414,7 +491,7 @@ class ReadingViewSet(
         user = request.user
         people = can_see_people(user)
         records = reading.history.select_related("history_user").order_by("history_date", "history_id")
-        everything = roles.sees_everything(user) or reading.indicator.office_id in roles.office_ids(user)
+        everything = access.sees_everything(user) or reading.indicator.office_id in access.office_ids(user)
         if not everything:
             # Compared only with each other, so no draft value shows even as the "before" of a change.
             records = records.filter(status=ReviewStatus.APPROVED)

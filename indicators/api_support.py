@@ -21,7 +21,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import roles, spreadsheets
+from core import access
+
+from . import spreadsheets
 from .conditional import data_etag, data_version, etag_matches
 from .models import DataVersion, TransitionError
 
@@ -185,7 +187,7 @@ def parse_as_of(request) -> date | None:
 
 def can_see_people(user) -> bool:
     """Names of who entered and reviewed: staff and auditors, never the public."""
-    return bool(user and user.is_authenticated and (user.is_staff or roles.sees_everything(user)))
+    return bool(user and user.is_authenticated and (user.is_staff or access.sees_everything(user)))
 
 
 def exception_handler(exc, context):

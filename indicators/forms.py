@@ -91,8 +91,12 @@ class ValueInput(NumberText):
         attrs["aria-describedby"] = rule_id
         attrs["data-messages"] = json.dumps(
             {
-                "ambiguous": str(_("Ambiguo: ¿%(thousands)s o %(decimal)s? Escriba %(thousands)s si son miles, o "
-                                   "%(decimal)s si es un decimal.")),
+                "ambiguous": str(
+                    _(
+                        "Ambiguo: ¿%(thousands)s o %(decimal)s? Escriba %(thousands)s si son miles, o "
+                        "%(decimal)s si es un decimal."
+                    )
+                ),
                 "invalid": str(_("No es un número.")),
                 "outside": str(_("Fuera del rango de la unidad.")),
                 "places": str(_("Tiene más decimales de los que admite la unidad.")),

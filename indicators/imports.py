@@ -33,7 +33,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from . import locks, roles
+from core import access
+
+from . import locks
 from .models import DataVersion, Indicator, Reading, ReviewStatus
 from .spreadsheets import unescape
 from .validation import (
@@ -392,7 +394,12 @@ def _indicators(codes: set[str]) -> dict[str, Indicator]:
     indicators = Indicator.objects.select_related("unit", "office")
     if len(codes) <= 500:
         indicators = indicators.filter(code__in=codes)
-    return {i.code: i for i in indicators}
+    found: dict[str, Indicator | None] = {}
+    for indicator in indicators:
+        # Codes are unique within an entity: the scope (core.scoping) holds the importer's entity,
+        # and a code found twice can only reach someone above the entities (a superuser).
+        found[indicator.code] = None if indicator.code in found else indicator
+    return found
 
 
 def _row_errors(line, row, user, today, indicators, approved, seen, report, closed) -> list[RowError]:
@@ -401,9 +408,18 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report, clos
     indicator = indicators.get(code)
     if not code:
         errors.append(RowError(line, "indicator_code", "Falta el código del indicador."))
+    elif indicator is None and code in indicators:
+        errors.append(
+            RowError(
+                line,
+                "indicator_code",
+                f"El código {shortened(code)} existe en varias entidades: importe como personal de la entidad "
+                "del indicador.",
+            )
+        )
     elif indicator is None:
         errors.append(RowError(line, "indicator_code", f"No existe un indicador con el código {shortened(code)}."))
-    elif not roles.can_enter_for(user, indicator):
+    elif not access.can_enter_for(user, indicator):
         errors.append(
             RowError(
                 line,

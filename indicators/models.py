@@ -1,6 +1,8 @@
 """Offices, indicators and their readings: the measured side of the plan.
 
-This app is the bottom layer: it knows nothing of plans, axes or targets."""
+Offices and indicators belong to an entity (`core.Entity`), with codes unique within it; units are
+a national catalogue (no entity, changed only by superusers) plus each entity's own. This app knows
+nothing of plans, axes or targets."""
 
 import statistics
 import time
@@ -17,7 +19,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import locks, roles
+from core import access
+from core.models import Entity
+from core.scoping import EntityOwned, EntityScopedManager, active_entity
+
+from . import locks
 from .formatting import number
 from .validation import normalize_period, period_errors, reading_text_errors, value_errors
 
@@ -56,13 +62,47 @@ code_validator = RegexValidator(
 )
 
 
-class CodeManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
+class EntityCodeManager(models.Manager):
+    def get_by_natural_key(self, ubigeo, code):
+        return self.get(entity__ubigeo=ubigeo, code=code)
 
 
-class Unit(models.Model):
-    code = models.SlugField(_("código"), max_length=40, unique=True, help_text=_("Por ejemplo: porcentaje."))
+class UnitManager(models.Manager):
+    """The units a scope reaches: the national catalogue and the scope's entity's own units.
+    Outside any scope, like the other scoped models, a query raises (core.scoping)."""
+
+    def get_queryset(self):
+        units = super().get_queryset()
+        entity = active_entity()
+        if entity is None:
+            return units
+        own = Q(entity__in=entity) if isinstance(entity, list | tuple) else Q(entity=entity)
+        return units.filter(Q(entity__isnull=True) | own)
+
+    def catalogue(self):
+        return self.get_queryset().filter(entity__isnull=True)
+
+    def get_by_natural_key(self, code, ubigeo=None):
+        if ubigeo is None:
+            return self.get(code=code, entity__isnull=True)
+        return self.get(code=code, entity__ubigeo=ubigeo)
+
+
+class Unit(EntityOwned):
+    """A unit with its valid range and decimals. Without an entity it is the national catalogue's
+    (CEPLAN's kinds of unit and the others plans use), which only a superuser changes; with one, it
+    is that entity's own, for what the catalogue lacks ("audiencias", "productores")."""
+
+    entity = models.ForeignKey(
+        Entity,
+        verbose_name=_("entidad"),
+        on_delete=models.PROTECT,
+        related_name="units",
+        null=True,
+        blank=True,
+        help_text=_("Vacío: una unidad del catálogo nacional, que solo un superusuario cambia."),
+    )
+    code = models.SlugField(_("código"), max_length=40, help_text=_("Por ejemplo: porcentaje."))
     name = models.CharField(_("nombre"), max_length=80)
     symbol = models.CharField(_("símbolo"), max_length=40, blank=True, help_text=_("Por ejemplo: %, h/día."))
     min_value = models.DecimalField(_("valor mínimo"), max_digits=16, decimal_places=4, null=True, blank=True)
@@ -79,13 +119,24 @@ class Unit(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = CodeManager()
+    objects = UnitManager()
 
     class Meta:
         verbose_name = _("unidad")
         verbose_name_plural = _("unidades")
         ordering = ["name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(entity__isnull=True),
+                name="unit_code_unique_in_catalogue",
+                violation_error_message=_("Ya hay una unidad del catálogo con ese código."),
+            ),
+            models.UniqueConstraint(
+                fields=["entity", "code"],
+                name="unit_code_unique_per_entity",
+                violation_error_message=_("La entidad ya tiene una unidad con ese código."),
+            ),
             models.CheckConstraint(
                 condition=Q(min_value__isnull=True)
                 | Q(max_value__isnull=True)
@@ -104,7 +155,15 @@ class Unit(models.Model):
         text = number(value, self.decimals)
         return f"{text} {self.symbol}" if self.symbol and value is not None else text
 
+    @property
+    def is_catalogue(self) -> bool:
+        return self.entity_id is None
+
     def clean(self):
+        if self.entity_id is not None and self.code:
+            # An entity's own unit never shadows a catalogue unit: a file naming the code finds one unit.
+            if Unit._base_manager.filter(entity__isnull=True, code=self.code).exists():
+                raise ValidationError({"code": _("Ese código es de una unidad del catálogo nacional: use esa unidad.")})
         if self.pk is None:
             return
         readings = Reading.objects.filter(indicator__unit=self)
@@ -117,11 +176,30 @@ class Unit(models.Model):
             raise ValidationError(errors)
 
     def natural_key(self):
-        return (self.code,)
+        return (self.code,) if self.entity_id is None else (self.code, self.entity.ubigeo)
+
+    natural_key.dependencies = ["core.entity"]
 
 
-class Office(models.Model):
-    code = models.CharField(_("código"), max_length=40, unique=True, validators=[code_validator])
+DEFAULT_OFFICE = {"code": "PLANEAMIENTO", "name": _("Oficina de planeamiento (indicadores por asignar)")}
+
+
+class OfficeQuerySet(models.QuerySet):
+    def default_for(self, entity) -> "Office":
+        """The entity's default office, created the first time it is needed: where indicators that
+        nobody assigned to an office wait, in the hands of the planning office's staff."""
+        office = self.filter(entity=entity, is_default=True).first()
+        if office is None:
+            office = Office(entity=entity, is_default=True, code=DEFAULT_OFFICE["code"], name=DEFAULT_OFFICE["name"])
+            if Office.objects.filter(entity=entity, code=office.code).exists():
+                office.code = f"{office.code}-POR-ASIGNAR"
+            office.save()
+        return office
+
+
+class Office(EntityOwned):
+    entity = models.ForeignKey(Entity, verbose_name=_("entidad"), on_delete=models.PROTECT, related_name="offices")
+    code = models.CharField(_("código"), max_length=40, validators=[code_validator])
     name = models.CharField(_("nombre"), max_length=200)
     description = models.TextField(_("descripción"), blank=True)
     members = models.ManyToManyField(
@@ -131,25 +209,55 @@ class Office(models.Model):
         blank=True,
         help_text=_("Registradores y revisores que trabajan los indicadores de esta oficina."),
     )
+    is_default = models.BooleanField(
+        _("oficina por defecto"),
+        default=False,
+        help_text=_(
+            "Recibe los indicadores que el plan no asigna a ninguna oficina. En el sitio público figuran como "
+            "«Oficina responsable aún no asignada» hasta que se les asigne otra."
+        ),
+    )
     history = HistoricalRecords(m2m_fields=[members])
 
-    objects = CodeManager()
+    objects = EntityScopedManager("entity", EntityCodeManager.from_queryset(OfficeQuerySet))
 
     class Meta:
         verbose_name = _("oficina")
         verbose_name_plural = _("oficinas")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "code"],
+                name="office_code_unique_per_entity",
+                violation_error_message=_("La entidad ya tiene una oficina con ese código."),
+            ),
+            models.UniqueConstraint(
+                fields=["entity"],
+                condition=Q(is_default=True),
+                name="office_one_default_per_entity",
+                violation_error_message=_("La entidad ya tiene una oficina por defecto."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     def natural_key(self):
-        return (self.code,)
+        return (self.entity.ubigeo, self.code)
+
+    natural_key.dependencies = ["core.entity"]
+
+    @property
+    def public_name(self) -> str:
+        """How citizens read who answers for an indicator: the default office holds indicators no
+        office has been named for yet, and says so."""
+        return str(_("Oficina responsable aún no asignada")) if self.is_default else self.name
 
 
-class Indicator(models.Model):
+class Indicator(EntityOwned):
+    entity = models.ForeignKey(Entity, verbose_name=_("entidad"), on_delete=models.PROTECT, related_name="indicators")
     code = models.CharField(
-        _("código"), max_length=40, unique=True, validators=[code_validator], help_text=_("Por ejemplo: AGUA-HORAS.")
+        _("código"), max_length=40, validators=[code_validator], help_text=_("Por ejemplo: AGUA-HORAS.")
     )
     name = models.CharField(_("nombre"), max_length=250)
     description = models.TextField(_("descripción"), blank=True)
@@ -183,13 +291,18 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
 
-    objects = CodeManager()
+    objects = EntityScopedManager("entity", EntityCodeManager)
 
     class Meta:
         verbose_name = _("indicador")
         verbose_name_plural = _("indicadores")
         ordering = ["order", "code"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "code"],
+                name="indicator_code_unique_per_entity",
+                violation_error_message=_("La entidad ya tiene un indicador con ese código."),
+            ),
             models.CheckConstraint(
                 condition=Q(direction__in=[*Direction.values, ""]),
                 name="indicator_direction_valid",
@@ -211,9 +324,29 @@ class Indicator(models.Model):
         return f"{self.code} · {self.name}"
 
     def natural_key(self):
-        return (self.code,)
+        return (self.entity.ubigeo, self.code)
+
+    natural_key.dependencies = ["core.entity", "indicators.unit", "indicators.office"]
+
+    def save(self, *args, **kwargs):
+        if self.entity_id is None and self.office_id is not None:
+            # An indicator belongs to the entity of the office that answers for it.
+            self.entity_id = Office._base_manager.filter(pk=self.office_id).values_list("entity_id", flat=True).first()
+        super().save(*args, **kwargs)
 
     def clean(self):
+        errors = {}
+        if self.entity_id is not None:
+            if self.office_id is not None and Office._base_manager.filter(pk=self.office_id).values_list(
+                "entity_id", flat=True
+            ).first() not in {None, self.entity_id}:
+                errors["office"] = _("La oficina es de otra entidad.")
+            if self.unit_id is not None and Unit._base_manager.filter(pk=self.unit_id).values_list(
+                "entity_id", flat=True
+            ).first() not in {None, self.entity_id}:
+                errors["unit"] = _("La unidad es propia de otra entidad.")
+        if errors:
+            raise ValidationError(errors)
         if self.pk is not None and self.unit_id is not None:
             unit = self.unit
             readings = Reading.objects.filter(indicator=self)
@@ -246,14 +379,20 @@ RANGE_TRIGGER = "reading_value_in_unit_range"
 
 
 def reading_visibility(user) -> Q:
-    """Which readings, or versions of one in its history, `user` may see: everything for auditors
-    and superusers; their offices' readings in any state plus every approved one for
-    registradores and revisores; the approved ones for everybody else."""
-    if roles.sees_everything(user):
+    """Which readings, or versions of one in its history, `user` may see: everything for national
+    auditors and superusers; their entity's readings in any state for an entity's auditor; their
+    offices' readings in any state for registradores and revisores (while they hold the role);
+    and every approved one for everybody."""
+    if access.sees_everything(user):
         return Q()
-    public = Q(status=ReviewStatus.APPROVED)
-    offices = roles.office_ids(user)
-    return public | Q(indicator__office_id__in=offices) if offices else public
+    visible = Q(status=ReviewStatus.APPROVED)
+    audited = access.audits_entity(user)
+    if audited is not None:
+        visible |= Q(indicator__entity_id=audited)
+    offices = access.office_ids(user)
+    if offices:
+        visible |= Q(indicator__office_id__in=offices)
+    return visible
 
 
 def conflict_from(error: IntegrityError) -> TransitionError:
@@ -298,21 +437,21 @@ class ReadingQuerySet(models.QuerySet):
     def review_queue(self, user):
         """Submitted readings `user` may review, the longest waiting first: of the offices where
         they are revisor (all for a superuser), never one they entered or changed (four eyes)."""
-        if not (user.is_superuser or roles.has_role(user, roles.ROLE_REVISOR)):
+        if not (user.is_superuser or access.has_role(user, access.ROLE_REVISOR)):
             return self.none()
         queue = self.filter(status=ReviewStatus.SUBMITTED)
         if not user.is_superuser:
-            queue = queue.filter(indicator__office_id__in=roles.office_ids(user))
+            queue = queue.filter(indicator__office_id__in=access.office_ids(user))
         return queue.exclude(entered_by=user).exclude(last_modified_by=user).order_by("submitted_at", "pk")
 
     def entry_queue(self, user):
         """Drafts and rejected readings `user` may complete and submit, the oldest period first:
         of the offices where they are registrador (all for a superuser)."""
-        if not (user.is_superuser or roles.has_role(user, roles.ROLE_REGISTRADOR)):
+        if not (user.is_superuser or access.has_role(user, access.ROLE_REGISTRADOR)):
             return self.none()
         queue = self.filter(status__in=EDITABLE_STATES)
         if not user.is_superuser:
-            queue = queue.filter(indicator__office_id__in=roles.office_ids(user))
+            queue = queue.filter(indicator__office_id__in=access.office_ids(user))
         return queue.order_by("period", "pk")
 
     def approved(self, at=None):
@@ -348,7 +487,9 @@ class ReadingManager(models.Manager.from_queryset(ReadingQuerySet)):
         return reading
 
 
-class Reading(models.Model):
+class Reading(EntityOwned):
+    entity_path = "indicator__entity"
+
     uid = models.UUIDField(_("identificador"), default=uuid.uuid4, unique=True, editable=False)
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicador"), on_delete=models.PROTECT, related_name="readings"
@@ -420,7 +561,7 @@ class Reading(models.Model):
     updated_at = models.DateTimeField(_("actualizada el"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    objects = ReadingManager()
+    objects = EntityScopedManager("indicator__entity", ReadingManager)
 
     class Meta:
         verbose_name = _("lectura")
@@ -538,15 +679,15 @@ class Reading(models.Model):
     # --- who may do what ------------------------------------------------------------------------
 
     def can_edit(self, user) -> bool:
-        return self.status in EDITABLE_STATES and roles.can_enter_for(user, self.indicator)
+        return self.status in EDITABLE_STATES and access.can_enter_for(user, self.indicator)
 
     def can_submit(self, user) -> bool:
-        return self.status in EDITABLE_STATES and roles.can_enter_for(user, self.indicator)
+        return self.status in EDITABLE_STATES and access.can_enter_for(user, self.indicator)
 
     def can_review(self, user) -> bool:
         return (
             self.status == ReviewStatus.SUBMITTED
-            and roles.can_review_for(user, self.indicator)
+            and access.can_review_for(user, self.indicator)
             and user.pk not in {self.entered_by_id, self.last_modified_by_id}
         )
 
@@ -554,8 +695,8 @@ class Reading(models.Model):
         if self.status in {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED}:
             return False
         if self.status == ReviewStatus.APPROVED:
-            return roles.can_review_for(user, self.indicator)
-        return roles.can_enter_for(user, self.indicator)
+            return access.can_review_for(user, self.indicator)
+        return access.can_enter_for(user, self.indicator)
 
     # --- the state machine ------------------------------------------------------------------------
     # Each verb is one transaction that locks the reading's row, checks that the row is still as
@@ -565,7 +706,7 @@ class Reading(models.Model):
     def register(self, user):
         """Save this new reading as a draft entered by `user`."""
         with self._step():
-            if not roles.can_enter_for(user, self.indicator):
+            if not access.can_enter_for(user, self.indicator):
                 raise PermissionDenied(
                     f"No puede registrar lecturas de {self.indicator.code}: el indicador es de la oficina "
                     f"{self.indicator.office}, a la que usted no pertenece como registrador."
@@ -577,7 +718,7 @@ class Reading(models.Model):
 
     def edit(self, user, **fields):
         with self._step("editar", EDITABLE_STATES):
-            if not roles.can_enter_for(user, self.indicator):
+            if not access.can_enter_for(user, self.indicator):
                 raise PermissionDenied(
                     f"No puede editar lecturas de {self.indicator.code}: no es registrador de su oficina."
                 )
@@ -594,7 +735,7 @@ class Reading(models.Model):
 
     def submit(self, user):
         with self._step("enviar a revisión", EDITABLE_STATES):
-            if not roles.can_enter_for(user, self.indicator):
+            if not access.can_enter_for(user, self.indicator):
                 raise PermissionDenied(
                     f"No puede enviar lecturas de {self.indicator.code}: no es registrador de su oficina."
                 )
@@ -614,7 +755,7 @@ class Reading(models.Model):
                 raise ValidationError({"confirm_outlier": self.outlier_refusal()})
             previous = None
             if self.corrects_id:
-                previous = Reading.objects.select_for_update(no_key=True).get(pk=self.corrects_id)
+                previous = Reading.objects.select_for_update(no_key=True, of=("self",)).get(pk=self.corrects_id)
                 if previous.status != ReviewStatus.APPROVED:
                     raise TransitionError(
                         "No se puede aprobar esta corrección: la lectura que corrige está "
@@ -622,7 +763,7 @@ class Reading(models.Model):
                     )
             # Approvals of one indicator queue behind each other, so the check below sees any
             # approval of the same period that committed while this one waited.
-            Indicator.objects.select_for_update(no_key=True).values_list("pk").get(pk=self.indicator_id)
+            Indicator.objects.select_for_update(no_key=True, of=("self",)).values_list("pk").get(pk=self.indicator_id)
             if (
                 Reading.objects.filter(indicator_id=self.indicator_id, period=self.period, status=ReviewStatus.APPROVED)
                 .exclude(pk__in=[self.pk, self.corrects_id])
@@ -677,7 +818,7 @@ class Reading(models.Model):
         if not (reason or "").strip():
             raise ValidationError({"correction_reason": "Escriba el motivo de la corrección."})
         with self._step("corregir", {ReviewStatus.APPROVED}):
-            if not roles.can_enter_for(user, self.indicator):
+            if not access.can_enter_for(user, self.indicator):
                 raise PermissionDenied(
                     f"No puede corregir lecturas de {self.indicator.code}: no es registrador de su oficina."
                 )
@@ -733,8 +874,7 @@ class Reading(models.Model):
             pk=self.pk
         )
         return (
-            approved.filter(period__lt=self.period).order_by("-period").first()
-            or approved.order_by("-period").first()
+            approved.filter(period__lt=self.period).order_by("-period").first() or approved.order_by("-period").first()
         )
 
     def outlier_question(self) -> str:
@@ -778,7 +918,7 @@ class Reading(models.Model):
 
     def _lock_as_read(self):
         current = (
-            Reading.objects.select_for_update(no_key=True)
+            Reading.objects.select_for_update(no_key=True, of=("self",))
             .filter(pk=self.pk)
             .values_list("status", "updated_at")
             .first()
@@ -799,7 +939,7 @@ class Reading(models.Model):
     def _require_period_free_for_review(self):
         # Submissions and approvals of one indicator queue behind each other (the indicator's row
         # is locked), so two submissions of one period at once cannot both pass this check.
-        Indicator.objects.select_for_update(no_key=True).values_list("pk").get(pk=self.indicator_id)
+        Indicator.objects.select_for_update(no_key=True, of=("self",)).values_list("pk").get(pk=self.indicator_id)
         existing = (
             Reading.objects.filter(indicator_id=self.indicator_id, period=self.period, status=ReviewStatus.SUBMITTED)
             .exclude(pk=self.pk)
@@ -815,7 +955,7 @@ class Reading(models.Model):
             )
 
     def _require_reviewer(self, user, action):
-        if not roles.can_review_for(user, self.indicator):
+        if not access.can_review_for(user, self.indicator):
             raise PermissionDenied(f"No puede {action} lecturas de {self.indicator.code}: no es revisor de su oficina.")
         if user.pk in {self.entered_by_id, self.last_modified_by_id}:
             raise PermissionDenied(

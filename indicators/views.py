@@ -8,8 +8,10 @@ from . import spreadsheets
 from .models import Indicator, Reading, ReviewStatus
 
 
-def indicator_csv(request, code):
-    return series_csv(get_object_or_404(Indicator, code=code), f"indicador-{code}.csv")
+def indicator_csv(request, ubigeo, code):
+    """An entity's indicator's public series: codes are unique within an entity."""
+    indicator = get_object_or_404(Indicator, entity__ubigeo=ubigeo, code=code)
+    return series_csv(indicator, f"indicador-{ubigeo}-{code}.csv")
 
 
 SERIES_COLUMNS = [

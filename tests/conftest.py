@@ -4,9 +4,10 @@ import pytest
 from django.core.management import call_command
 
 from alignment.models import AlignmentLevel, AlignmentLink, AlignmentObjective, AlignmentRow
+from core.access import ROLE_REGISTRADOR, ROLE_REVISOR
+from core.models import Membership
 from goals.models import Dimension, Milestone, Objective, Plan, PlanSection, Problem, Project, StrategicAxis, Target
 from indicators.models import Indicator, Office, Reading, Unit
-from indicators.roles import ROLE_REGISTRADOR, ROLE_REVISOR
 from tests.factories import make_indicator, make_office, make_user
 
 PLAN_MODELS_TOP_DOWN = [
@@ -26,7 +27,6 @@ PLAN_MODELS_TOP_DOWN = [
     Reading,
     Indicator,
     Office,
-    Unit,
 ]
 
 
@@ -35,12 +35,15 @@ def load_plan():
 
 
 def unload_plan():
-    """Remove what load_plan (and load_demo) wrote, leaving migrations' data such as the roles."""
+    """Remove what load_plan (and load_demo) wrote, leaving migrations' data such as the roles,
+    the entities and the unit catalogue."""
     call_command("clear_demo", stdout=io.StringIO())
     Reading.objects.filter(corrects__isnull=False).delete()
     for model in PLAN_MODELS_TOP_DOWN:
         model.objects.all().delete()
         model.history.all().delete()
+    Unit.objects.filter(entity__isnull=False).delete()
+    Membership.objects.all().delete()
 
 
 @pytest.fixture(scope="module")

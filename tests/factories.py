@@ -11,19 +11,35 @@ from django.test import override_settings
 from django.utils import timezone
 from knox.models import AuthToken
 
+from core.models import Entity, Membership
 from goals.models import Dimension, Objective, Plan, Problem, StrategicAxis, Target
 from indicators.models import Indicator, Office, Reading, Unit
 
 _counter = iter(range(1, 10**9))
 
+# The seed plan's entity: records the factories make share it with the seed plan, as every record
+# did before entities existed. Tests of several entities name another one (`entity_of("0101")`).
+DEFAULT_UBIGEO = "1803"
 
-def make_user(username=None, role=None, offices=(), **extra):
-    """A staff user, in the group `role` when given, member of `offices`."""
+
+def entity_of(ubigeo=DEFAULT_UBIGEO) -> Entity:
+    """An entity of the directory every database holds (core 0002)."""
+    return Entity.objects.get(ubigeo=ubigeo)
+
+
+def make_user(username=None, role=None, offices=(), entity=None, **extra):
+    """A staff user, in the group `role` (or each of `role` when a list) when given, member of
+    `offices`, and staff of `entity` (else of the offices' entity; none without offices)."""
     user = get_user_model().objects.create_user(
         username or f"user{next(_counter)}", password="secreto-de-prueba", is_staff=True, **extra
     )
-    if role:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    for name in [role] if isinstance(role, str) else role or []:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    offices = list(offices)
+    if entity is None and offices:
+        entity = offices[0].entity
+    if entity is not None:
+        Membership.objects.create(user=user, entity=entity)
     for office in offices:
         office.members.add(user)
     return user
@@ -55,17 +71,19 @@ def make_count_unit():
     return make_unit(code="denuncias", name="Denuncias", symbol="", min_value=Decimal(0), max_value=None, decimals=0)
 
 
-def make_office(code=None, name=None):
+def make_office(code=None, name=None, entity=None):
     code = code or f"OF{next(_counter)}"
-    return Office.objects.create(code=code, name=name or f"Oficina {code}")
+    return Office.objects.create(code=code, name=name or f"Oficina {code}", entity=entity or entity_of())
 
 
 def make_indicator(code=None, unit=None, office=None, frequency="annual", **extra):
+    office = office or make_office(entity=extra.get("entity"))
+    extra.setdefault("entity", office.entity)
     return Indicator.objects.create(
         code=code or f"IND-{next(_counter)}",
         name=extra.pop("name", "Indicador de prueba"),
         unit=unit or make_unit(),
-        office=office or make_office(),
+        office=office,
         frequency=frequency,
         **extra,
     )
@@ -87,14 +105,15 @@ def make_reading(indicator, period=date(2020, 1, 1), value=Decimal("10"), status
     )
 
 
-def make_plan_tree(slug="plan-prueba", indicator=None, comparator=">=", value=Decimal("45"), baseline=None):
+def make_plan_tree(
+    slug="plan-prueba", indicator=None, comparator=">=", value=Decimal("45"), baseline=None, entity=None
+):
     """A tiny plan: one axis, one dimension, one problem, one objective and one numeric target."""
+    entity = entity or (indicator.entity if indicator else entity_of())
     plan = Plan.objects.create(
+        entity=entity,
         slug=slug,
         title="Plan de prueba",
-        municipality="Municipalidad de prueba",
-        province="Prueba",
-        department="Prueba",
         party="Partido de prueba",
         period_start=date(2019, 1, 1),
         period_end=date(2022, 12, 31),
@@ -104,7 +123,7 @@ def make_plan_tree(slug="plan-prueba", indicator=None, comparator=">=", value=De
     problem = Problem.objects.create(plan=plan, code="S1", dimension=dimension, text="Un problema")
     objective = Objective.objects.create(plan=plan, code="S1.1", problem=problem, axis=axis, text="Un objetivo")
     indicator = indicator or make_indicator(
-        baseline_value=baseline, baseline_date=date(2019, 1, 1) if baseline else None
+        baseline_value=baseline, baseline_date=date(2019, 1, 1) if baseline else None, entity=entity
     )
     target = Target.objects.create(
         plan=plan,

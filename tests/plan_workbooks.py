@@ -32,7 +32,7 @@ SECOND_PLAN = {
         ["slug", "valle-2023-2026"],
         ["Título", "Plan de Gobierno Municipal del Valle 2023-2026"],
         ["Entidad", "Municipalidad Distrital del Valle"],
-        ["ubigeo", "123456"],
+        ["ubigeo", "1803"],
         ["organización política", "Movimiento Regional del Valle"],
         ["inicio", date(2023, 1, 1)],
         ["fin", "2026-12-31"],
@@ -166,7 +166,8 @@ def second_plan(change=None) -> bytes:
 
 
 def minimal_plan(slug="sin-ejes-2023-2026") -> bytes:
-    """A plan with no axes, no alignment and no diagnosis: one dimension, one numeric target."""
+    """A plan of another entity (the district of El Algarrobal, 180302) with no axes, no alignment
+    and no diagnosis: one dimension, one numeric target."""
     return workbook(
         {
             "plan": [
@@ -174,6 +175,7 @@ def minimal_plan(slug="sin-ejes-2023-2026") -> bytes:
                 ["slug", slug],
                 ["titulo", "Plan mínimo"],
                 ["entidad", "Municipalidad Distrital Mínima"],
+                ["ubigeo", "180302"],
                 ["organizacion_politica", "Partido Mínimo"],
                 ["inicio", "2023-01-01"],
                 ["fin", "2026-12-31"],
@@ -185,6 +187,7 @@ def minimal_plan(slug="sin-ejes-2023-2026") -> bytes:
                     "objetivo",
                     "meta",
                     "codigo_indicador",
+                    "indicador",
                     "unidad",
                     "tipo",
                     "comparador",
@@ -196,6 +199,7 @@ def minimal_plan(slug="sin-ejes-2023-2026") -> bytes:
                     "Recoger la basura",
                     "Recoger el 90% de la basura.",
                     "AGUAS-RESIDUALES-TRATADAS",
+                    "Aguas residuales tratadas",
                     "%",
                     "numero",
                     ">=",

@@ -1,12 +1,11 @@
-
 import pytest
 from django.contrib import admin
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from core.access import ROLE_REVISOR
 from goals.models import Objective, Problem, Project
 from indicators.models import Reading
-from indicators.roles import ROLE_REVISOR
 from tests.factories import load_demo, make_user
 
 pytestmark = pytest.mark.django_db

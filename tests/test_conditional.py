@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from core.access import ROLE_AUDITOR
 from indicators.models import Reading
-from indicators.roles import ROLE_AUDITOR
 from tests.factories import load_demo, make_token, make_user
 
 pytestmark = pytest.mark.django_db

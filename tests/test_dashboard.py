@@ -7,8 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from goals.models import Plan
+from ilo_plan import plan_file
 from indicators.models import Indicator, Reading
 from tests.factories import load_demo, make_user
+from tests.plan_workbooks import SECOND_SLUG, second_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +21,27 @@ def demo(plan):
     load_demo()
 
 
-def test_the_registrador_home_lists_due_and_overdue_readings(client, demo):
+@pytest.fixture
+def next_term(demo):
+    """The seed entity's 2023-2026 term, which measures AGUA-HORAS and RENDICION-CUENTAS again."""
+    assert plan_file.import_plan(second_plan()).ok
+    return Plan.objects.get(slug=SECOND_SLUG)
+
+
+def test_the_registrador_home_lists_due_and_overdue_readings_of_each_plan(client, next_term):
     client.force_login(Reading.objects.demo().first().entered_by)
     page = client.get(reverse("admin:index")).content.decode()
     assert "Lecturas por registrar" in page
-    assert "Atrasada" in page  # the demo stops in 2022-2023, today is later
+    assert "Plan de Gobierno Municipal del Valle 2023-2026: próximas y atrasadas" in page
+    assert "Atrasada" in page  # the demo stops in 2023, today is later
     assert "Lecturas por revisar" not in page
+
+
+def test_a_finished_term_lists_nothing_due_after_it(client, demo):
+    client.force_login(Reading.objects.demo().first().entered_by)
+    page = client.get(reverse("admin:index")).content.decode()
+    # The seed plan ended in 2022: its indicators' 2023 periods are no longer its business.
+    assert "Nada pendiente en sus oficinas." in page and "enero 2023" not in page
 
 
 def test_the_reviewer_sees_the_queue_oldest_first_with_outlier_flags(client, demo):
@@ -41,20 +59,20 @@ def test_an_auditor_home_has_no_work_lists(client, plan):
     assert "Lecturas por revisar" not in page and "Lecturas por registrar" not in page
 
 
-def test_each_due_row_leads_to_the_form_or_to_the_reading_under_way(client, demo):
+def test_each_due_row_leads_to_the_form_or_to_the_reading_under_way(client, next_term):
     registrador = Reading.objects.demo().first().entered_by
     client.force_login(registrador)
     page = client.get(reverse("admin:index")).content.decode()
     water = Reading.objects.get(indicator__code="AGUA-HORAS", period="2023-01-01")  # submitted by the demo
     assert f'href="/admin/indicators/reading/{water.pk}/change/">Abrir (enviada a revisión)' in page
-    anemia = Indicator.objects.get(code="ANEMIA-36M")
-    link = f'href="/admin/indicators/reading/add/?indicator={anemia.pk}&amp;period=2023-01-01">Registrar'
+    hearings = Indicator.objects.get(code="RENDICION-CUENTAS")
+    link = f'href="/admin/indicators/reading/add/?indicator={hearings.pk}&amp;period=2023-01-01">Registrar'
     assert link in page
-    form = client.get(f"/admin/indicators/reading/add/?indicator={anemia.pk}&period=2023-01-01").content.decode()
-    assert 'value="01/01/2023"' in form and "% · de 0 a 100 · 2 decimales" in form
+    form = client.get(f"/admin/indicators/reading/add/?indicator={hearings.pk}&period=2023-01-01").content.decode()
+    assert 'value="01/01/2023"' in form
 
 
-def test_the_home_counts_each_offices_work(client, demo):
+def test_the_home_counts_each_offices_work(client, next_term):
     registrador = Reading.objects.demo().first().entered_by
     client.force_login(registrador)
     page = client.get(reverse("admin:index")).content.decode()

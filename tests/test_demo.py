@@ -34,11 +34,15 @@ def test_demo_readings_and_accounts_are_marked_and_passwords_printed_once(plan):
     assert {u.username: sorted(u.groups.values_list("name", flat=True)) for u in users} == {
         "demo-registrador": ["registrador"],
         "demo-revisor": ["revisor"],
+        "demo-administrador": ["administrador"],
         "demo-auditor": ["auditor"],
         "demo-admin": [],
     }
     assert users.get(username="demo-admin").is_superuser
-    assert output.count("contraseña:") == 4
+    # The entity's staff work for the featured plan's entity; the auditor and the superuser stand above.
+    staff = {u.username: u.membership.entity.ubigeo for u in users if hasattr(u, "membership")}
+    assert staff == dict.fromkeys(["demo-registrador", "demo-revisor", "demo-administrador"], "1803")
+    assert output.count("contraseña:") == 5
 
     again = run("load_demo")
     assert "contraseña:" not in again and "ya están cargados" in again

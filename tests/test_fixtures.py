@@ -147,7 +147,11 @@ def test_province_facts(plan):
     assert plan.province_created_on == date(1970, 5, 26)
     assert plan.area_km2 == D("1523.44")
     assert (plan.population, plan.population_source, plan.population_year) == (79727, "RENIEC", 2015)
-    assert plan.department == "Moquegua"
+    assert (plan.entity.ubigeo, plan.entity.department, plan.municipality) == (
+        "1803",
+        "Moquegua",
+        "Municipalidad Provincial de Ilo",
+    )
     assert plan.distance_to_capital_km == 1250
     assert "17°38'15\"" in plan.latitude_range and "17°20'39\"" in plan.latitude_range
     assert "71°21'39\"" in plan.longitude_range and "71°22'00\"" in plan.longitude_range

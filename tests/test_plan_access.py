@@ -1,4 +1,4 @@
-"""Who sees and changes which plan: staff see the plans they are given, a closed plan is read-only
+"""Who sees and changes which plan: staff see their entity's plans, a closed plan is read-only
 for everybody but superusers; the API lists every plan and scopes every plan list with ?plan=."""
 
 from datetime import date
@@ -8,11 +8,11 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.access import ROLE_AUDITOR
 from goals.models import Milestone, Plan, Project, Target
 from ilo_plan import plan_file
-from indicators.roles import ROLE_AUDITOR
 from tests.factories import make_user
-from tests.plan_workbooks import SECOND_SLUG, second_plan
+from tests.plan_workbooks import SECOND_SLUG, minimal_plan, second_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +21,22 @@ PLAN_LISTS = ["axes", "dimensions", "problems", "objectives", "targets", "projec
 
 @pytest.fixture
 def second(plan):
+    """The seed entity's next term."""
     assert plan_file.import_plan(second_plan()).ok
     return Plan.objects.get(slug=SECOND_SLUG)
 
 
+@pytest.fixture
+def foreign(plan):
+    """A plan of another entity."""
+    assert plan_file.import_plan(minimal_plan()).ok
+    return Plan.objects.get(slug="sin-ejes-2023-2026")
+
+
 def planner(plan, *codenames):
-    """A staff member given `plan`, who may change targets, projects and milestones."""
-    user = make_user()
+    """A staff member of `plan`'s entity, who may change targets, projects and milestones."""
+    user = make_user(entity=plan.entity)
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    plan.staff.add(user)
     return user
 
 
@@ -51,32 +58,37 @@ EDIT = [
 # --- the admin --------------------------------------------------------------------------------
 
 
-def test_staff_see_only_the_plans_they_are_given(client, plan, second):
-    client.force_login(planner(second, *EDIT))
+def test_staff_see_only_their_entitys_plans(client, plan, second, foreign):
+    client.force_login(planner(foreign, *EDIT))
     listed = client.get(reverse("admin:goals_target_changelist")).context["cl"].result_count
-    assert listed == Target.objects.filter(plan=second).count() == 5
+    assert listed == Target.objects.filter(plan=foreign).count() == 1
     seed_target = Target.objects.get(plan=plan, code="S1.1-M")
     assert client.get(change_url(seed_target)).status_code == 302  # "does not exist", back to the list
     plans = client.get(reverse("admin:goals_plan_changelist")).context["cl"].result_list
-    assert [p.slug for p in plans] == [SECOND_SLUG]
+    assert [p.slug for p in plans] == [foreign.slug]
+    client.force_login(planner(second, *EDIT))  # the seed entity's staff: both its terms
+    plans = client.get(reverse("admin:goals_plan_changelist")).context["cl"].result_list
+    assert {p.slug for p in plans} == {plan.slug, SECOND_SLUG}
 
 
-def test_auditors_and_superusers_see_every_plan(client, plan, second):
+def test_national_auditors_and_superusers_see_every_plan(client, plan, second, foreign):
     for user in (make_user("ana", ROLE_AUDITOR), make_user("jefa", is_superuser=True)):
         client.force_login(user)
-        assert client.get(reverse("admin:goals_target_changelist")).context["cl"].result_count == 20
+        assert client.get(reverse("admin:goals_target_changelist")).context["cl"].result_count == 21
+    client.force_login(make_user("oci", ROLE_AUDITOR, entity=foreign.entity))  # an entity's own auditor
+    assert client.get(reverse("admin:goals_target_changelist")).context["cl"].result_count == 1
 
 
-def test_a_record_cannot_be_moved_into_another_plan(client, plan, second):
-    client.force_login(planner(second, *EDIT))
-    target = Target.objects.get(plan=second, code="S1.2-M")
+def test_a_record_cannot_be_moved_into_another_plan(client, plan, foreign):
+    client.force_login(planner(foreign, *EDIT))
+    target = Target.objects.get(plan=foreign)
     form = client.get(change_url(target)).context["adminform"].form
-    assert set(form.fields["objective"].queryset.values_list("plan__slug", flat=True)) == {SECOND_SLUG}
-    assert set(form.fields["plan"].queryset.values_list("slug", flat=True)) == {SECOND_SLUG}
+    assert set(form.fields["objective"].queryset.values_list("plan__slug", flat=True)) == {foreign.slug}
+    assert set(form.fields["plan"].queryset.values_list("slug", flat=True)) == {foreign.slug}
     seed_objective = plan.objectives.first()
     with pytest.raises(ValidationError, match="otro plan"):
         Target(
-            plan=second,
+            plan=foreign,
             objective=seed_objective,
             code="X-M",
             sentence="x",
@@ -92,7 +104,7 @@ def test_a_closed_plan_is_read_only_except_for_superusers(client, plan, second):
     target = Target.objects.get(plan=second, code="S1.2-M")
     client.force_login(staff)
     assert client.get(change_url(target)).context["has_change_permission"] is True
-    Plan.objects.filter(pk=second.pk).update(is_closed=True)
+    Plan.objects.filter(entity=second.entity).update(is_closed=True)  # both terms of the entity
     page = client.get(change_url(target))
     assert page.status_code == 200 and page.context["has_change_permission"] is False
     response = client.post(change_url(target), {"sentence": "Cambiada", "value": "1"})
@@ -107,12 +119,15 @@ def test_a_closed_plan_is_read_only_except_for_superusers(client, plan, second):
     assert client.get(change_url(target)).context["has_change_permission"] is True
 
 
-def test_only_superusers_feature_close_or_staff_a_plan(client, plan, second):
-    staff = planner(second, "view_plan", "change_plan")
+def test_only_superusers_feature_or_close_a_plan_and_only_administradores_add_one(client, plan, second):
+    staff = planner(second, "view_plan", "change_plan", "add_plan")
     client.force_login(staff)
     form = client.get(reverse("admin:goals_plan_change", args=[second.pk])).context["adminform"]
-    assert {"is_featured", "is_closed", "staff"} <= set(form.readonly_fields)
+    assert {"is_featured", "is_closed", "entity"} <= set(form.readonly_fields)
     assert client.get(reverse("admin:goals_plan_add")).status_code == 403
+    client.force_login(make_user("ada", "administrador", entity=second.entity))
+    form = client.get(reverse("admin:goals_plan_add")).context["adminform"].form
+    assert "entity" not in form.fields  # a new term of their own entity
 
 
 def test_a_plan_closes_only_once_its_term_has_ended(plan, second):
@@ -196,9 +211,9 @@ def test_a_closed_plans_term_keeps_its_readings_for_the_api_the_workflow_and_imp
 
     from django.core.exceptions import PermissionDenied
 
+    from core.access import ROLE_REGISTRADOR, ROLE_REVISOR
     from indicators import imports
     from indicators.models import Indicator, Reading
-    from indicators.roles import ROLE_REGISTRADOR, ROLE_REVISOR
 
     water = Indicator.objects.get(code="AGUA-HORAS")
     registrador = make_user("rosa", ROLE_REGISTRADOR, [water.office])

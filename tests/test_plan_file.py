@@ -17,7 +17,7 @@ from goals.models import Dimension, Objective, Plan, Problem, Project, Strategic
 from ilo_plan import plan_file
 from indicators.models import Indicator, Office, Reading, Unit
 from tests.conftest import PLAN_MODELS_TOP_DOWN
-from tests.factories import make_user
+from tests.factories import entity_of, make_user
 from tests.plan_workbooks import METAS_HEADER, SECOND_SLUG, minimal_plan, second_plan, workbook
 
 pytestmark = pytest.mark.django_db
@@ -83,9 +83,10 @@ def test_a_second_plan_loads_whole_and_leaves_the_first_as_it_was(plan):
     report = plan_file.import_plan(second_plan())
     assert report.ok, report.lines()
     second = Plan.objects.get(slug=SECOND_SLUG)
-    assert (second.municipality, second.ubigeo, second.period_start, second.period_end) == (
-        "Municipalidad Distrital del Valle",
-        "123456",
+    # The file names its entity by ubigeo (here the seed plan's: a next term of the same entity).
+    assert (second.entity.ubigeo, second.municipality, second.period_start, second.period_end) == (
+        "1803",
+        "Municipalidad Provincial de Ilo",
         date(2023, 1, 1),
         date(2026, 12, 31),
     )
@@ -185,7 +186,7 @@ BROKEN = [
     (add_plan_row("slug", "otro-2023-2026"), "hoja plan, fila 10, columna campo: el campo slug ya está en la fila 2"),
     (plan_field("slug", "all"), "hoja plan, fila 2, columna valor: «all» está reservado"),
     (plan_field("slug", "Plan del Valle!"), "hoja plan, fila 2, columna valor:"),
-    (plan_field("Entidad", ""), "hoja plan, fila 4, columna valor: falta el valor de entidad"),
+    (plan_field("ubigeo", "999999"), "hoja plan, fila 5, columna valor: no hay una entidad con el ubigeo «999999»"),
     (add_plan_row("alcalde", "Nadie"), "hoja plan, fila 10, columna campo: «alcalde» no es un campo del plan"),
     (metas(2, "codigo_indicador", ""), "hoja metas, fila 2, columna codigo_indicador: una meta de tipo numero"),
     (metas(5, "codigo_indicador", ""), "hoja metas, fila 5, columna codigo_indicador: una meta de tipo recurrente"),
@@ -246,16 +247,18 @@ def test_what_is_not_a_plan_file_is_refused_in_one_sentence(plan, data, message)
     assert not report.ok and report.lines()[0].startswith(message)
 
 
-def test_a_closed_plan_or_someone_elses_is_not_changed_from_a_file(plan):
+def test_only_the_entitys_administrador_loads_its_open_plans_from_a_file(plan):
     assert plan_file.import_plan(second_plan()).ok
     second = Plan.objects.get(slug=SECOND_SLUG)
-    staff = make_user("otra")
-    assert "no es del personal de ese plan" in plan_file.import_plan(second_plan(), user=staff).lines()[0]
-    assert "solo un superusuario carga un plan nuevo" in plan_file.import_plan(minimal_plan(), user=staff).lines()[0]
-    second.staff.add(staff)
-    assert plan_file.import_plan(second_plan(), user=staff).ok
+    registrador = make_user("rosa", "registrador", entity=entity_of())
+    assert "solo el administrador de la entidad" in plan_file.import_plan(second_plan(), user=registrador).lines()[0]
+    elsewhere = make_user("otra", "administrador", entity=entity_of("1801"))
+    assert "usted trabaja para otra entidad" in plan_file.import_plan(second_plan(), user=elsewhere).lines()[0]
+    assert "usted trabaja para otra entidad" in plan_file.import_plan(minimal_plan(), user=elsewhere).lines()[0]
+    administrador = make_user("ada", "administrador", entity=entity_of())
+    assert plan_file.import_plan(second_plan(), user=administrador).ok
     Plan.objects.filter(pk=second.pk).update(is_closed=True)
-    assert "está cerrado" in plan_file.import_plan(second_plan(), user=staff).lines()[0]
+    assert "está cerrado" in plan_file.import_plan(second_plan(), user=administrador).lines()[0]
     assert plan_file.import_plan(second_plan(), user=make_user("jefa", is_superuser=True)).ok
 
 
@@ -339,9 +342,12 @@ def test_the_admin_previews_then_loads_and_shows_errors_by_cell(client, plan):
     assert plan_file.import_plan(exported.content).ok
 
 
-def test_staff_without_an_open_plan_cannot_open_the_upload(client, plan):
-    client.force_login(make_user("rosa", "registrador"))
-    assert client.get(reverse("admin:goals_plan_import")).status_code == 403
+def test_a_registrador_is_told_who_loads_plans_before_any_form(client, plan):
+    client.force_login(make_user("rosa", "registrador", entity=entity_of()))
+    response = client.get(reverse("admin:goals_plan_import"))
+    page = response.content.decode()
+    assert response.status_code == 403 and "Solo el administrador de la entidad" in page and 'type="file"' not in page
+    assert "Importar un archivo de plan" not in client.get(reverse("admin:goals_plan_changelist")).content.decode()
 
 
 def test_no_reading_is_written_by_a_plan_file(plan):
@@ -349,4 +355,6 @@ def test_no_reading_is_written_by_a_plan_file(plan):
     assert plan_file.import_plan(second_plan()).ok
     assert Reading.objects.count() == readings
     assert Unit.objects.filter(code="porcentaje").count() == 1
-    assert Office.objects.filter(name="Sin oficina asignada").count() == 1
+    # Indicators the file gives no office go to the entity's default office, never to a new one.
+    default = Office.objects.get(entity=plan.entity, is_default=True)
+    assert set(Indicator.objects.filter(code__startswith="VALLE-").values_list("office", flat=True)) == {default.pk}

@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_seed_plans_file_and_its_fixtures_load_the_same_records(tmp_path):
-    # The file is the plan; the municipality's catalogue of units, offices and indicators, and the
+    # The file is the plan; the entity's offices and indicators (units: the national catalogue), and the
     # plan's own text and cited figures, load from their fixtures.
     catalogue = tmp_path / "catalogo"
     catalogue.mkdir()
-    for name in ["01_units_offices.json", "03_indicators.json"]:
+    for name in ["01_offices.json", "03_indicators.json"]:
         shutil.copy(settings.BASE_DIR / "fixtures" / name, catalogue)
     call_command("load_plan", fixtures_dir=str(catalogue), stdout=io.StringIO())
     with ILO_FILE.open("rb") as stream:

@@ -1,6 +1,6 @@
 from django import template
 
-from indicators import roles
+from core import access
 
 from .. import dashboard
 
@@ -10,16 +10,17 @@ register = template.Library()
 @register.inclusion_tag("admin/dashboard.html", takes_context=True)
 def staff_dashboard(context):
     user = context["request"].user
-    enters = user.is_superuser or roles.has_role(user, roles.ROLE_REGISTRADOR)
-    reviews = user.is_superuser or roles.has_role(user, roles.ROLE_REVISOR)
+    enters = user.is_superuser or access.has_role(user, access.ROLE_REGISTRADOR)
+    reviews = user.is_superuser or access.has_role(user, access.ROLE_REVISOR)
     due = dashboard.due_for(user) if enters else None
     queue = dashboard.review_queue(user) if reviews else None
+    every_due = [item for group in due or [] for item in group.items]
     return {
-        "due": None if due is None else dashboard.with_links(due),
+        "due": None if due is None else [(group.plan, dashboard.with_links(group.items)) for group in due],
         "queue": queue,
-        "offices": dashboard.counts_by_office(user, due or []) if enters or reviews else [],
+        "offices": dashboard.counts_by_office(user, every_due) if enters or reviews else [],
         "enters": enters,
         "roles": {
-            name: roles.ROLE_DESCRIPTIONS[name] for name in roles.ROLE_DESCRIPTIONS if roles.has_role(user, name)
+            name: access.ROLE_DESCRIPTIONS[name] for name in access.ROLE_DESCRIPTIONS if access.has_role(user, name)
         },
     }

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from alignment.models import AlignmentLevel, AlignmentRow
+from core.models import Membership
 from goals import models as goals_models
 
 BEFORE_LEVELS = [("alignment", "0001_initial"), ("goals", "0002_plan_sections")]
@@ -27,7 +28,7 @@ def test_the_annex_moves_to_levels_and_ordered_links_and_back():
         plan = Plan.objects.create(
             slug="antes",
             title="Plan de antes",
-            municipality="Municipalidad",
+            municipality="Municipalidad Provincial de Ilo",
             party="Partido",
             period_start=date(2019, 1, 1),
             period_end=date(2022, 12, 31),
@@ -52,9 +53,11 @@ def test_the_annex_moves_to_levels_and_ordered_links_and_back():
         apps.get_model("auth", "User").objects.create(username="rosa", is_staff=True)
     finally:
         migrate()
-    # goals 0003: the only plan is the featured one, and the staff who saw it keep seeing it.
-    assert goals_models.Plan.objects.get(slug="antes").is_featured
-    assert list(goals_models.Plan.objects.get(slug="antes").staff.values_list("username", flat=True)) == ["rosa"]
+    # goals 0003: the only plan is the featured one, and the staff who saw it keep seeing it (goals 0005: as
+    # staff of the plan's entity, which its name tells).
+    migrated = goals_models.Plan.objects.select_related("entity").get(slug="antes")
+    assert (migrated.is_featured, migrated.entity.ubigeo) == (True, "1803")
+    assert Membership.objects.get(user__username="rosa").entity == migrated.entity
     levels = AlignmentLevel.objects.filter(plan__slug="antes").order_by("order")
     assert [(level.code, level.name, level.source_plan) for level in levels] == [
         ("national", "Nacional", "Plan nacional"),

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators.models import Reading
-from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR
 from tests.factories import make_office, make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators.models import Reading
-from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR
 from tests.factories import make_count_unit, make_indicator, make_office, make_reading, make_token, make_user
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,11 @@ def test_the_whole_cycle_through_the_api(api, registrador, revisor, indicator):
     "payload, field, message",
     [
         ({**GOOD, "value": "doce"}, "value", "número"),
-        ({**GOOD, "indicator": "NO-EXISTE"}, "indicator", "No existe un indicador con el código NO-EXISTE."),
+        (
+            {**GOOD, "indicator": "NO-EXISTE"},
+            "indicator",
+            "No existe un indicador con el código NO-EXISTE en su entidad.",
+        ),
         ({**GOOD, "value": "130"}, "value", "fuera del rango"),
         ({**GOOD, "period": (timezone.localdate() + timedelta(days=62)).isoformat()}, "period", "en el futuro"),
         ({**GOOD, "period": "2021-03-01", "source": ""}, "source", "fuente"),

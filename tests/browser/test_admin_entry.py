@@ -46,9 +46,11 @@ def page(browser):
     # The admin asks for /favicon.ico, which this site does not serve: nothing else may fail.
     page.on(
         "console",
-        lambda message: message.type == "error"
-        and not message.location.get("url", "").endswith("/favicon.ico")
-        and problems.append(message.text),
+        lambda message: (
+            message.type == "error"
+            and not message.location.get("url", "").endswith("/favicon.ico")
+            and problems.append(message.text)
+        ),
     )
     yield page
     page.close()

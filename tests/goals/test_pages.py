@@ -23,7 +23,7 @@ PAGES = [
     "/metas/S3.1-M/serie.csv",
     "/indicadores/",
     "/indicadores/TBC-TASA/",
-    "/indicadores/AGUA-HORAS/serie.csv",
+    "/entidades/1803/indicadores/AGUA-HORAS/serie.csv",
     "/alineamiento/",
     "/alineamiento/national/2/",
     "/alineamiento/regional/8/",

@@ -83,7 +83,7 @@ def test_each_plans_pages_show_its_own_data_and_link_within_it(client, site):
     assert f'href="/planes/{SECOND_SLUG}/alineamiento/"' in second
     assert "Plan de Gobierno del Valle 2023-2026, presentado al JNE" in second  # the footer's source
     assert "Diagnóstico" not in second  # the second plan has no diagnosis
-    assert "<title>Inicio · Municipalidad Distrital del Valle 2023-2026</title>" in second
+    assert "<title>Inicio · Municipalidad Provincial de Ilo 2023-2026</title>" in second  # the same entity's next term
     seed = body(client, f"/planes/{SEED}/metas/S1.1-M/").decode()
     assert "En promedio: 18 horas al día de agua potable." in seed and "Al menos 20 horas" not in seed
     # The shared indicator keeps one series: each plan's page of it lists its own target.
@@ -113,7 +113,8 @@ def test_the_root_shows_the_featured_plan_and_todays_addresses_follow_it(client,
     listing = body(client, "/planes/").decode()
     for title in ["Plan de Gobierno Municipal del Valle 2023-2026", "Plan mínimo", "Provincia de Ilo 2019-2022"]:
         assert title in listing
-    assert listing.index("Municipalidad Distrital Mínima") < listing.index("Municipalidad Provincial de Ilo")
+    # By entity, in ubigeo order: the province (1803) before its district (180302).
+    assert listing.index("Municipalidad Provincial de Ilo") < listing.index("Municipalidad Distrital de El Algarrobal")
     Plan.objects.filter(is_featured=True).update(is_featured=False)
     Plan.objects.filter(slug=SECOND_SLUG).update(is_featured=True)
     assert "Plan de Gobierno Municipal del Valle 2023-2026" in body(client, "/").decode()
@@ -128,9 +129,13 @@ def test_at_most_one_plan_is_featured(plans):
     assert Plan.objects.featured().slug == SEED
 
 
-def test_with_no_plan_featured_the_latest_term_shows(plans):
+def test_with_no_plan_featured_the_root_is_the_directory_unless_one_entity_has_every_plan(client, plans):
     Plan.objects.update(is_featured=False)
-    assert Plan.objects.featured().period_start.year == 2023
+    assert Plan.objects.featured() is None  # plans of two entities: a national site
+    root = body(client, "/").decode()
+    assert "Gobiernos regionales y municipalidades del Perú" in root and "Moquegua" in root
+    Plan.objects.filter(slug=MINIMAL).update(entity=Plan.objects.get(slug=SEED).entity)
+    assert Plan.objects.featured().period_start.year == 2023  # one municipality's site: its latest term
 
 
 def plan_pages():

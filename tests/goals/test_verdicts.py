@@ -115,7 +115,7 @@ def test_a_figure_without_a_year_in_the_plan_says_so_wherever_it_shows(client, p
     figure = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page).group(1))
     annotations = [a["text"].replace("<br>", " ") for a in figure["layout"]["annotations"]]
     assert note in annotations
-    [row] = csv_rows(client.get("/indicadores/OSMORE-ESTIAJE/serie.csv"))
+    [row] = csv_rows(client.get("/entidades/1803/indicadores/OSMORE-ESTIAJE/serie.csv"))
     assert (row["period"], row["value"], row["note"]) == ("2018-01-01", "0.807", note)
 
 

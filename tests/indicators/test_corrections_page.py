@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.access import ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import Indicator, Reading
-from indicators.roles import ROLE_REGISTRADOR, ROLE_REVISOR
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

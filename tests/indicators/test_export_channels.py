@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from goals.models import Target
 from indicators import imports
 from indicators.models import Reading
-from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators.spreadsheets import is_risky
 from tests.factories import make_indicator, make_office, make_reading, make_unit, make_user
 
@@ -102,7 +102,7 @@ def test_every_member_of_the_open_data_zip(client, hostile):
     assert_inert(table(bundle.read("readings.csv")), "-3.5000")
 
 
-@pytest.mark.parametrize("url", ["/indicadores/VAR-EMPLEO/serie.csv", "/metas/S3.1-M/serie.csv"])
+@pytest.mark.parametrize("url", ["/entidades/1803/indicadores/VAR-EMPLEO/serie.csv", "/metas/S3.1-M/serie.csv"])
 def test_the_public_series_downloads(client, hostile, url):
     response = client.get(url)
     assert response.status_code == 200

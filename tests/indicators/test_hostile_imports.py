@@ -14,9 +14,9 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.access import ROLE_REGISTRADOR
 from indicators import imports
 from indicators.models import Reading
-from indicators.roles import ROLE_REGISTRADOR
 from tests.factories import make_count_unit, make_indicator, make_office, make_user
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from core.access import ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import DataVersion, Reading, TransitionError
-from indicators.roles import ROLE_REGISTRADOR, ROLE_REVISOR
 from tests.factories import make_reading, make_user
 
 pytestmark = [

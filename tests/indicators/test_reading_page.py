@@ -9,9 +9,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 
+from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.admin_base import is_feminine, saved_message
 from indicators.models import Reading
-from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from tests.factories import make_count_unit, make_indicator, make_reading, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -218,9 +218,7 @@ def test_a_step_the_person_may_not_take_is_a_message_not_a_403_page(client, regi
 # --- atípico values need a second look ---
 
 
-def test_approving_an_outlier_asks_to_confirm_it_against_the_previous_value(
-    client, registrador, revisor, anemia
-):
+def test_approving_an_outlier_asks_to_confirm_it_against_the_previous_value(client, registrador, revisor, anemia):
     client.force_login(registrador)
     add(client, anemia, "98", period="01/01/2021", _submit_review="1")  # "9,8" read as 98 by a number field
     reading = Reading.objects.get(period=date(2021, 1, 1))

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators import imports
 from indicators.models import Reading
-from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR
 from tests.factories import make_count_unit, make_indicator, make_office, make_plan_tree, make_reading, make_user
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,9 @@ def user(office):
 @pytest.fixture
 def reports(office):
     """A target's indicator (the plan starts in 2019) with 2019 and 2020 approved and 2021 under way."""
-    indicator = make_indicator("DENUNCIAS", name="Denuncias de violencia", unit=make_count_unit(), office=office,
-                               source="PNP")
+    indicator = make_indicator(
+        "DENUNCIAS", name="Denuncias de violencia", unit=make_count_unit(), office=office, source="PNP"
+    )
     make_plan_tree(indicator=indicator)
     make_reading(indicator, date(2019, 1, 1), Decimal(820))
     make_reading(indicator, date(2020, 1, 1), Decimal(910))
@@ -46,7 +47,11 @@ def share(office):
     """A percentage with two decimals, a context indicator with its last figure cited for 2022."""
     indicator = make_indicator("VF-FISICA", name="Violencia física", office=office)
     Reading.objects.create(
-        indicator=indicator, period=date(2022, 1, 1), value=Decimal("31.5"), source="Plan", status="approved",
+        indicator=indicator,
+        period=date(2022, 1, 1),
+        value=Decimal("31.5"),
+        source="Plan",
+        status="approved",
         is_cited=True,
     )
     return indicator
@@ -69,7 +74,7 @@ def test_the_xlsx_template_lists_the_offices_indicators_and_due_periods_as_cells
     assert due[:3] == [("DENUNCIAS", date(year, 1, 1)) for year in (2022, 2023, 2024)]
     assert ("DENUNCIAS", date(2021, 1, 1)) not in due  # its draft is under way
     assert ("VF-FISICA", date(2023, 1, 1)) in due and ("VF-FISICA", date(2022, 1, 1)) not in due
-    assert rows[1][1:4] == ("Denuncias de violencia", "Denuncias", 0) and rows[1][6] == "PNP"
+    assert rows[1][1:4] == ("Denuncias de violencia", "denuncias", 0) and rows[1][6] == "PNP"
     first = list(sheet.iter_rows(min_row=2, max_row=2))[0]
     assert first[4].number_format == "dd/mm/yyyy" and first[5].number_format == "#,##0"
     share_row = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "VF-FISICA")
@@ -111,8 +116,7 @@ def test_a_filled_csv_template_imports_in_either_convention_and_encoding(
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=delimiter))
     assert rows[0] == HEADER and rows[1][4] == "01/01/2022"
     filled = [rows[0]] + [
-        [*row[:5], "1.150" if row[0] == "DENUNCIAS" else value, row[6] or "INEI", "señal de prueba"]
-        for row in rows[1:]
+        [*row[:5], "1.150" if row[0] == "DENUNCIAS" else value, row[6] or "INEI", "señal de prueba"] for row in rows[1:]
     ]
     text = io.StringIO()
     csv.writer(text, delimiter=delimiter).writerows(filled)
@@ -132,7 +136,7 @@ def test_an_ambiguous_value_is_refused_naming_its_row_and_column_in_spanish(clie
     upload = io.BytesIO(text.encode("cp1252"))
     upload.name = "lecturas.csv"
     page = client.post(reverse("admin:indicators_reading_import"), {"file": upload}).content.decode()
-    assert "<th scope=\"col\">Fila</th><th scope=\"col\">Columna</th><th scope=\"col\">Motivo</th>" in page
+    assert '<th scope="col">Fila</th><th scope="col">Columna</th><th scope="col">Motivo</th>' in page
     assert "<td>3</td><td>valor</td><td>«1.150» es ambiguo: ¿1150 o 1.15?" in page
     assert "Confirmar importación" not in page and Reading.objects.filter(indicator=share).count() == 1
 

@@ -22,9 +22,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from indicators import roles
+from core import access
+from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import DataVersion, Reading
-from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from tests.factories import make_indicator, make_office, make_user
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,7 @@ class Workflow(RuleBasedStateMachine):
     @initialize(target=readings)
     def a_reading_waiting_for_review_and_a_public_one(self):
         """Each run starts where the interesting steps are reachable: approvals and corrections."""
+
         def first_draft(indicator):
             return lambda user: Reading.objects.create_draft(
                 user=user, indicator=indicator, period=date(2021, 1, 1), value=Decimal("12.5"), source="EPS"
@@ -172,9 +173,9 @@ class Workflow(RuleBasedStateMachine):
         if aim is None:
             return drawn
         fitting = list(
-            Reading.objects.filter(indicator__in=self.indicators, status__in=states).order_by("pk").values_list(
-                "pk", flat=True
-            )
+            Reading.objects.filter(indicator__in=self.indicators, status__in=states)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
         return fitting[aim % len(fitting)] if fitting else drawn
 
@@ -233,7 +234,7 @@ class Workflow(RuleBasedStateMachine):
         for pk, reading in public.items():
             assert approvers[pk] == reading.reviewed_by_id
             assert reading.reviewed_by_id not in authors[pk] | {None}
-            assert roles.can_review_for(people[reading.reviewed_by_id], reading.indicator)
+            assert access.can_review_for(people[reading.reviewed_by_id], reading.indicator)
 
     @invariant()
     def at_most_one_reading_per_indicator_and_period_in_review(self):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.models import Entity
 from ilo_plan import plan_file
 
 
@@ -16,13 +17,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="El archivo .xlsx.")
         parser.add_argument("--dry-run", action="store_true", help="Revisa el archivo sin escribir nada.")
+        parser.add_argument(
+            "--entity",
+            metavar="UBIGEO",
+            help="La entidad del plan, si el archivo no la dice (campo ubigeo); si la dice, debe ser la misma.",
+        )
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, entity, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No existe el archivo {file}.")
+        owner = None
+        if entity:
+            owner = Entity.objects.filter(ubigeo=entity).first()
+            if owner is None:
+                raise CommandError(f"No hay una entidad con el ubigeo {entity} en el directorio.")
         with path.open("rb") as stream:
-            report = plan_file.import_plan(stream, dry_run=dry_run)
+            report = plan_file.import_plan(stream, dry_run=dry_run, entity=owner)
         if not report.ok:
             lines = [f"{path.name}: no se cargó nada.", *report.lines(), "Corrija el archivo y vuelva a cargarlo."]
             raise CommandError("\n".join(lines))

@@ -15,15 +15,18 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.access import ROLE_ADMINISTRADOR, ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
+from core.models import Membership
 from goals.models import Milestone, Plan, Project, Target
 from indicators.models import DataVersion, Office, Reading, ReviewStatus
-from indicators.roles import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 
+# username, role, superuser, staff of the featured plan's entity
 DEMO_USERS = [
-    ("demo-registrador", ROLE_REGISTRADOR, False),
-    ("demo-revisor", ROLE_REVISOR, False),
-    ("demo-auditor", ROLE_AUDITOR, False),
-    ("demo-admin", None, True),
+    ("demo-registrador", ROLE_REGISTRADOR, False, True),
+    ("demo-revisor", ROLE_REVISOR, False, True),
+    ("demo-administrador", ROLE_ADMINISTRADOR, False, True),
+    ("demo-auditor", ROLE_AUDITOR, False, False),
+    ("demo-admin", None, True, False),
 ]
 DEMO_SOURCE = "DATO DE DEMOSTRACIÓN (inventado por load_demo; no es un dato real)"
 # One file per plan (fixtures/demo/<slug>.json): a yearly path per indicator from the plan's first
@@ -74,11 +77,14 @@ class Command(BaseCommand):
 
     def create_accounts(self):
         User = get_user_model()
-        target_offices = Office.objects.filter(indicators__targets__isnull=False).distinct()
+        entity = self.plan.entity
+        target_offices = Office.objects.filter(entity=entity, indicators__targets__isnull=False).distinct()
         passwords, users = [], {}
-        for username, role, superuser in DEMO_USERS:
+        for username, role, superuser, member in DEMO_USERS:
             password = secrets.token_urlsafe(9)
             user = User.objects.create_user(username, password=password, is_staff=True, is_superuser=superuser)
+            if member:
+                Membership.objects.create(user=user, entity=entity)
             if role:
                 user.groups.add(Group.objects.get_or_create(name=role)[0])
             if role in (ROLE_REGISTRADOR, ROLE_REVISOR):

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.scoping import scope_for
 from indicators import imports
 
 
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist as error:
             raise CommandError(f"No existe el usuario {user}.") from error
         started = time.monotonic()
-        with path.open("rb") as stream:
+        # As the person would in the admin: inside their entity (core.scoping).
+        with path.open("rb") as stream, scope_for(owner):
             report = imports.import_file(
                 stream, path.name, owner, dry_run=dry_run, progress=self.progress, limits=imports.Limits.for_command()
             )
