@@ -20,6 +20,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ilo_plan.settings")
 import django  # noqa: E402
 
 django.setup()
+from django_scopes import scopes_disabled  # noqa: E402
+
+scopes_disabled().__enter__()  # a tool above every entity, as manage.py's commands are (core.scoping)
 
 import plotly.graph_objects as go  # noqa: E402
 from django.utils import translation  # noqa: E402

@@ -40,6 +40,9 @@ def django_here():
     import django
 
     django.setup()
+    from django_scopes import scopes_disabled  # noqa: E402
+
+    scopes_disabled().__enter__()  # a tool above every entity, as manage.py's commands are (core.scoping)
 
 
 def phases(path):

@@ -123,6 +123,9 @@ def main():
     import django
 
     django.setup()
+    from django_scopes import scopes_disabled  # noqa: E402
+
+    scopes_disabled().__enter__()  # a tool above every entity, as manage.py's commands are (core.scoping)
     from django.conf import settings
     from django.test import Client
 

@@ -92,19 +92,20 @@ def generate_data():
     with conn, conn.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM indicators_indicator")
         existing = cursor.fetchone()[0]
-        cursor.execute("SELECT id FROM indicators_unit WHERE code = 'porcentaje'")
+        cursor.execute("SELECT id FROM indicators_unit WHERE code = 'porcentaje' AND entity_id IS NULL")
         unit = cursor.fetchone()[0]
         cursor.execute("SELECT id FROM indicators_office ORDER BY id")
         offices = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             """
             INSERT INTO indicators_indicator (code, name, description, unit_id, direction, frequency, office_id,
-                source, method, baseline_source, reference_note, "order")
+                source, method, baseline_source, reference_note, "order", entity_id)
             SELECT 'BENCH-' || lpad(n::text, 3, '0'), 'Indicador sintético ' || n, '', %s, 'up', 'monthly',
-                   (%s::bigint[])[1 + n %% %s], 'Benchmark', '', '', '', 1000 + n
+                   o.id, 'Benchmark', '', '', '', 1000 + n, o.entity_id
             FROM generate_series(1, %s) AS n
+            JOIN indicators_office o ON o.id = (%s::bigint[])[1 + n %% %s]
             """,
-            [unit, offices, len(offices), INDICATORS - existing],
+            [unit, INDICATORS - existing, offices, len(offices)],
         )
         cursor.execute("SELECT count(*) FROM indicators_reading")
         current = cursor.fetchone()[0]
@@ -299,13 +300,14 @@ def measure_import(synthetic):
         cursor.execute(
             """
             INSERT INTO indicators_indicator (code, name, description, unit_id, direction, frequency, office_id,
-                source, method, baseline_source, reference_note, "order")
+                source, method, baseline_source, reference_note, "order", entity_id)
             SELECT 'BENCH-IMP-' || lpad(n::text, 3, '0'), 'Indicador de importación ' || n, '',
-                   (SELECT id FROM indicators_unit WHERE code = 'porcentaje'), 'up', 'monthly', %s,
-                   'Benchmark', '', '', '', 2000 + n
+                   (SELECT id FROM indicators_unit WHERE code = 'porcentaje' AND entity_id IS NULL),
+                   'up', 'monthly', %s,
+                   'Benchmark', '', '', '', 2000 + n, (SELECT entity_id FROM indicators_office WHERE id = %s)
             FROM generate_series(1, 300) AS n
             """,
-            [office],
+            [office, office],
         )
     conn.close()
     manage(
@@ -313,10 +315,11 @@ def measure_import(synthetic):
         "-c",
         (
             "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
-            "from indicators.models import Office; "
+            "from indicators.models import Office; from core.models import Membership; "
             f"u = get_user_model().objects.create_user('bench-registrador', is_staff=True); "
             "u.groups.add(Group.objects.get(name='registrador')); "
-            f"Office.objects.get(pk={office}).members.add(u)"
+            f"o = Office.objects.get(pk={office}); Membership.objects.create(user=u, entity_id=o.entity_id); "
+            "o.members.add(u)"
         ),
     )
     path = Path(tempfile.mkdtemp()) / "lecturas-100k.csv"

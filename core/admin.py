@@ -2,14 +2,31 @@
 one by name or ubigeo); only a superuser corrects how one is shown (`display_name`), kept in its
 history. Entities come from INEI's list (`manage.py load_entities`), never typed in."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseForbidden
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Entity
 
+HISTORY_IS_READ_ONLY = "El historial es de solo lectura: una versión anterior no se restaura desde aquí."
+
+
+class ReadOnlyHistory:
+    """simple-history's page of a past version saves a POST from anyone who may *view* the history
+    (its revert_disabled only hides the button): here the page is read, never posted."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            messages.error(request, HISTORY_IS_READ_ONLY)
+            return HttpResponseForbidden(HISTORY_IS_READ_ONLY)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 @admin.register(Entity)
-class EntityAdmin(SimpleHistoryAdmin):
+class EntityAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
     list_display = ["ubigeo", "title", "kind", "department", "province"]
     list_display_links = ["ubigeo", "title"]
     list_filter = ["kind", "department"]
@@ -32,6 +49,3 @@ class EntityAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def revert_disabled(self, request, obj=None):
-        return True

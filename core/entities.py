@@ -93,18 +93,19 @@ def load_list(places: list[Place], entity_model, history_model=None) -> LoadRepo
     historical models write none by themselves)."""
     report = LoadReport()
     known = {entity.ubigeo: entity for entity in entity_model.objects.all()}
-    fields = ("kind", "name", "department", "province", "search_text")
+    place_fields = ("kind", "name", "department", "province")
+    fields = (*place_fields, "search_text")
     new, changed = [], []
     for place in places:
         entity = known.pop(place.ubigeo, None)
-        values = {name: getattr(place, name) for name in fields}
+        values = {name: getattr(place, name) for name in place_fields}
         if entity is None:
-            new.append(entity_model(ubigeo=place.ubigeo, display_name="", **values))
+            new.append(entity_model(ubigeo=place.ubigeo, display_name="", search_text=place.search_text, **values))
         elif any(getattr(entity, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(entity, name, value)
-            if entity.display_name:
-                entity.search_text = fold(f"{entity.search_text} {entity.display_name}")
+            # As Entity.save() writes it: the corrected name, when there is one, is searched too.
+            entity.search_text = fold(" ".join([place.name, entity.display_name, place.province, place.department]))
             changed.append(entity)
         else:
             report.unchanged += 1

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import m2m_changed
@@ -185,3 +186,15 @@ class _DeclaredUnscoped(FilterSetMetaclass):
 class FilterSet(django_filters.FilterSet, metaclass=_DeclaredUnscoped):
     """django-filter's FilterSet, declared outside any scope: declaring one builds a query of its
     model to resolve its fields (never evaluated), which a scoped manager refuses outside a scope."""
+
+
+UBIGEO_MESSAGE = "Escriba el ubigeo de la entidad: 2, 4 o 6 dígitos."
+
+
+class UbigeoFilter(django_filters.CharFilter):
+    """`?entity=<ubigeo>` on an API list: the records of that entity; a text that is no ubigeo is a
+    400 in Spanish (an unknown ubigeo simply matches nothing)."""
+
+    def __init__(self, *args, **kwargs):
+        validator = RegexValidator(r"^(\d{2}|\d{4}|\d{6})$", UBIGEO_MESSAGE)
+        super().__init__(*args, validators=[validator], **kwargs)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from core.models import Entity, EntityKind, fold
-from core.scoping import FilterSet
+from core.scoping import UBIGEO_MESSAGE, FilterSet, UbigeoFilter
 from indicators.api import READ_ERRORS, IndicatorViewSet, ReadingFilter, ReadingViewSet
 from indicators.api_support import ConditionalMixin, CSVListMixin, parse_as_of, stream_csv
 from indicators.models import Indicator
@@ -38,7 +38,7 @@ def entity_param(request) -> str | None:
     """`?entity=<ubigeo>`, checked: digits only (an unknown ubigeo simply matches nothing)."""
     value = (request.query_params.get("entity") or "").strip()
     if value and not (value.isdigit() and len(value) in (2, 4, 6)):
-        raise exceptions.ValidationError({"entity": ["Escriba el ubigeo de la entidad: 2, 4 o 6 dígitos."]})
+        raise exceptions.ValidationError({"entity": [UBIGEO_MESSAGE]})
     return value or None
 
 
@@ -365,7 +365,7 @@ class TargetFilter(FilterSet):
 
 
 class PlanFilter(FilterSet):
-    entity = django_filters.CharFilter(field_name="entity__ubigeo", help_text=ENTITY_FILTER_HELP)
+    entity = UbigeoFilter(field_name="entity__ubigeo", help_text=ENTITY_FILTER_HELP)
     department = django_filters.CharFilter(
         method="by_place", help_text="Código (2 dígitos) o nombre del departamento de la entidad."
     )
@@ -638,6 +638,7 @@ class PlanReadingViewSet(ReadingViewSet):
 
 
 class PlanIndicatorFilter(FilterSet):
+    entity = UbigeoFilter(field_name="entity__ubigeo", help_text=ENTITY_FILTER_HELP)
     plan = django_filters.CharFilter(
         method="by_plan", help_text=PLAN_HELP + " Los indicadores de sus metas y de su diagnóstico."
     )

@@ -1,6 +1,6 @@
 """The national directory: every entity of Peru, with or without its plan loaded, and the headline
-of the current term of those that have one. A fixed number of queries per page, whatever the
-number of entities or plans."""
+of the current term of those that have one. At most a fixed number of queries per page, whatever
+the number of entities or plans (a page none of whose entities has a plan skips the roll-up's)."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from core.models import Entity, EntityKind
+from core.models import Entity, EntityKind, fold
 
 from . import progress, public
 from .models import Plan
@@ -69,7 +69,7 @@ class Department:
 
 def departments() -> list[Department]:
     """The 25 departments, each with how many of its governments have a plan loaded (two queries)."""
-    regions = list(Entity.objects.filter(kind=EntityKind.REGION).order_by("name"))
+    regions = sorted(Entity.objects.filter(kind=EntityKind.REGION), key=lambda region: fold(region.name))
     sizes = Counter(ubigeo[:2] for ubigeo in Entity.objects.values_list("ubigeo", flat=True))
     planned = Counter(
         ubigeo[:2] for ubigeo in Plan.objects.order_by().values_list("entity__ubigeo", flat=True).distinct()
@@ -81,8 +81,10 @@ def children(entity: Entity):
     """The governments one level below: a region's provinces, a province's districts."""
     length = {EntityKind.REGION: 4, EntityKind.PROVINCE: 6}.get(entity.kind)
     if length is None:
-        return Entity.objects.none()
-    return Entity.objects.within(entity.ubigeo).annotate(digits=Length("ubigeo")).filter(digits=length).order_by("name")
+        return []
+    found = Entity.objects.within(entity.ubigeo).annotate(digits=Length("ubigeo")).filter(digits=length)
+    # By name as people read it, accents aside (a database's byte order puts «Áncash» after «Ucayali»).
+    return sorted(found, key=lambda child: fold(child.name))
 
 
 def ancestors(entity: Entity) -> list[Entity]:

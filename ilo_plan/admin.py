@@ -6,9 +6,14 @@ no one but a superuser opens the token pages; each person manages their own at /
 
 import base64
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +23,7 @@ from knox.models import AuthToken
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyHistory
 from goals import admin as goals_admin
 from goals.models import Plan
 from indicators.workbooks import MB
@@ -27,6 +33,38 @@ from .models import SiteSettings
 
 admin.site.unregister(AuthToken)
 admin.site.unregister(TokenProxy)
+
+
+class SuperuserOnly:
+    """Records above every entity (people's accounts, roles, login attempts, the site's settings):
+    only a superuser opens them, whatever permissions a group is given. An entity's staff are
+    managed on its own staff page (indicators.admin_staff), inside the entity."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_active and request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+for model, model_admin in [
+    (get_user_model(), UserAdmin),
+    (Group, GroupAdmin),
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+]:
+    admin.site.unregister(model)
+    admin.site.register(model, type(model_admin.__name__, (SuperuserOnly, model_admin), {}))
 
 
 @admin.register(AuthToken)
@@ -160,7 +198,7 @@ def xlsx_download(body: bytes, filename: str) -> HttpResponse:
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(SimpleHistoryAdmin):
+class SiteSettingsAdmin(SuperuserOnly, ReadOnlyHistory, SimpleHistoryAdmin):
     """One row: the list opens it directly; it cannot be added twice or deleted."""
 
     fields = ["publisher", "contact_email", "license_id", "license_title", "license_url"]

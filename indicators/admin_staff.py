@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import access
+from core.admin import ReadOnlyHistory
 from core.models import Entity, Membership
 
 from .admin_base import NoDeleteMixin
@@ -126,7 +127,7 @@ def invitation_url(request, person) -> str:
 
 
 @admin.register(Membership)
-class StaffAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class StaffAdmin(ReadOnlyHistory, NoDeleteMixin, SimpleHistoryAdmin):
     form = StaffForm
     change_form_template = "admin/core/membership/change_form.html"
     list_display = ["username", "full_name", "entity", "roles", "offices", "is_active"]
@@ -147,9 +148,6 @@ class StaffAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return access.is_entity_admin(request.user)
-
-    def revert_disabled(self, request, obj=None):
-        return True
 
     def get_queryset(self, request):
         # The middleware's scope keeps an administrador to their entity; superusers' own accounts

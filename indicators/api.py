@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from core import access
-from core.scoping import EntityScopedAPIMixin, FilterSet
+from core.scoping import EntityScopedAPIMixin, FilterSet, UbigeoFilter
 
 from . import pg_csv, validation
 from .api_support import ConditionalMixin, CSVListMixin, can_see_people
@@ -252,7 +252,7 @@ class ReadingFilter(FilterSet):
     """Filters on readings themselves; those by plan, target, axis or dimension are added by the
     plan's app (`goals.api.PlanReadingFilter`), since this app knows nothing of plans."""
 
-    entity = django_filters.CharFilter(field_name="indicator__entity__ubigeo", help_text=ENTITY_HELP)
+    entity = UbigeoFilter(field_name="indicator__entity__ubigeo", help_text=ENTITY_HELP)
     indicator = django_filters.CharFilter(field_name="indicator__code", help_text="Código del indicador.")
     office = django_filters.CharFilter(field_name="indicator__office__code", help_text="Código de la oficina.")
     period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", help_text="Desde (AAAA-MM-DD).")
@@ -298,7 +298,7 @@ class CodeLookupMixin:
 
 
 class OfficeFilter(FilterSet):
-    entity = django_filters.CharFilter(field_name="entity__ubigeo", help_text=ENTITY_HELP)
+    entity = UbigeoFilter(field_name="entity__ubigeo", help_text=ENTITY_HELP)
 
     class Meta:
         model = Office
@@ -319,7 +319,7 @@ class OfficeViewSet(CodeLookupMixin, ConditionalMixin, CSVListMixin, viewsets.Re
 
 
 class IndicatorFilter(FilterSet):
-    entity = django_filters.CharFilter(field_name="entity__ubigeo", help_text=ENTITY_HELP)
+    entity = UbigeoFilter(field_name="entity__ubigeo", help_text=ENTITY_HELP)
 
     class Meta:
         model = Indicator

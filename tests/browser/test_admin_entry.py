@@ -95,8 +95,11 @@ def test_values_as_people_type_them_and_every_step_on_the_readings_page(browser,
     log_in(page, site, "demo-registrador")
     picture(page, "inicio", "#dashboard")
 
-    # From the dashboard's row to the add form, indicator and period filled in; "9,8" as typed.
-    press(page, f'#por-registrar a[href$="?indicator={anemia.pk}&period=2023-01-01"]')
+    # From the dashboard's row (the entity's current term) to the add form, indicator and period
+    # filled in; then "9,8" as typed, where a period is asked for by address.
+    water_row = page.locator("#por-registrar tr", has_text="AGUA-HORAS")
+    assert "Abrir (enviada a revisión)" in water_row.first.inner_text()  # the demo's 2023 readings under way
+    page.goto(f"{site}/admin/indicators/reading/add/?indicator={anemia.pk}&period=2023-01-01")
     assert page.input_value("#id_period") == "01/01/2023"
     assert "% · de 0 a 100 · 2 decimales" in page.inner_text(".value-rule")
     page.fill("#id_value", "9,8")
