@@ -60,7 +60,7 @@ def active_entity():
 @contextmanager
 def scope_for(user):
     """The scope of what `user` may reach (`access.entity_scope`)."""
-    from .access import entity_scope
+    from .roles import entity_scope
 
     with scope(entity=entity_scope(user)):
         yield

@@ -6,7 +6,7 @@ its group's permissions (an entity's administrador changes its plans)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core import access
+from indicators import access
 from indicators.admin_base import RecordAdmin, StackedInline, TabularInline
 
 from .models import Dimension, Milestone, Objective, Plan, PlanSection, Problem, Project, StrategicAxis, Target

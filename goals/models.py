@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core import access
 from core.models import Entity
 from core.scoping import EntityOwned, EntityScopedManager
+from indicators import access
 from indicators.models import Indicator
 
 

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from core import access
 from goals.models import Plan, Target
+from indicators import access
 from indicators.calendar import due_and_overdue
 from indicators.models import EDITABLE_STATES, OPEN_STATES, Indicator, Office, Reading, ReviewStatus
 

@@ -32,7 +32,6 @@ from django.db.models import Max, Q
 from django.utils.text import slugify
 
 from alignment.models import AlignmentLevel, AlignmentLink, AlignmentObjective, AlignmentRow
-from core import access
 from core.entities import legacy_entity
 from core.models import Entity
 from core.scoping import scope
@@ -46,7 +45,7 @@ from goals.models import (
     Target,
     TargetKind,
 )
-from indicators import units
+from indicators import access, units
 from indicators.models import Direction, Frequency, Indicator, Office, Unit
 from indicators.spreadsheets import XML_ILLEGAL, is_risky
 from indicators.validation import parse_value, quoted, shortened

@@ -10,9 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from core import access
-
 from . import (
+    access,
     admin_staff,  # noqa: F401 (registers the staff page)
     terms,
 )

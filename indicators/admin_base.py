@@ -21,8 +21,7 @@ from django.utils.translation import pgettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from core import access
-
+from . import access
 from .formatting import number
 from .forms import FlexibleDecimalField
 

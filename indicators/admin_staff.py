@@ -21,10 +21,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core import access
 from core.admin import ReadOnlyHistory
 from core.models import Entity, Membership
 
+from . import access
 from .admin_base import NoDeleteMixin
 from .models import Office
 

@@ -17,10 +17,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from core import access
 from core.scoping import EntityScopedAPIMixin, FilterSet, UbigeoFilter
 
-from . import pg_csv, validation
+from . import access, pg_csv, validation
 from .api_support import ConditionalMixin, CSVListMixin, can_see_people
 from .forms import checked
 from .models import Indicator, Office, PeriodInReview, Provenance, Reading, ReviewStatus

@@ -21,9 +21,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core import access
-
-from . import spreadsheets
+from . import access, spreadsheets
 from .conditional import data_etag, data_version, etag_matches
 from .models import DataVersion, TransitionError
 

@@ -33,9 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from core import access
-
-from . import locks
+from . import access, locks
 from .models import DataVersion, Indicator, Reading, ReviewStatus
 from .spreadsheets import unescape
 from .validation import (

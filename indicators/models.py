@@ -19,11 +19,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core import access
 from core.models import Entity
 from core.scoping import EntityOwned, EntityScopedManager, active_entity
 
-from . import locks
+from . import access, locks
 from .formatting import number
 from .validation import normalize_period, period_errors, reading_text_errors, value_errors
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from alignment.models import AlignmentLevel, AlignmentLink, AlignmentObjective, AlignmentRow
-from core.access import ROLE_REGISTRADOR, ROLE_REVISOR
 from core.models import Membership
 from goals.models import Dimension, Milestone, Objective, Plan, PlanSection, Problem, Project, StrategicAxis, Target
+from indicators.access import ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import Indicator, Office, Reading, Unit
 from tests.factories import make_indicator, make_office, make_user
 

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from core.access import ROLE_REVISOR
 from goals.models import Objective, Problem, Project
+from indicators.access import ROLE_REVISOR
 from indicators.models import Reading
 from tests.factories import load_demo, make_user
 

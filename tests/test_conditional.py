@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from core.access import ROLE_AUDITOR
+from indicators.access import ROLE_AUDITOR
 from indicators.models import Reading
 from tests.factories import load_demo, make_token, make_user
 

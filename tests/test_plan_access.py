@@ -8,9 +8,9 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from core.access import ROLE_AUDITOR
 from goals.models import Milestone, Plan, Project, Target
 from ilo_plan import plan_file
+from indicators.access import ROLE_AUDITOR
 from tests.factories import make_user
 from tests.plan_workbooks import SECOND_SLUG, minimal_plan, second_plan
 
@@ -211,8 +211,8 @@ def test_a_closed_plans_term_keeps_its_readings_for_the_api_the_workflow_and_imp
 
     from django.core.exceptions import PermissionDenied
 
-    from core.access import ROLE_REGISTRADOR, ROLE_REVISOR
     from indicators import imports
+    from indicators.access import ROLE_REGISTRADOR, ROLE_REVISOR
     from indicators.models import Indicator, Reading
 
     water = Indicator.objects.get(code="AGUA-HORAS")

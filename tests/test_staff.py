@@ -9,8 +9,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from core.access import ROLE_ADMINISTRADOR, ROLE_REGISTRADOR
 from core.models import Membership
+from indicators.access import ROLE_ADMINISTRADOR, ROLE_REGISTRADOR
 from indicators.models import Office
 from tests.factories import entity_of, make_office, make_user
 

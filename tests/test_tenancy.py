@@ -26,13 +26,13 @@ from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from core.access import ROLE_ADMINISTRADOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from core.models import Entity, Membership
 from core.scoping import EntityOwned, ScopeError, scope
 from goals.models import Milestone, Plan, Project
 from ilo_plan import plan_file
 from ilo_plan.api import router
 from ilo_plan.models import SiteSettings
+from indicators.access import ROLE_ADMINISTRADOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import Indicator, Office, Reading, Unit
 from tests.factories import entity_of, make_token, make_user
 from tests.plan_workbooks import METAS_HEADER, second_plan

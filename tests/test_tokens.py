@@ -15,7 +15,7 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
+from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import Reading
 from tests.factories import make_token, make_user
 

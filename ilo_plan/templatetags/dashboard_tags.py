@@ -1,6 +1,6 @@
 from django import template
 
-from core import access
+from indicators import access
 
 from .. import dashboard
 

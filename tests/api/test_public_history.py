@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR
+from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators.models import Reading
 from tests.factories import make_office, make_user
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR
+from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators.models import Reading
 from tests.factories import make_office, make_user
 from tests.goals.test_pages import grow

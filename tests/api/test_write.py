@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR
+from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators.models import Reading
 from tests.factories import make_count_unit, make_indicator, make_office, make_reading, make_token, make_user
 

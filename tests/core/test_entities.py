@@ -7,9 +7,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from core.access import ROLE_REGISTRADOR
 from core.entities import DEFAULT_LIST
 from core.models import Entity, EntityKind
+from indicators.access import ROLE_REGISTRADOR
 from tests.factories import entity_of, make_user
 
 pytestmark = pytest.mark.django_db

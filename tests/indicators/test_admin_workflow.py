@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR
+from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators.models import Reading
 from tests.factories import make_indicator, make_office, make_reading, make_user
 

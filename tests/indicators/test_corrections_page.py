@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.access import ROLE_REGISTRADOR, ROLE_REVISOR
+from indicators.access import ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import Indicator, Reading
 from tests.factories import make_user
 

@@ -14,8 +14,8 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook
 
-from core.access import ROLE_REGISTRADOR
 from indicators import imports
+from indicators.access import ROLE_REGISTRADOR
 from indicators.models import Reading
 from tests.factories import make_count_unit, make_indicator, make_office, make_user
 

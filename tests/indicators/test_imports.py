@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from openpyxl import Workbook
 
-from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators import exports, imports
+from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators.models import DataVersion, Reading
 from tests.factories import make_count_unit, make_indicator, make_office, make_reading, make_user
 

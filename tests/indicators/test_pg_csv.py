@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from core.access import ROLE_AUDITOR
 from indicators import pg_csv
+from indicators.access import ROLE_AUDITOR
 from tests.factories import make_indicator, make_reading, make_unit, make_user
 
 pytestmark = [

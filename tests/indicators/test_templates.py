@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators import imports
+from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators.models import Reading
 from tests.factories import make_count_unit, make_indicator, make_office, make_plan_tree, make_reading, make_user
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
+from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import PeriodInReview, Reading, TransitionError, Unit
 from tests.factories import make_office, make_reading, make_user
 

@@ -22,8 +22,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from core import access
-from core.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
+from indicators import access
+from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import DataVersion, Reading
 from tests.factories import make_indicator, make_office, make_user
 

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.access import ROLE_ADMINISTRADOR, ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from core.models import Membership
 from goals.models import Milestone, Plan, Project, Target
+from indicators.access import ROLE_ADMINISTRADOR, ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import DataVersion, Office, Reading, ReviewStatus
 
 # username, role, superuser, staff of the featured plan's entity

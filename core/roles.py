@@ -1,11 +1,12 @@
-"""Who may do what: the staff roles, and the one place that answers for them.
+"""Who is who: the staff roles and the entity each person works for.
 
 A person works for one entity (`core.Membership`; superusers and national auditors stand above
 the entities) and holds roles there (Django groups). Registradores and revisores act on the
 indicators of their offices; an entity's administrador manages its staff, offices, indicators,
 units and plans; an auditor sees everything of their entity (every entity without one), changing
-nothing. The state machine on Reading, the admin, the API and the imports ask these functions;
-which records a person reaches at all comes first from `core.scoping`."""
+nothing. Which records a person reaches at all comes from `core.scoping`; what they may do with
+an indicator's readings, office by office, from `indicators.access`, the one door the apps above
+ask (it answers for these too)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -70,20 +71,6 @@ def entity_scope(user):
     return None if has_role(user, ROLE_AUDITOR) else []
 
 
-def office_ids(user) -> set[int]:
-    """The offices where `user` works as registrador or revisor: none without either role, so a
-    person removed from every role reaches no office's drafts, whatever offices still list them."""
-    if not user or not user.is_authenticated:
-        return set()
-    if not (has_role(user, ROLE_REGISTRADOR) or has_role(user, ROLE_REVISOR)):
-        return set()
-    cache = getattr(user, "_office_ids", None)
-    if cache is None:
-        cache = set(user.offices.values_list("id", flat=True))
-        user._office_ids = cache
-    return cache
-
-
 def sees_everything(user) -> bool:
     """Superusers and national auditors (the auditor role without an entity)."""
     if not user or not user.is_authenticated:
@@ -103,23 +90,3 @@ def is_entity_admin(user) -> bool:
     if not user or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or (has_role(user, ROLE_ADMINISTRADOR) and entity_id(user) is not None)
-
-
-def _works_on(user, indicator, role) -> bool:
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    # The office decides; it belongs to one entity, and a person reaches only their own entity's
-    # records at all (core.scoping), so no office of another entity is ever in reach.
-    return has_role(user, role) and indicator.office_id in office_ids(user)
-
-
-def can_enter_for(user, indicator) -> bool:
-    """A registrador of the indicator's office, or a superuser."""
-    return _works_on(user, indicator, ROLE_REGISTRADOR)
-
-
-def can_review_for(user, indicator) -> bool:
-    """A revisor of the indicator's office, or a superuser."""
-    return _works_on(user, indicator, ROLE_REVISOR)
