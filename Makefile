@@ -54,6 +54,7 @@ guide-images: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean-db:
