@@ -51,3 +51,21 @@ def can_enter_for(user, indicator) -> bool:
 def can_review_for(user, indicator) -> bool:
     """A revisor of the indicator's office, or a superuser."""
     return _works_on(user, indicator, ROLE_REVISOR)
+
+
+def people_entity(user):
+    """Whose staff's names `user` may read on readings (who entered and reviewed them): None for
+    everyone's (superusers, national auditors), an entity's id for its own staff and auditors,
+    False for nobody's (the public, and staff of no entity)."""
+    if not user or not user.is_authenticated:
+        return False
+    if sees_everything(user):
+        return None
+    own = entity_id(user)
+    return own if own is not None and (user.is_staff or audits_entity(user) is not None) else False
+
+
+def may_see_people(user, entity: int) -> bool:
+    """Whether `user` may read who entered and reviewed a reading of `entity`."""
+    allowed = people_entity(user)
+    return allowed is None or (allowed is not False and allowed == entity)

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import django_filters
+from django.db.models import Case, CharField, F, When
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,7 +21,7 @@ from rest_framework.reverse import reverse
 from core.scoping import EntityScopedAPIMixin, FilterSet, UbigeoFilter
 
 from . import access, pg_csv, validation
-from .api_support import ConditionalMixin, CSVListMixin, can_see_people
+from .api_support import ConditionalMixin, CSVListMixin
 from .forms import checked
 from .models import Indicator, Office, PeriodInReview, Provenance, Reading, ReviewStatus
 
@@ -117,14 +118,15 @@ class ReadingSerializer(serializers.ModelSerializer):
         ]
 
     def get_entered_by(self, obj) -> str | None:
-        return obj.entered_by.username if obj.entered_by_id and self._people() else None
+        return obj.entered_by.username if obj.entered_by_id and self._people(obj) else None
 
     def get_reviewed_by(self, obj) -> str | None:
-        return obj.reviewed_by.username if obj.reviewed_by_id and self._people() else None
+        return obj.reviewed_by.username if obj.reviewed_by_id and self._people(obj) else None
 
-    def _people(self):
+    def _people(self, obj):
+        """Staff read the names of their own entity's staff; national auditors, everyone's."""
         request = self.context.get("request")
-        return can_see_people(request.user if request else None)
+        return access.may_see_people(request.user if request else None, obj.indicator.entity_id)
 
 
 @extend_schema_field(
@@ -391,12 +393,21 @@ class ReadingViewSet(
         return super().list(request, *args, **kwargs)
 
     def csv_columns(self):
-        """The CSV's header, the value each column reads, and the columns hidden from this user."""
+        """The CSV's header, the value each column reads, and the columns hidden from this user:
+        the names of who entered and reviewed, but for the readings of their own entity (or every
+        entity's, for those above the entities)."""
         header = list(ReadingSerializer.Meta.fields)
         columns = [CSV_PATHS.get(name, name) for name in header]
-        hidden = (
-            set() if can_see_people(self.request.user) else {header.index("entered_by"), header.index("reviewed_by")}
-        )
+        allowed = access.people_entity(self.request.user)
+        hidden = set()
+        for name in ("entered_by", "reviewed_by"):
+            index = header.index(name)
+            if allowed is False:
+                hidden.add(index)
+            elif allowed is not None:
+                columns[index] = Case(
+                    When(indicator__entity_id=allowed, then=F(columns[index])), default=None, output_field=CharField()
+                )
         return header, columns, hidden
 
     def csv_rows(self, queryset):
@@ -488,7 +499,7 @@ class ReadingViewSet(
         fueron públicas, comparadas entre sí, y ningún usuario en los cambios."""
         reading = self.get_object()
         user = request.user
-        people = can_see_people(user)
+        people = access.may_see_people(user, reading.indicator.entity_id)
         records = reading.history.select_related("history_user").order_by("history_date", "history_id")
         everything = access.sees_everything(user) or reading.indicator.office_id in access.office_ids(user)
         if not everything:

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import access, spreadsheets
+from . import spreadsheets
 from .conditional import data_etag, data_version, etag_matches
 from .models import DataVersion, TransitionError
 
@@ -181,11 +181,6 @@ def parse_as_of(request) -> date | None:
         return date.fromisoformat(value)
     except ValueError as error:
         raise exceptions.ValidationError({"as_of": [f"«{value}» no es una fecha: use AAAA-MM-DD."]}) from error
-
-
-def can_see_people(user) -> bool:
-    """Names of who entered and reviewed: staff and auditors, never the public."""
-    return bool(user and user.is_authenticated and (user.is_staff or access.sees_everything(user)))
 
 
 def exception_handler(exc, context):

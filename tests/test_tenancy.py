@@ -10,6 +10,7 @@ attempt is refused and nothing of A changes. The lists come from the admin regis
 router, so a model or endpoint registered later is tried too; a model registered in the admin
 must either belong to an entity (`EntityOwned`) or say here whose it is."""
 
+import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -479,3 +480,29 @@ def test_inside_a_scope_only_that_entitys_records_exist_and_others_cannot_be_wri
 def test_a_staff_members_entity_is_read_without_a_scope(world):
     # The middleware reads the person's membership before any scope exists.
     assert Membership._base_manager.get(user=world["intruder"]).entity == world["b"]
+
+
+# --- names of people, a tenant's own -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_csv", [False, True], ids=["json", "csv"])
+def test_staff_read_who_entered_and_approved_only_their_own_entitys_readings(world, as_csv):
+    """A public reading of A names its registrador and revisor to A's staff, never to B's."""
+    import csv
+
+    def names_seen(user):
+        api = APIClient()
+        api.force_authenticate(user)
+        url = "/api/v1/readings/?status=approved&page_size=1000" + ("&format=csv" if as_csv else "")
+        response = api.get(url)
+        assert response.status_code == 200
+        if as_csv:
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+        else:
+            rows = response.json()["results"]
+        return {(row["entity"], row["entered_by"] or None) for row in rows if row["provenance"] == "registered"}
+
+    assert names_seen(world["intruder"]) == {("1803", None)}
+    assert names_seen(make_user("ana", ROLE_REVISOR, entity=world["a"])) == {("1803", "rosa")}
+    assert names_seen(make_user("jefa", is_superuser=True)) == {("1803", "rosa")}
