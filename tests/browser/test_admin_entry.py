@@ -4,7 +4,6 @@ and confirms an atípico value. The pictures of docs/guia-registro.md are taken 
 (`make guide-images` writes them to docs/img/guia/)."""
 
 import csv
-import importlib
 import io
 import os
 import shutil
@@ -13,11 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from indicators.models import Indicator, Reading
+from tests import reference_data
 from tests.browser.conftest import SCREENSHOTS
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "img" / "guia"
@@ -29,7 +28,7 @@ VIEWPORT = {"width": 1200, "height": 760}
 def staff(site):
     """The demo's registrador and revisor, able to log in. A live-server test starts from an
     emptied database, so the roles get their permissions again as their migration grants them."""
-    importlib.import_module("ilo_plan.migrations.0002_roles").create_roles(apps, None)
+    reference_data.restore()
     for group in Group.objects.all():
         group.permissions.remove(*Permission.objects.filter(content_type__app_label="authtoken"))
     for user in get_user_model().objects.filter(username__in=["demo-registrador", "demo-revisor"]):
