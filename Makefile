@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-deep lint serve bench audit install clean-db guide-images
+.PHONY: run test test-deep lint serve worker bench audit install clean-db guide-images
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ serve: $(STAMP)
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(BIN)/gunicorn -c python:ilo_plan.gunicorn_conf ilo_plan.wsgi:application
+
+# The task worker beside `make serve` (ilo_plan/tasks.py): after each change it renders the changed
+# plan's pages and builds its open data ahead of visitors. Run one or more, on any server, with the
+# same settings as `make serve` (the queue is a table of the same database). `make run` needs none.
+worker: $(STAMP)
+	DJANGO_DEBUG=0 TASKS_BACKEND=database $(PY) manage.py db_worker --no-reload
 
 # Benchmark at a million readings (PostgreSQL required); writes docs/benchmarks.md.
 bench: $(STAMP)

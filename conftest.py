@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.test import override_settings
 from django_scopes import scopes_disabled
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -31,16 +32,26 @@ def _operator_scope():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_stored_not_run():
+    """Tasks are stored, not run, from the first fixture on (a module's seed plan commits, and its
+    commit queues refreshes): a test that means to run one says so (tests of ilo_plan.tasks)."""
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     # MD5 keeps user creation fast; plain static storage needs no collectstatic.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The public cache is tested on its own (tests/test_cache.py); elsewhere each request is fresh.
     settings.PUBLIC_CACHE_SECONDS = 0
-    # Each test starts without a data version remembered from the one before (DataVersion.cached_counter).
-    from indicators import models
+    # Each test starts without a data version, or a plan, remembered from the one before.
+    from core import versions
+    from ilo_plan import plans
 
-    models._counter_memo = None
+    versions.forget()
+    plans.forget()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -4,9 +4,13 @@ Runs in this process against DATABASE_URL (the bench database: BENCH_DB, default
 its million readings), the public cache off, each URL requested REPEAT times through Django's
 test client: the median wall time, the query count and time, and cProfile's costliest functions
 by their own time, grouped by where they live (templates, ORM, plotly, DRF, the app's code).
-`--cached` instead times cached answers with and without the remembered data version."""
+`--cached` instead times cached answers with and without the remembered data version;
+`--national` times the pages whose cost could grow with the number of plans (the directory, a
+plan's home, the API's list of plans, the root search): uncached and cached p50 and the uncached
+query count. `--json` prints the results as one line `JSON[...]` (what `bench/run.py` reads)."""
 
 import cProfile
+import json
 import os
 import pstats
 import statistics
@@ -33,6 +37,7 @@ URLS = [
     "/",
     "/ejes/2/",
     "/metas/S1.1-M/",
+    "/planes/ilo-2019-2022/metas/S1.1-M/",
     "/indicadores/",
     "/indicadores/BENCH-001/",
     "/api/v1/readings/?indicator=BENCH-001&page_size=100",
@@ -40,6 +45,15 @@ URLS = [
     "/api/v1/targets/",
     "/api/v1/indicators/",
 ]
+
+# Pages that show or search every plan (the national scenario), and one plan's home at its address.
+NATIONAL_URLS = [
+    "/entidades/",
+    "/planes/ilo-2019-2022/",
+    "/api/v1/plans/",
+    "/buscar/?q=agua",
+]
+CACHED_REPEAT = 50
 
 GROUPS = [
     ("plotly", "plotly"),
@@ -119,6 +133,37 @@ def cached_path(client, settings):
             print(f"DATA_VERSION_SECONDS={seconds} {url}: cached p50 {statistics.median(times):.2f} ms", flush=True)
 
 
+def national(client, settings):
+    """`--national`: for each page, the uncached p50 and query count (of a repeated request, as
+    `profile` counts them), then the cached p50 (the public cache on, through this process's cache:
+    Redis when REDIS_URL is set)."""
+    found = []
+    for url in NATIONAL_URLS:
+        settings.PUBLIC_CACHE_SECONDS = 0
+        result = profile(client, url)
+        settings.PUBLIC_CACHE_SECONDS = 600
+        client.get(url)  # stored
+        times = []
+        for _ in range(CACHED_REPEAT):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        found.append(
+            {
+                "url": url,
+                "status": result["status"],
+                "bytes": result["bytes"],
+                "p50": result["p50"],
+                "queries": result["queries"],
+                "cached_p50": statistics.median(times),
+                "cached_status": response.status_code,
+                "x_cache": response.get("X-Cache", ""),
+            }
+        )
+    settings.PUBLIC_CACHE_SECONDS = 0
+    return found
+
+
 def main():
     import django
 
@@ -137,17 +182,36 @@ def main():
     client = Client()
     if "--cached" in sys.argv:
         return cached_path(client, settings)
-    for url in sys.argv[1:] or URLS:
+    as_json = "--json" in sys.argv
+    if "--national" in sys.argv:
+        found = national(client, settings)
+        if as_json:
+            print("JSON" + json.dumps(found), flush=True)
+        for row in found:
+            print(
+                f"{row['url']}: {row['status']}, {row['bytes'] / 1024:.0f} KiB, uncached p50 {row['p50']:.1f} ms, "
+                f"{row['queries']} queries; cached p50 {row['cached_p50']:.2f} ms ({row['x_cache']})",
+                file=sys.stderr if as_json else sys.stdout,
+                flush=True,
+            )
+        return
+    results = []
+    for url in [a for a in sys.argv[1:] if not a.startswith("--")] or URLS:
         result = profile(client, url)
+        results.append({k: result[k] for k in ("url", "status", "bytes", "p50", "queries", "query_ms")})
+        if as_json:
+            continue
         groups = ", ".join(f"{k} {v:.0%}" for k, v in list(result["groups"].items())[:5])
         print(
-            f"{result['url']}: {result['status']}, {result['bytes'] / 1024:.0f} KiB, p50 {result['p50']:.0f} ms, "
+            f"{result['url']}: {result['status']}, {result['bytes'] / 1024:.0f} KiB, p50 {result['p50']:.1f} ms, "
             f"{result['queries']} queries ({result['query_ms']:.0f} ms); own time: {groups}",
             flush=True,
         )
         if os.environ.get("BENCH_SQL"):
             seconds, sql = result["slowest"]
             print(f"    slowest query {seconds * 1000:.0f} ms: {sql[:600]}")
+    if as_json:
+        print("JSON" + json.dumps(results), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -151,3 +152,23 @@ def fold(text: str) -> str:
     """Lowercase without accents or extra spaces, for comparing as people read ("Áncash" = "ancash")."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+class DataVersion(models.Model):
+    """A counter of changes, one row per scope of what changed: `plan:<id>` for what a plan's
+    public pages show, `shared` for what every plan shows (the unit catalogue, the directory of
+    entities, the site's settings), `office:<id>` for the staff's work in an office (drafts,
+    submissions, rejections: never public). Caches, ETags and open-data packages key on the
+    counters of their scope (`core.versions`), so a change of one plan leaves every other plan's
+    as it was, and writes to different plans never wait on one row."""
+
+    scope = models.CharField(_("ámbito"), max_length=40, unique=True)
+    counter = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("versión de los datos")
+        verbose_name_plural = _("versiones de los datos")
+
+    def __str__(self):
+        return f"{self.scope}: {self.counter} ({self.changed_at:%Y-%m-%d %H:%M})"

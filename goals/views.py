@@ -4,6 +4,7 @@ today's addresses (without it) for the featured plan; `public.get_plan` finds it
 from datetime import date
 
 from csp.decorators import csp_update
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -19,11 +20,16 @@ from . import directory as directory_module
 from . import progress, public, wording
 from .models import Dimension, Plan, SectionPart, StrategicAxis, Target
 
+PLANS_PER_PAGE = 50
+
 
 def plan_list(request):
-    """Every plan, by entity and term."""
+    """Every plan, by entity (in ubigeo order: department, province, district) and term, fifty a
+    page whatever the number of plans."""
     plans = Plan.objects.select_related("entity").order_by("entity__ubigeo", "-period_start", "slug")
-    return render(request, "goals/plan_list.html", {"plans": plans, "featured": Plan.objects.featured()})
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"plans": page.object_list, "page": page, "featured": Plan.objects.featured()}
+    return render(request, "goals/plan_list.html", context)
 
 
 def directory(request):

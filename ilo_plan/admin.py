@@ -19,6 +19,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 from knox.models import AuthToken
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
@@ -57,6 +59,7 @@ class SuperuserOnly:
 
 
 for model, model_admin in [
+    (DBTaskResult, DBTaskResultAdmin),
     (get_user_model(), UserAdmin),
     (Group, GroupAdmin),
     (AccessAttempt, AccessAttemptAdmin),

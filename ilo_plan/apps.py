@@ -7,6 +7,6 @@ class IloPlanConfig(AppConfig):
     verbose_name = _("Sitio")
 
     def ready(self):
-        from . import signals
+        from . import signals, tasks  # noqa: F401 (tasks: what a committed change queues)
 
         signals.connect()

@@ -6,15 +6,17 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from indicators.conditional import data_etag, etag_matches
-from indicators.models import DataVersion
+from core import versions
+from core.conditional import data_etag, last_modified_header, not_modified
 
+from . import plans
 from .errors import bad_request
 
 CACHEABLE_PREFIXES_EXCLUDED = ("/admin/", "/en/admin/", "/static/", "/healthz", "/i18n/", "/api/schema/", "/api/docs/")
@@ -72,9 +74,16 @@ def unavailable(request):
 
 
 class PublicCacheMiddleware:
-    """Caches anonymous GET answers of public pages and the API, keyed by the data version: the
-    moment any record changes (an approval, a correction, a withdrawal, a plan edit) every key
-    changes, on every app server, so nobody sees a stale status."""
+    """Caches anonymous GET answers of public pages and the API, in the cache every server shares,
+    keyed by the data version of what they show (`page_versions`): a plan's pages by their plan's
+    version and the shared one, so an approval in one plan leaves every other plan's pages cached;
+    pages of no plan by every public version. The key also holds the host as served (scheme, host
+    and port: absolute links in an answer follow it) and the language.
+
+    A revalidation (If-None-Match) of a cached answer is a 304 from the stored ETag, without
+    rendering. After a change the worker renders the plan's pages again under the new version
+    (`ilo_plan.tasks`); a visitor who comes first renders the page they ask for, and never gets
+    the previous version's: a status is never stale."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,16 +92,20 @@ class PublicCacheMiddleware:
         if not self.cacheable_request(request):
             return self.get_response(request)
         try:
-            version = DataVersion.cached_counter()
+            version = page_versions(request)
         except DatabaseError:
             return unavailable(request)
-        key = self.key(request, version)
+        base = self.base_key(request)
+        key = f"{base}:{version.counter}"
         cached = cache.get(key)
         if cached is not None:
-            return cached
+            answer = not_modified(request, cached.get("ETag", ""), None, cached) or cached
+            answer["X-Cache"] = "hit"  # what the benchmarks and an operator count
+            return answer
         response = self.get_response(request)
         if self.cacheable_response(request, response):
             cache.set(key, response, settings.PUBLIC_CACHE_SECONDS)
+        response["X-Cache"] = "miss"
         return response
 
     @staticmethod
@@ -103,7 +116,6 @@ class PublicCacheMiddleware:
             and not request.path.startswith(CACHEABLE_PREFIXES_EXCLUDED)
             and not request.user.is_authenticated
             and "HTTP_AUTHORIZATION" not in request.META
-            and "HTTP_IF_NONE_MATCH" not in request.META
         )
 
     @staticmethod
@@ -116,24 +128,67 @@ class PublicCacheMiddleware:
         )
 
     @staticmethod
-    def key(request, version) -> str:
-        parts = [str(version), get_language() or "", request.get_full_path(), request.headers.get("Accept", "")]
+    def base_key(request) -> str:
+        accept = request.headers.get("Accept", "") if request.path.startswith("/api/") else ""
+        where = f"{request.scheme}://{request.get_host()}"
+        parts = [where, get_language() or "", request.get_full_path(), accept]
         return "public:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def page_versions(request) -> versions.Version:
+    """The data version an anonymous answer depends on, remembered on the request for the ETag."""
+    if not hasattr(request, "data_version"):
+        request.version_scopes = scopes_of_page(request)
+        request.data_version = versions.cached(request.version_scopes)
+    return request.data_version
+
+
+def scopes_of_page(request):
+    """A plan's pages (/planes/<slug>/…, the featured plan's at the root) and a plan's API lists
+    (?plan=<slug>) depend on their plan and on what every plan shows; anything else on every
+    public version."""
+    plan_id = None
+    if request.path.startswith("/api/"):
+        slug = request.GET.get("plan")
+        plan_id = plans.id_of(slug) if slug and slug != "all" and not request.GET.get("entity") else None
+    else:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return versions.PUBLIC
+        if (match.namespace in PLAN_NAMESPACES and match.url_name not in SITE_PAGES) or match.url_name in PLAN_PAGES:
+            slug = match.kwargs.get("plan_slug")
+            plan_id = plans.id_of(slug) if slug else plans.featured_id()
+        elif match.url_name == "home":
+            plan_id = plans.featured_id()
+    return versions.of_plan(plan_id) if plan_id else versions.PUBLIC
+
+
+# The goals and alignment pages that belong to no plan.
+PLAN_NAMESPACES = {"goals", "alignment"}
+SITE_PAGES = {"directory", "entity-detail", "plan-list"}
+# The project's own pages of one plan.
+PLAN_PAGES = {"plan-open-data"}
 
 
 ADMIN_PREFIXES = ("/admin/", "/en/admin/")
 
 
 class PublicGZipMiddleware(GZipMiddleware):
-    """Django's GZipMiddleware for the public HTML pages. Not for the admin nor for anyone signed
-    in: those pages carry CSRF tokens, reflect what staff type and show one-time API tokens, the
-    material a BREACH attack guesses at, and the few staff on the municipal network do not need
-    the bytes saved (docs/deployment.md). Not for the API either: its JSON and CSV go to programs,
-    and its long CSV exports stream row by row. Static files never reach it: whitenoise answers
-    them above, precompressed."""
+    """Django's GZipMiddleware for what anonymous visitors get: the public HTML pages and the API's
+    public JSON and CSV answers. Not for the admin nor for anyone signed in or sending a token:
+    those answers carry CSRF tokens, reflect what staff type and show one-time API tokens, the
+    material a BREACH attack guesses at, and an anonymous answer holds no secret to guess. Not for
+    the live CSV exports either, which stream row by row (the prebuilt ones are stored compressed
+    and sent so, `ilo_plan.open_data`). Static files never reach it: whitenoise answers them above,
+    precompressed."""
+
+    COMPRESSED_TYPES = ("text/html", "application/json", "text/csv")
 
     def process_response(self, request, response):
-        if request.path.startswith(ADMIN_PREFIXES) or not response.get("Content-Type", "").startswith("text/html"):
+        if request.path.startswith(ADMIN_PREFIXES) or "HTTP_AUTHORIZATION" in request.META:
+            return response
+        if response.streaming or not response.get("Content-Type", "").startswith(self.COMPRESSED_TYPES):
             return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -142,9 +197,10 @@ class PublicGZipMiddleware(GZipMiddleware):
 
 
 class ConditionalDataMiddleware:
-    """304 before any view runs, for anonymous GETs of public pages and the API: the ETag is the
-    data version's (`indicators.api_support.data_etag`, the same the API's views send), so an
-    unchanged page or list costs one query (the data version) and no rendering. Sits inside
+    """304 before any view runs, for anonymous GETs of public pages and the API: the ETag is made
+    of the data version of what the answer shows (`core.conditional.data_etag`, the same the API's
+    views send) and compared as HTTP says (a weak tag, as gzip sends back, matches), so an
+    unchanged page or list costs at most one query and no rendering. Sits inside
     `PublicCacheMiddleware`, so a cached answer carries its ETag. Signed-in staff and token
     clients are left to the views (the API checks them after authentication)."""
 
@@ -155,18 +211,21 @@ class ConditionalDataMiddleware:
         if not self.applies(request):
             return self.get_response(request)
         try:
-            etag = data_etag(request, "anon")
+            version = page_versions(request)
         except DatabaseError:
             # No ETag then; the view answers, or DatabaseUnavailableMiddleware does if it fails too.
             return self.get_response(request)
-        if etag_matches(request, etag):
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            patch_vary_headers(response, ["Accept", "Accept-Language", "Cookie"])
-            return response
+        etag = data_etag(request, "anon", version)
+        unchanged = not_modified(request, etag, version.changed_at)
+        if unchanged is not None:
+            unchanged["ETag"] = etag
+            patch_vary_headers(unchanged, ["Accept", "Accept-Language", "Cookie"])
+            return unchanged
         response = self.get_response(request)
         if response.status_code == 200 and not response.cookies and not response.has_header("ETag"):
             response["ETag"] = etag
+            if version.changed_at:
+                response["Last-Modified"] = last_modified_header(version.changed_at)
             patch_vary_headers(response, ["Accept", "Accept-Language", "Cookie"])
         return response
 

@@ -1,9 +1,13 @@
-"""The open data as a Frictionless Data Package, built once per data version and served as files.
+"""The open data as Frictionless Data Packages: one per plan and one of every plan (the national
+package), each built for a data version by the worker, stored through Django's storage API and
+served as files.
 
-What the package holds (one CSV per table, UTF-8 with a BOM, every cell made inert by
+What a package holds (one CSV per table, UTF-8 with a BOM, every cell made inert by
 `indicators.spreadsheets`, and `datapackage.json` describing each column in Spanish):
 
-- the API's public lists, exactly as `?format=csv&plan=all` answers an anonymous client;
+- the API's public lists, with the API's own columns and cells (its querysets and serializers, read
+  straight from the database: never through its views, so neither a throttle nor a request can
+  break a build);
 - `units`: the units the readings are measured in;
 - `reading-history`: every public step of every reading that was ever published: approved,
   changed while published, replaced by a correction, withdrawn; with when, the status, the reason
@@ -12,19 +16,29 @@ What the package holds (one CSV per table, UTF-8 with a BOM, every cell made ine
 - `superseded-readings`: the values that were published and are no longer: replaced by a
   correction (with the correction's reason) or withdrawn (with the withdrawal's reason).
 
-The files live under `settings.OPEN_DATA_ROOT/v<counter>/`, one folder per data version; the
-first request after a change (or `manage.py build_open_data`) builds them under a lock (a
-PostgreSQL advisory lock, or a file lock on other databases) so that concurrent first requests
-build once; older versions are removed."""
+A plan's package holds its own rows: its plan, axes, dimensions, problems, objectives, targets,
+projects, milestones and alignment; its indicators (those of its targets and of its diagnosis),
+their readings, history and replaced values, the units they use, and its entity's offices. The
+national package holds every plan's (what `?plan=all` answers).
+
+Each package is built for one data version (`core.versions`: a plan's is its plan's and the shared
+counter, the national one every public counter), read in the same snapshot as the data it labels,
+under a lock per package (PostgreSQL's advisory lock: one build at a time across servers). The
+files go to `STORAGES["open_data"]` under `national/v<counter>/` or `plans/<plan id>/v<counter>/`,
+every CSV also gzip-compressed, and `ready.json` last: a version is servable once its marker
+exists; older versions are removed once a newer one is ready. A request never builds: it is sent
+the newest ready version and, when that is not the current one, queues the build
+(`ilo_plan.tasks`)."""
 
 from __future__ import annotations
 
 import fcntl
+import gzip
+import hashlib
 import json
 import os
 import shutil
-import time
-import uuid
+import tempfile
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,20 +46,30 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
-from django.test import RequestFactory
+from django.contrib.auth.models import AnonymousUser
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, storages
+from django.db import connection, transaction
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.http import quote_etag
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
 from rest_framework import serializers
 
-from indicators import spreadsheets
-from indicators.models import DataVersion, Reading, ReviewStatus, Unit
+from core import versions
+from indicators import pg_csv, spreadsheets
+from indicators.models import Indicator, Reading, ReviewStatus, Unit
 
 from .models import SiteSettings
 
-ADVISORY_LOCK_KEY = 7_140_001  # any constant: the one lock of the open-data build
+ADVISORY_LOCK_NAMESPACE = 7_140_001  # pg_advisory_lock(namespace, package): the builds' locks
+NATIONAL_LOCK_ID = 0  # plans' ids start at 1
 ZIP_NAME = "export.zip"
 DESCRIPTOR = "datapackage.json"
+READY = "ready.json"
+GZIP_SUFFIX = ".gz"
 
 # --- the tables -----------------------------------------------------------------------------
 
@@ -340,6 +364,69 @@ def dictionary() -> list[dict]:
     return tables
 
 
+# --- what a package holds ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Package:
+    """The national package (`plan` None: every plan's rows) or one plan's."""
+
+    plan: object = None  # goals.models.Plan
+
+    @property
+    def key(self) -> str:
+        """Its folder in the storage."""
+        return "national" if self.plan is None else f"plans/{self.plan.pk}"
+
+    @property
+    def label(self) -> str:
+        """Its name in ETags and messages."""
+        return "national" if self.plan is None else f"plan-{self.plan.pk}"
+
+    @property
+    def scopes(self):
+        """The data versions it is built for."""
+        return versions.PUBLIC if self.plan is None else versions.of_plan(self.plan.pk)
+
+    @property
+    def lock_id(self) -> int:
+        return NATIONAL_LOCK_ID if self.plan is None else self.plan.pk
+
+    def folder(self, version: int) -> str:
+        return f"{self.key}/v{version}"
+
+
+def national() -> Package:
+    return Package()
+
+
+def of_plan(plan) -> Package:
+    return Package(plan)
+
+
+class Selection:
+    """The rows of one package: every plan's (national) or one plan's, with the indicators the
+    plan measures or cites (read once: every table of indicators and readings filters on them)."""
+
+    def __init__(self, plan=None):
+        self.plan = plan
+
+    @cached_property
+    def indicator_ids(self) -> list[int]:
+        from goals import public
+
+        return sorted({row["indicator_id"] for row in public.plan_indicator_ids(self.plan)})
+
+    def of_plans(self, queryset, plan_field: str = "plan"):
+        return queryset if self.plan is None else queryset.filter(**{plan_field: self.plan.pk})
+
+    def of_indicators(self, queryset, indicator_field: str = "indicator_id"):
+        return queryset if self.plan is None else queryset.filter(**{f"{indicator_field}__in": self.indicator_ids})
+
+    def of_entity(self, queryset, entity_field: str = "entity"):
+        return queryset if self.plan is None else queryset.filter(**{entity_field: self.plan.entity_id})
+
+
 # --- writing the files ----------------------------------------------------------------------
 
 
@@ -363,22 +450,110 @@ def _write_csv(path: Path, header: list[str], rows) -> None:
             out.write(line)
 
 
-def _write_api_table(path: Path, name: str) -> None:
-    """The API list as an anonymous client downloads it, so the file holds exactly the public data."""
+def _viewsets() -> dict:
     from .api import router
 
-    view = {prefix: viewset for prefix, viewset, _ in router.registry}[name].as_view({"get": "list"})
-    response = view(RequestFactory().get(f"/api/v1/{name}/", {"format": "csv", "plan": "all"}))
-    with open(path, "wb") as out:
-        for chunk in response.streaming_content:
-            out.write(chunk if isinstance(chunk, bytes) else chunk.encode())
+    return {prefix: viewset for prefix, viewset, _ in router.registry}
 
 
-def _write_units(path: Path) -> None:
+def _write_api_table(path: Path, name: str, rows, context: dict) -> None:
+    """A list as the API writes it in CSV (`CSVListMixin.csv_rows`, or the viewset's own, such as the
+    alignment's objectives in one cell): the same columns and cells. The viewset is only a holder
+    of that method here: it gets the rows from the caller and a serializer whose context is given,
+    since nothing in a build is a request."""
+    viewset = _viewsets()[name]()
+    serializer = viewset.serializer_class(context=context)
+    viewset.get_serializer = lambda *args, **kwargs: serializer
+    header, lines = viewset.csv_rows(rows)
+    _write_csv(path, header, lines)
+
+
+def _evaluated_targets(selection: Selection) -> list:
+    """The targets as the API lists them, each with its evaluation as of today
+    (`TargetViewSet.evaluated` without its request's `?as_of=`)."""
+    from goals.evaluation import evaluate_targets
+
+    targets = list(selection.of_plans(_viewsets()["targets"]().get_queryset()))
+    evaluations = evaluate_targets(targets)
+    today = timezone.localdate()
+    for target in targets:
+        target.evaluation = evaluations[target.pk]
+        target.as_of = today
+    return targets
+
+
+def _write_api_tables(directory: Path, selection: Selection) -> None:
+    from goals import public
+    from goals.models import Plan
+
+    viewsets = _viewsets()
+    targets = _evaluated_targets(selection)
+    statuses = [public.TargetStatus(target, target.evaluation, []) for target in targets]
+
+    def rollups(name):  # what RollupViewSetMixin gives the serializer: the roll-up of each group's targets
+        return {"rollups": public.rollup_by(statuses, key=viewsets[name].rollup_key)}
+
+    featured = Plan.objects.featured()
+    by_plan = {
+        "plans": ("pk", {"featured_id": featured.pk if featured else None}),
+        "axes": ("plan", rollups("axes")),
+        "dimensions": ("plan", rollups("dimensions")),
+        "problems": ("plan", {}),
+        "objectives": ("plan", {}),
+        "projects": ("plan", {}),
+        "milestones": ("project__plan", {}),
+        "alignment": ("plan", rollups("alignment")),
+        "alignment-levels": ("plan", {}),
+        "alignment-objectives": ("plan", {}),
+    }
+    for name, (plan_field, context) in by_plan.items():
+        rows = selection.of_plans(viewsets[name]().get_queryset(), plan_field)
+        _write_api_table(directory / f"{name}.csv", name, rows, context)
+    _write_api_table(directory / "targets.csv", "targets", targets, {})
+    offices = selection.of_entity(viewsets["offices"]().get_queryset())
+    _write_api_table(directory / "offices.csv", "offices", offices, {})
+    indicators = selection.of_indicators(viewsets["indicators"]().get_queryset(), "pk")
+    _write_api_table(directory / "indicators.csv", "indicators", indicators, {})
+    _write_readings(directory / "readings.csv", selection)
+
+
+def _write_readings(path: Path, selection: Selection) -> None:
+    """The approved readings as an anonymous client gets them in CSV (`ReadingViewSet.list`): the
+    serializer's columns read as values (a million rows: no serializer per row), written by
+    PostgreSQL itself where it runs (`indicators.pg_csv`, byte for byte the Python path's). Who
+    entered and who reviewed each reading stay empty, as the serializer leaves them for anyone but
+    the entity's own staff (`ReadingSerializer._people`)."""
+    from indicators.api import CSV_PATHS, ReadingSerializer, ReadingViewSet, _text
+
+    header = list(ReadingSerializer().fields)
+    columns = [CSV_PATHS.get(name, name) for name in header]
+    hidden = {header.index("entered_by"), header.index("reviewed_by")}
+    readings = selection.of_indicators(Reading.objects.visible_to(AnonymousUser())).order_by(*ReadingViewSet.ordering)
+    if pg_csv.available():
+        keys = pg_csv.plain_ordering(readings)
+        query = readings.order_by().values_list(*columns, *(path for path, _ in keys)).query
+        inner, params = query.sql_with_params()
+        with connection.cursor() as cursor:
+            inner_sql = cursor.mogrify(inner, params).decode()
+        sql = pg_csv.line_sql(header, inner_sql, hidden, [descending for _, descending in keys])
+        with open(path, "wb") as out:
+            out.write("".join(spreadsheets.csv_lines(header, [])).encode("utf-8"))
+            for chunk in pg_csv.copy_lines(sql, timezone.get_current_timezone_name()):
+                out.write(chunk)
+        return
+    values = readings.values_list(*columns).iterator(chunk_size=5000)
+    rows = ([None if i in hidden else _text(v) for i, v in enumerate(row)] for row in values)
+    _write_csv(path, header, rows)
+
+
+def _write_units(path: Path, selection: Selection) -> None:
+    units = Unit.objects.select_related("entity").order_by("entity__ubigeo", "code")
+    if selection.plan is not None:
+        units = units.filter(pk__in=Indicator.objects.filter(pk__in=selection.indicator_ids).values("unit_id"))
     rows = (
         [u.entity.ubigeo if u.entity_id else "", u.code, u.name, u.symbol]
         + [_number(u.min_value), _number(u.max_value), u.decimals]
-        for u in Unit.objects.select_related("entity").order_by("entity__ubigeo", "code")
+        for u in units
     )
     _write_csv(path, [c[0] for c in UNIT_COLUMNS], rows)
 
@@ -394,11 +569,11 @@ PUBLIC_STEPS = [ReviewStatus.APPROVED, ReviewStatus.SUPERSEDED, ReviewStatus.WIT
 STEP_WORDS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def _write_history(path: Path) -> None:
+def _write_history(path: Path, selection: Selection) -> None:
     records = (
         # A version that was approved, or replaced or withdrawn after being approved (a draft that is
         # withdrawn never had an approval date): what the public saw, and how it stopped being so.
-        Reading.history.filter(status__in=PUBLIC_STEPS)
+        selection.of_indicators(Reading.history.filter(status__in=PUBLIC_STEPS))
         .filter(_was_published())
         .order_by("history_date", "history_id")
         .values_list(
@@ -458,15 +633,15 @@ def _write_history(path: Path) -> None:
     _write_csv(path, [c[0] for c in HISTORY_COLUMNS], rows)
 
 
-def _write_superseded(path: Path) -> None:
+def _write_superseded(path: Path, selection: Selection) -> None:
     corrections = dict(
-        Reading.objects.filter(
-            corrects__isnull=False, status__in=[ReviewStatus.APPROVED, ReviewStatus.SUPERSEDED]
+        selection.of_indicators(
+            Reading.objects.filter(corrects__isnull=False, status__in=[ReviewStatus.APPROVED, ReviewStatus.SUPERSEDED])
         ).values_list("corrects_id", "pk")
     )
     reasons = dict(Reading.objects.filter(pk__in=corrections.values()).values_list("pk", "correction_reason"))
     readings = (
-        Reading.objects.filter(status__in=[ReviewStatus.SUPERSEDED, ReviewStatus.WITHDRAWN])
+        selection.of_indicators(Reading.objects.filter(status__in=[ReviewStatus.SUPERSEDED, ReviewStatus.WITHDRAWN]))
         .filter(_was_published())
         .order_by("indicator__code", "period", "id")
         .values_list(
@@ -527,40 +702,61 @@ def _write_superseded(path: Path) -> None:
     _write_csv(path, [c[0] for c in SUPERSEDED_COLUMNS], rows)
 
 
-def descriptor(version: int, changed_at) -> dict:
-    """`datapackage.json`: what the package is, who publishes it under which licence, and each
-    table's schema."""
+def _titles(plans: list, limit: int = 3) -> str:
+    """The plans a text is about, named when they are few; counted when they are many (a national
+    deployment has hundreds)."""
+    if not plans:
+        return "los planes de gobierno"
+    if len(plans) <= limit:
+        return ", ".join(p.title for p in plans)
+    return f"{len(plans)} planes de gobierno"
+
+
+def _publisher(site, entities: list) -> str:
+    """Who publishes: the site's setting; else the entity, when every plan is one entity's."""
+    if site.publisher:
+        return site.publisher
+    return entities[0].title if len(entities) == 1 else "Entidades con su plan de gobierno en este sitio"
+
+
+def descriptor(package: Package, version: versions.Version) -> dict:
+    """`datapackage.json`: what the package is, which data version it holds, who publishes it under
+    which licence, and each table's schema."""
     from goals.models import Plan
 
     site = SiteSettings.load()
-    plans = list(Plan.objects.order_by("period_start", "slug"))
-    publisher = site.publisher or ", ".join(
-        sorted({f"Municipalidad de {p.municipality}" for p in plans if p.municipality})
-    )
+    if package.plan is None:
+        plans = list(Plan.objects.select_related("entity").order_by("period_start", "slug"))
+        name, title = "seguimiento-plan-de-gobierno", "Seguimiento de los planes de gobierno: datos abiertos"
+    else:
+        plans = [package.plan]
+        name = f"seguimiento-{package.plan.slug}"
+        title = f"Seguimiento del {package.plan.title} ({package.plan.municipality}): datos abiertos"
+    entities = list({p.entity_id: p.entity for p in plans}.values())
     sources = [{"title": p.source_document or p.title} for p in plans]
-    sources.append({"title": "Datos registrados y aprobados por la municipalidad en este sistema de seguimiento"})
-    package = {
+    sources.append({"title": "Datos registrados y aprobados por la entidad en este sistema de seguimiento"})
+    result = {
         "profile": "tabular-data-package",
-        "name": "seguimiento-plan-de-gobierno",
-        "title": "Seguimiento del plan de gobierno municipal: datos abiertos",
+        "name": name,
+        "title": title,
         "description": "Metas, indicadores y datos aprobados de "
-        + (", ".join(p.title for p in plans) or "los planes de gobierno")
+        + _titles(plans)
         + ", con su historial público y los valores corregidos o retirados. Solo datos públicos.",
-        "version": str(version),
+        "version": str(version.counter),
         "created": _stamp(timezone.now()),
         "licenses": [{"name": site.license_id, "title": site.license_title, "path": site.license_url}],
         "sources": sources,
         "keywords": ["plan de gobierno", "metas", "indicadores", "rendición de cuentas", "datos abiertos"],
         "resources": [],
     }
-    if changed_at:
-        package["modified"] = _stamp(changed_at)
-    contributor = {"title": publisher or "Municipalidad", "role": "publisher"}
+    if version.changed_at:
+        result["modified"] = _stamp(version.changed_at)
+    contributor = {"title": _publisher(site, entities), "role": "publisher"}
     if site.contact_email:
         contributor["email"] = site.contact_email
-    package["contributors"] = [contributor]
+    result["contributors"] = [contributor]
     for table in TABLES:
-        package["resources"].append(
+        result["resources"].append(
             {
                 "name": table.name,
                 "path": f"{table.name}.csv",
@@ -573,22 +769,37 @@ def descriptor(version: int, changed_at) -> dict:
                 "schema": {"fields": table_fields(table.name), "missingValues": [""]},
             }
         )
-    return package
+    return result
 
 
-def build(directory: Path, version: int, changed_at) -> None:
-    """Write every table, `datapackage.json` and `export.zip` into `directory` (a new folder)."""
-    directory.mkdir(parents=True)
-    with translation.override("es"):
-        for table in API_TABLES:
-            _write_api_table(directory / f"{table.name}.csv", table.name)
-        _write_units(directory / "units.csv")
-        _write_history(directory / "reading-history.csv")
-        _write_superseded(directory / "superseded-readings.csv")
-        package = descriptor(version, changed_at)
-    (directory / DESCRIPTOR).write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
-    # The entries carry the data's own date (zipfile's default would be 1980).
+def write_tables(directory: Path, package: Package, version: versions.Version) -> None:
+    """Every table and `datapackage.json` of `package` into `directory`, from the database as the
+    caller's transaction sees it."""
+    selection = Selection(package.plan)
+    # The site's Spanish (es-pe), as the API answers it: the words and the numbers' format alike.
+    with translation.override(settings.LANGUAGE_CODE):
+        _write_api_tables(directory, selection)
+        _write_units(directory / "units.csv", selection)
+        _write_history(directory / "reading-history.csv", selection)
+        _write_superseded(directory / "superseded-readings.csv", selection)
+        content = descriptor(package, version)
+    (directory / DESCRIPTOR).write_text(json.dumps(content, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def compress(directory: Path, changed_at) -> None:
+    """Next to each CSV its gzip (`<name>.csv.gz`, sent to clients that accept it: the national
+    readings are hundreds of MB as text), and `export.zip` of every table and the descriptor. Both
+    carry the data's own date (zipfile's default would be 1980)."""
     moment = timezone.localtime(changed_at or timezone.now())
+    for name in TABLE_NAMES:
+        source = directory / f"{name}.csv"
+        with (
+            open(source, "rb") as raw,
+            gzip.GzipFile(
+                directory / f"{name}.csv{GZIP_SUFFIX}", "wb", compresslevel=6, mtime=int(moment.timestamp())
+            ) as packed,
+        ):
+            shutil.copyfileobj(raw, packed, 1024 * 1024)
     stamp = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
     with zipfile.ZipFile(directory / ZIP_NAME, "w", zipfile.ZIP_DEFLATED) as bundle:
         for name in [DESCRIPTOR] + [f"{t}.csv" for t in TABLE_NAMES]:
@@ -599,109 +810,256 @@ def build(directory: Path, version: int, changed_at) -> None:
                 shutil.copyfileobj(source, member, 1024 * 1024)
 
 
-# --- once per data version, under a lock ------------------------------------------------------
+# --- the storage --------------------------------------------------------------------------------
 
 
-def root() -> Path:
-    return Path(settings.OPEN_DATA_ROOT)
+class FolderStorage(FileSystemStorage):
+    """The default open-data storage: Django's FileSystemStorage at OPEN_DATA_ROOT, read when first
+    used and again whenever the setting changes (as FileSystemStorage follows MEDIA_ROOT), so that
+    each test's own OPEN_DATA_ROOT is where its packages go."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.OPEN_DATA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "OPEN_DATA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
 
 
-def version_dir(version: int) -> Path:
-    return root() / f"v{version}"
+def storage():
+    """Where packages live: `STORAGES["open_data"]` (the local file system by default; any
+    django-storages backend, such as S3, by settings, so that every server serves the same files)."""
+    return storages["open_data"]
+
+
+class _LocalFile(File):
+    """A file the build wrote: FileSystemStorage moves it into place instead of copying it (it
+    offers itself as an upload's temporary file); other storages read it as any file."""
+
+    def temporary_file_path(self):
+        return self.file.name
+
+
+def _delete(store, name: str) -> None:
+    if store.exists(name):
+        store.delete(name)
+
+
+def publish(package: Package, version: versions.Version, directory: Path) -> dict:
+    """Put every file of `directory` under the version's folder, then the marker that makes it
+    servable. Returns the marker."""
+    store = storage()
+    folder = package.folder(version.counter)
+    _delete(store, f"{folder}/{READY}")  # a rebuild of the same version is not served while it changes
+    files = {}
+    for path in sorted(directory.iterdir()):
+        name = f"{folder}/{path.name}"
+        files[path.name] = path.stat().st_size
+        _delete(store, name)  # left by a build that died before its marker
+        with open(path, "rb") as handle:
+            saved = store.save(name, _LocalFile(handle, name=path.name))
+        if saved != name:
+            raise RuntimeError(f"La copia de {name} se guardó como {saved}.")
+    marker = {
+        "package": package.key,
+        "version": version.counter,
+        "changed_at": _stamp(version.changed_at),
+        "built_at": _stamp(timezone.now()),
+        "files": files,
+    }
+    store.save(f"{folder}/{READY}", ContentFile(json.dumps(marker, indent=2).encode("utf-8")))
+    return marker
+
+
+def stored_versions(package: Package) -> list[int]:
+    """The versions with a folder in the storage, ready or not, newest first."""
+    try:
+        folders, _ = storage().listdir(package.key)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted((int(f[1:]) for f in folders if f.startswith("v") and f[1:].isdigit()), reverse=True)
+
+
+def marker(package: Package, version: int) -> dict | None:
+    """The marker of a ready version, or None."""
+    store = storage()
+    name = f"{package.folder(version)}/{READY}"
+    if not store.exists(name):
+        return None
+    try:
+        with store.open(name, "rb") as handle:
+            return json.loads(handle.read())
+    except FileNotFoundError:  # removed between the two calls, as a newer version landed
+        return None
+
+
+def remove_version(package: Package, version: int) -> None:
+    """The marker first, so that nothing starts sending a version whose files are going."""
+    store = storage()
+    folder = package.folder(version)
+    _delete(store, f"{folder}/{READY}")
+    try:
+        _, names = store.listdir(folder)
+    except FileNotFoundError:
+        names = []
+    for name in names:
+        _delete(store, f"{folder}/{name}")
+    try:  # a local folder would stay behind empty; object stores have no folders
+        os.rmdir(store.path(folder))
+    except (NotImplementedError, OSError):
+        pass
+
+
+def clean(package: Package, keep: int) -> list[int]:
+    """Remove the versions older than `keep`, ready or left half-written by a build that died. A
+    download under way keeps reading its file (POSIX frees it at close). A newer version stays: a
+    build that read its version before a change may finish after the build that read it after."""
+    removed = [version for version in stored_versions(package) if version < keep]
+    for version in removed:
+        remove_version(package, version)
+    return removed
+
+
+# --- building, once per version and package ---------------------------------------------------------
 
 
 @contextmanager
-def build_lock(wait: bool = True):
-    """One builder at a time, across processes: PostgreSQL's advisory lock (across servers),
-    a file lock elsewhere (across the processes of one server). Yields whether this process holds
-    it: always when `wait`, else only if nobody else was building."""
-    root().mkdir(parents=True, exist_ok=True)
+def build_lock(package: Package, wait: bool = True):
+    """One build of a package at a time: PostgreSQL's advisory lock, across every server; a file
+    lock on SQLite (a development machine, one server). Yields whether it is held: always when
+    `wait`, else only if nobody else was building."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             if wait:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, package.lock_id])
                 held = True
             else:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+                cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, package.lock_id])
                 held = cursor.fetchone()[0]
             try:
                 yield held
             finally:
                 if held:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
-    else:
-        with open(root() / ".lock", "w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-                held = True
-            except BlockingIOError:
-                held = False
-            try:
-                yield held
-            finally:
-                if held:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, package.lock_id])
+        return
+    folder = Path(settings.OPEN_DATA_ROOT) / ".locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{package.label}.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = True
+        except BlockingIOError:
+            held = False
+        try:
+            yield held
+        finally:
+            if held:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def current(force: bool = False) -> Path:
-    """The folder of the current data version's package, built now if it does not exist yet."""
-    version, changed_at = DataVersion.current()
-    final = version_dir(version)
-    if final.is_dir() and not force:
-        return final
-    with build_lock():
-        return _build_holding_the_lock(version, changed_at, final, force)
+@contextmanager
+def snapshot():
+    """One view of the database for reading a version and the data it labels. On PostgreSQL a
+    repeatable-read transaction (its first statement sets it: a version read in it never labels
+    rows of a later version, committed while the build runs); SQLite's transaction holds its
+    snapshot from the first read. Inside a caller's transaction (the tests'), that one."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield
+        return
+    with transaction.atomic():
+        yield
 
 
-def servable() -> Path:
-    """The package to send a visitor now. The current version's when it is built; when nobody is
-    building it, this request builds it (the first visitor after a change pays, once); while
-    another process is building it, the newest older package, at once, instead of holding a
-    worker for the build's minute (two such downloads would hold both workers of a small server).
-    An older package says which data version it is (its descriptor, its ETag); only when there is
-    none does the visitor wait for the build."""
-    version, changed_at = DataVersion.current()
-    final = version_dir(version)
-    if final.is_dir():
-        return final
-    with build_lock(wait=False) as held:
-        if held:
-            return _build_holding_the_lock(version, changed_at, final, force=False)
-    older = [child for child in root().iterdir() if child.name.startswith("v") and 0 <= _version_of(child) < version]
-    if older:
-        return max(older, key=_version_of)
-    return current()
+@dataclass(frozen=True)
+class Built:
+    """What a build call left: the package's version, and whether this call wrote it."""
+
+    package: Package
+    version: int
+    written: bool
+    size: int
+
+    def __str__(self) -> str:
+        return self.package.folder(self.version)
 
 
-def _build_holding_the_lock(version: int, changed_at, final: Path, force: bool) -> Path:
-    if final.is_dir() and not force:  # another request built it while this one waited
-        return final
-    staging = root() / f".tmp-{version}-{uuid.uuid4().hex}"
-    try:
-        build(staging, version, changed_at)
-        if final.is_dir():
-            shutil.rmtree(final)
-        os.rename(staging, final)  # atomic: a folder that exists is complete
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    clean(keep=final)
-    return final
+def build_package(package: Package, force: bool = False) -> Built:
+    """Build the package of the current data version, unless it is ready already (or `force`);
+    then remove older versions. Waits while another process builds the same package."""
+    # Public data of every entity, read as the operator (the worker and manage.py do so already; a
+    # thread of their own would start in no scope at all).
+    with scopes_disabled(), build_lock(package), tempfile.TemporaryDirectory(prefix="datos-abiertos-") as work:
+        directory = Path(work)
+        with snapshot():
+            version = versions.current(package.scopes)
+            found = None if force else marker(package, version.counter)
+            if found is None:
+                write_tables(directory, package, version)
+        if found is not None:
+            return Built(package, version.counter, False, sum(found.get("files", {}).values()))
+        compress(directory, version.changed_at)
+        published = publish(package, version, directory)
+        clean(package, keep=version.counter)
+    return Built(package, version.counter, True, sum(published["files"].values()))
 
 
-def _version_of(folder: Path) -> int:
-    return int(folder.name[1:]) if folder.name[1:].isdigit() else -1
+def build_national_package(force: bool = False) -> Built:
+    """Every plan's package (`/api/v1/export.zip`)."""
+    return build_package(national(), force=force)
 
 
-def clean(keep: Path) -> list[Path]:
-    """Remove the folders of older versions (an open download keeps reading its file: POSIX frees it
-    at close) and staging folders older than a day (a build that died). A newer version's folder
-    stays: a request that read the version before an approval may build after the request that
-    read it after."""
-    removed = []
-    for child in root().iterdir():
-        stale_staging = child.name.startswith(".tmp-") and time.time() - child.stat().st_mtime > 86400
-        older = child.name.startswith("v") and _version_of(child) < _version_of(keep)
-        if child.is_dir() and child != keep and (older or stale_staging):
-            shutil.rmtree(child, ignore_errors=True)
-            removed.append(child)
-    return removed
+def build_plan_package(plan, force: bool = False) -> Built:
+    """One plan's package (`/planes/<slug>/datos/export.zip`)."""
+    return build_package(of_plan(plan), force=force)
+
+
+# --- serving ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Servable:
+    """A ready version of a package, to send now."""
+
+    package: Package
+    version: int
+    marker: dict
+    is_current: bool
+
+    def name(self, file_name: str) -> str:
+        return f"{self.package.folder(self.version)}/{file_name}"
+
+    def etag(self, encoding: str = "") -> str:
+        """Names the version; its build's marker tells apart two builds of one version number (a
+        counter that went back, when a plan was deleted); each encoding is its own representation."""
+        digest = hashlib.sha256(json.dumps(self.marker, sort_keys=True).encode()).hexdigest()[:10]
+        suffix = f"-{encoding}" if encoding else ""
+        return quote_etag(f"open-data-{self.package.label}-v{self.version}-{digest}{suffix}")
+
+
+def servable(package: Package) -> Servable | None:
+    """The newest ready version of the package: the current data version's when it is built, else
+    the one before it (its ETag and descriptor say which version it is); None when none is."""
+    current = versions.cached(package.scopes).counter
+    found = marker(package, current)
+    if found is not None:
+        return Servable(package, current, found, True)
+    for version in stored_versions(package):
+        found = None if version == current else marker(package, version)
+        if found is not None:
+            return Servable(package, version, found, version > current)
+    return None
+
+
+def queue_build(package: Package):
+    """Ask the worker for the package of the current version (a request never builds it)."""
+    from ilo_plan import tasks
+
+    if package.plan is None:
+        return tasks.enqueue_once(tasks.build_national_package)
+    return tasks.enqueue_once(tasks.refresh_plan, package.plan.pk)

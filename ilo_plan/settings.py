@@ -1,6 +1,7 @@
 """One settings module. Every secret and switch comes from the environment, with
 defaults that run on a fresh clone (SQLite, debug on)."""
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "indicators",
     "goals",
@@ -79,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The admin in the person's entity; everything else reads with scopes disabled (core.scoping).
     "core.scoping.EntityScopeMiddleware",
+    # Anonymous reads from the read replica, when there is one (DATABASE_REPLICA_URL).
+    "core.routing.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -118,6 +123,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A read replica for anonymous reads (core.routing): public pages and the API's public answers.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(env("DATABASE_REPLICA_URL"), conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "60"))),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.routing.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The suite runs against the machine's `test` database; Django creates `test_<name>`.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env("DJANGO_TEST_DB_NAME") or None
@@ -168,14 +180,35 @@ STORAGES = {
     },
 }
 
-# Uploaded or generated files. The open data (ilo_plan.open_data) is built once per data version
-# into OPEN_DATA_ROOT and served from there; on several app servers, point it at shared storage.
+# Uploaded or generated files; the open-data packages' folder by default (OPEN_DATA_ROOT, below).
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 OPEN_DATA_ROOT = Path(env("OPEN_DATA_ROOT", str(MEDIA_ROOT / "datos-abiertos")))
+# Where the open-data packages go (ilo_plan.open_data): the worker builds them, every server sends
+# them. By default Django's FileSystemStorage at OPEN_DATA_ROOT (ilo_plan.open_data.FolderStorage);
+# with several servers, a storage they share: any django-storages backend by its dotted path, its
+# options as `name=value` pairs separated by commas, e.g. OPEN_DATA_STORAGE=storages.backends.s3.S3Storage
+# and OPEN_DATA_STORAGE_OPTIONS=bucket_name=datos,location=abiertos (docs/deployment.md).
+STORAGES["open_data"] = {
+    "BACKEND": env("OPEN_DATA_STORAGE", "ilo_plan.open_data.FolderStorage"),
+    "OPTIONS": dict(item.partition("=")[::2] for item in env_list("OPEN_DATA_STORAGE_OPTIONS")),
+}
 
-# Part of every ETag (indicators.api_support.release): set it to the release's name or commit when
-# several servers serve the site; otherwise the code's newest modification time is used.
-ETAG_RELEASE = env("DJANGO_RELEASE")
+
+def code_digest() -> str:
+    """A digest of the code, templates and translations: the same on every worker and server that
+    runs the same code, whatever its files' times; read once, when the settings load."""
+    digest = hashlib.sha256()
+    for folder in ("core", "indicators", "goals", "alignment", "ilo_plan", "templates", "locale"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".mo"} and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(BASE_DIR).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# Part of every ETag (core.conditional.release): the release's name or commit (DJANGO_RELEASE), or
+# the code's digest, so that every server running the same code answers with the same ETags.
+RELEASE = env("DJANGO_RELEASE") or code_digest()
 
 LOGIN_URL = "admin:login"
 
@@ -291,9 +324,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-# Anonymous public pages and API reads are cached this long at most; any data change
-# invalidates them at once (see ilo_plan.middleware.PublicCacheMiddleware).
-PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "600"))
+# Anonymous public pages and API reads are cached this long at most; a change of what a page
+# shows changes its key at once (its plan's data version: ilo_plan.middleware.PublicCacheMiddleware),
+# and the worker renders the plan's pages again ahead of visitors (ilo_plan.tasks).
+PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "86400"))
 # How long each process trusts the data version it last read before reading it again (the
 # cached path then costs no query): a change made through another app server reaches this
 # one's cache within this many seconds; one made through this process, at once. 0: every request.
@@ -302,7 +336,37 @@ DATA_VERSION_SECONDS = float(env("DATA_VERSION_SECONDS", "1"))
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ilo-plan"}}
+    # One process's memory (make run): room for every page of a few plans in both languages.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ilo-plan",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+
+# The site's public address, as visitors reach it: the worker renders pages ahead of them under
+# this host (ilo_plan.tasks), so it must be the one their requests name (and in ALLOWED_HOSTS).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Tasks (django-tasks): queued in the database and run by `make worker` (manage.py db_worker) in
+# production, on one or many servers; `make run` runs them in its own process after each response.
+TASKS_BACKEND = env("TASKS_BACKEND", "database" if not DEBUG else "after-response")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "after-response": "ilo_plan.task_backends.AfterResponseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "dummy": "django_tasks.backends.dummy.DummyBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# A plan's refresh waits this long after the change that queued it, so that a burst of changes
+# (fifty approvals in a minute) is one refresh; the national package, longer.
+REFRESH_DELAY_SECONDS = int(env("REFRESH_DELAY_SECONDS", "2"))
+NATIONAL_PACKAGE_DELAY_SECONDS = int(env("NATIONAL_PACKAGE_DELAY_SECONDS", "120"))
 
 LOGGING = {
     "version": 1,

@@ -1,27 +1,89 @@
-"""Every change of a plan or indicator record bumps the data version, so cached pages and API
-ETags change the moment a reading is approved, corrected or withdrawn, or the plan is edited."""
+"""Which data versions a change bumps (`core.versions`), in the same transaction as the change.
+
+A public change of a plan bumps that plan: its records (axes, targets, projects, alignment, ...),
+and a reading that is or was public (approved, replaced by its correction, withdrawn once
+approved, or cited from the plan) bumps every plan that measures or cites its indicator. Drafts,
+submissions and rejections show on no public page: they bump only their office's counter, which
+staff's answers follow. A change every plan shows (a unit, an entity's name, the site's settings)
+bumps the shared counter. This app sees every layer, so it is the one that knows."""
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from indicators.models import DataVersion
+from alignment.models import AlignmentLink
+from core import versions
+from core.models import DataVersion, Entity, Membership
+from goals.models import Milestone, Plan, PlanSection, Target
+from indicators.models import Indicator, Office, Reading, Unit
 
-# ilo_plan: the site settings carry the open data's licence, which the prebuilt package holds.
-WATCHED_APPS = ("goals", "indicators", "alignment", "ilo_plan")
+from .models import SiteSettings
+
+WATCHED_APPS = ("core", "goals", "indicators", "alignment", "ilo_plan")
+NOT_PUBLIC = {DataVersion, Membership}
 
 
-def bump(sender, **kwargs):
-    if kwargs.get("raw") or sender is DataVersion:
+def plans_measuring(indicator_ids) -> set[int]:
+    """The plans whose targets measure, or whose diagnosis cites, these indicators."""
+    ids = list(indicator_ids)
+    plans = set(Target._base_manager.filter(indicator_id__in=ids).values_list("plan_id", flat=True))
+    plans |= set(
+        PlanSection.indicators.through.objects.filter(indicator_id__in=ids).values_list(
+            "plansection__plan_id", flat=True
+        )
+    )
+    return plans
+
+
+def scopes_of(instance) -> set[str]:
+    """The scopes whose versions a change of `instance` moves."""
+    if isinstance(instance, Reading):
+        scopes = {versions.office_scope(instance.indicator.office_id)}
+        if instance.approved_at is not None or instance.is_cited:
+            plans = plans_measuring([instance.indicator_id])
+            # A figure no plan shows is still public: in the API's lists and the national package.
+            scopes |= {versions.plan_scope(plan) for plan in plans} or {
+                versions.entity_scope(instance.indicator.entity_id)
+            }
+        return scopes
+    if isinstance(instance, Indicator):
+        plans = {versions.plan_scope(plan) for plan in plans_measuring([instance.pk])}
+        return {versions.office_scope(instance.office_id)} | (plans or {versions.entity_scope(instance.entity_id)})
+    if isinstance(instance, Office):
+        indicators = Indicator._base_manager.filter(office=instance).values_list("pk", flat=True)
+        plans = {versions.plan_scope(p) for p in plans_measuring(indicators)}
+        return {versions.office_scope(instance.pk), versions.entity_scope(instance.entity_id)} | plans
+    if isinstance(instance, Unit | Entity | SiteSettings):
+        return {versions.SHARED}
+    if isinstance(instance, Plan):
+        return {versions.plan_scope(instance.pk)}
+    if isinstance(instance, Milestone):
+        return {versions.plan_scope(instance.project.plan_id)}
+    if isinstance(instance, AlignmentLink):
+        return {versions.plan_scope(instance.row.plan_id)}
+    plan_id = getattr(instance, "plan_id", None)
+    return {versions.plan_scope(plan_id)} if plan_id else {versions.SHARED}
+
+
+def bump(sender, instance=None, **kwargs):
+    if kwargs.get("raw") or sender in NOT_PUBLIC:
         return
-    DataVersion.bump()
+    versions.bump(*scopes_of(instance))
+
+
+def bump_m2m(sender, instance=None, action=None, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and type(instance) not in NOT_PUBLIC:
+        if isinstance(instance, Office):  # its people: staff's work, never public
+            versions.bump(versions.office_scope(instance.pk))
+        else:
+            versions.bump(*scopes_of(instance))
 
 
 def connect():
     for app_label in WATCHED_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if model is DataVersion or model.__name__.startswith("Historical"):
+            if model in NOT_PUBLIC or model.__name__.startswith("Historical"):
                 continue
             post_save.connect(bump, sender=model, dispatch_uid=f"bump-save-{model._meta.label}")
             post_delete.connect(bump, sender=model, dispatch_uid=f"bump-delete-{model._meta.label}")
             for field in model._meta.many_to_many:
-                m2m_changed.connect(bump, sender=field.remote_field.through, dispatch_uid=f"bump-m2m-{field}")
+                m2m_changed.connect(bump_m2m, sender=field.remote_field.through, dispatch_uid=f"bump-m2m-{field}")

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from . import health, tokens, views
+from . import api, health, tokens, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("ilo_plan.api")),
     path("planes/plantilla.xlsx", views.plan_file_template, name="plan-file-template"),
+    # A plan's open-data package: files, the same in every language (its page is below).
+    path("planes/<slug:plan_slug>/datos/export.zip", api.plan_export_zip, name="plan-export"),
+    path("planes/<slug:plan_slug>/datos/datapackage.json", api.plan_export_descriptor, name="plan-export-descriptor"),
+    path("planes/<slug:plan_slug>/datos/<slug:table>.csv", api.plan_export_table, name="plan-export-table"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -33,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("metodologia/", views.methodology, name="methodology"),
     path("datos-abiertos/", views.open_data, name="open-data"),
+    path("planes/<slug:plan_slug>/datos/", views.plan_open_data, name="plan-open-data"),
     # The API docs in the site's language: /api/docs/ (ilo_plan.api) answers first in Spanish;
     # this one gives /en/api/docs/ its `lang`.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs-i18n"),

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.http import StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
-from django.utils.http import http_date
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -21,9 +20,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import versions
+from core.conditional import data_etag, data_version, last_modified_header, not_modified
+
 from . import spreadsheets
-from .conditional import data_etag, data_version, etag_matches
-from .models import DataVersion, TransitionError
+from .models import TransitionError
 
 
 class Pagination(PageNumberPagination):
@@ -51,7 +52,8 @@ class _VersionCountedPaginator(DjangoPaginator):
             sql, params = query.sql_with_params()
         except EmptyResultSet:
             return 0
-        key = "count:" + hashlib.sha256(f"{DataVersion.cached_counter()}|{sql}|{params!r}".encode()).hexdigest()
+        version = versions.cached(versions.EVERYTHING).counter
+        key = "count:" + hashlib.sha256(f"{version}|{sql}|{params!r}".encode()).hexdigest()
         found = cache.get(key)
         if found is None:
             found = self.object_list.count()
@@ -65,9 +67,7 @@ def _counted_paginator(queryset):
 
 
 def _in_bumping_transaction() -> bool:
-    from .models import _bumped_here
-
-    return _bumped_here()
+    return versions._bumped_here()
 
 
 class CSVRenderer(BaseRenderer):
@@ -147,17 +147,22 @@ class NotModified(exceptions.APIException):
 
 
 class ConditionalMixin:
-    """ETag and Last-Modified from the data version, checked before the view runs: a client
-    polling every minute gets 304 (after authentication, with one query for the data version and
-    no rendering) until something changes."""
+    """ETag and Last-Modified from the data versions, checked before the view runs: a client
+    polling every minute gets 304 (after authentication, with one query for the versions, or none
+    while remembered, and no rendering) until something changes. Anonymous answers follow the
+    public versions of what they show (a plan's list, its plan's); staff's follow every change,
+    their drafts included."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.etag = None
+        self.etag = self.version = None
         if request.method in ("GET", "HEAD"):
-            role = f"user{request.user.pk}" if request.user.is_authenticated else "anon"
-            self.etag = data_etag(request, role)
-            if etag_matches(request, self.etag):
+            if request.user.is_authenticated:
+                role, self.version = f"user{request.user.pk}", versions.cached(versions.EVERYTHING)
+            else:
+                role, self.version = "anon", data_version(request)
+            self.etag = data_etag(request, role, self.version)
+            if not_modified(request, self.etag, self.version.changed_at) is not None:
                 raise NotModified
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -167,9 +172,9 @@ class ConditionalMixin:
             return response
         response["ETag"] = etag
         patch_vary_headers(response, ["Accept", "Accept-Language", "Authorization", "Cookie"])
-        changed_at = data_version(request)[1]
-        if changed_at and response.status_code == 200:
-            response["Last-Modified"] = http_date(changed_at.timestamp())
+        changed = last_modified_header(self.version.changed_at)
+        if changed and response.status_code == 200:
+            response["Last-Modified"] = changed
         return response
 
 

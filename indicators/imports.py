@@ -33,8 +33,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from core import versions
+
 from . import access, locks
-from .models import DataVersion, Indicator, Reading, ReviewStatus
+from .models import Indicator, Reading, ReviewStatus
 from .spreadsheets import unescape
 from .validation import (
     AmbiguousValue,
@@ -493,7 +495,7 @@ def write(report: ImportReport, user, filename: str, progress: Callable[[int, in
     defaults, a fresh uid per row, created and updated now), then their history rows copied
     from those very rows by the database (`INSERT … SELECT`), as simple_history writes a
     creation: type `+`, the importer as history user, the file as the reason (cut to its
-    column, as `Reading._record` does). The data version is bumped once, in the same
+    column, as `Reading._record` does). The offices' data versions are bumped once, in the same
     transaction, since bulk inserts send no signals."""
     if not report.ok:
         return 0
@@ -508,7 +510,9 @@ def write(report: ImportReport, user, filename: str, progress: Callable[[int, in
             insert.write(report.readings[start : start + batch_size], reason, history)
             if progress:
                 progress(min(start + batch_size, total), total)
-        DataVersion.bump()
+        # Drafts: the work of the offices of the file's indicators, in no public page.
+        offices = {reading.indicator.office_id for reading in report.readings}
+        versions.bump(*(versions.office_scope(office) for office in offices))
     return total
 
 

@@ -5,14 +5,13 @@ a national catalogue (no entity, changed only by superusers) plus each entity's 
 nothing of plans, axes or targets."""
 
 import statistics
-import time
 import uuid
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -975,79 +974,3 @@ class Reading(EntityOwned):
             self.save()
         finally:
             del self._saving_a_step
-
-
-class DataVersion(models.Model):
-    """One row counting every change of any plan or indicator record. Caches and ETags key on it,
-    so every app server sees a change the moment it is committed, whatever cache it uses."""
-
-    counter = models.BigIntegerField(default=0)
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("versión de los datos")
-        verbose_name_plural = _("versión de los datos")
-
-    def __str__(self):
-        return f"{self.counter} ({self.changed_at:%Y-%m-%d %H:%M})"
-
-    @classmethod
-    def bump(cls):
-        """Count one change, in the caller's transaction (the row stays locked until it commits)."""
-        _forget_counter(bumped=True)
-        transaction.on_commit(_forget_counter)
-        if cls._increment():
-            return
-        _, created = cls.objects.get_or_create(pk=1, defaults={"counter": 1})
-        if not created:  # a concurrent first write created the row meanwhile
-            cls._increment()
-
-    @classmethod
-    def _increment(cls) -> int:
-        return cls.objects.filter(pk=1).update(counter=models.F("counter") + 1, changed_at=timezone.now())
-
-    @classmethod
-    def current(cls) -> tuple[int, object]:
-        row = cls.objects.filter(pk=1).values_list("counter", "changed_at").first()
-        return row or (0, None)
-
-    @classmethod
-    def cached_counter(cls) -> int:
-        """The counter as the public cache keys on it: read from the database at most once every
-        DATA_VERSION_SECONDS in each process, so a cached page costs no query at all. A change
-        made by this process is seen at once (its bump forgets the value, and so does its
-        commit); one made by another app server, within DATA_VERSION_SECONDS. Never remembered
-        from inside a transaction that bumped it, whose new counter others cannot see yet."""
-        global _counter_memo
-        now = time.monotonic()
-        memo = _counter_memo
-        if memo is not None and memo[1] > now:
-            return memo[0]
-        value = cls.current()[0]
-        seconds = settings.DATA_VERSION_SECONDS
-        if seconds > 0 and not _bumped_here():
-            _counter_memo = (value, now + seconds)
-        return value
-
-
-# (counter, until when) of `DataVersion.cached_counter`, for this process.
-_counter_memo = None
-
-
-def _forget_counter(bumped=False):
-    global _counter_memo
-    _counter_memo = None
-    if bumped:
-        connection._data_version_bumped = True
-    elif not connection.in_atomic_block:
-        connection._data_version_bumped = False
-
-
-def _bumped_here() -> bool:
-    """Whether this connection bumped the version in a transaction not yet over."""
-    if not getattr(connection, "_data_version_bumped", False):
-        return False
-    if connection.in_atomic_block:
-        return True
-    connection._data_version_bumped = False  # that transaction committed or rolled back
-    return False

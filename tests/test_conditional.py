@@ -76,9 +76,14 @@ def test_a_token_client_gets_its_304_after_authentication(demo, django_assert_ma
     assert APIClient().get("/api/v1/readings/?status=rejected", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
-def test_a_draft_saved_in_between_does_not_fool_the_public(client, demo, office):
+def test_a_draft_changes_no_public_answer_but_every_staff_one(client, demo):
+    """A draft is on no public page: the public keep their 304; staff, whose answers show drafts
+    (a registrador's office's, an auditor's every one), get the new answer."""
     etag = client.get("/api/v1/readings/")["ETag"]
+    auditor = APIClient(HTTP_AUTHORIZATION=f"Token {make_token(make_user('ana', ROLE_AUDITOR))}")
+    staff_etag = auditor.get("/api/v1/readings/?status=draft")["ETag"]
     Reading.objects.create(
         indicator=Reading.objects.first().indicator, period=date(1999, 1, 1), value=Decimal(1), source="x"
     )
-    assert client.get("/api/v1/readings/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert client.get("/api/v1/readings/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert auditor.get("/api/v1/readings/?status=draft", HTTP_IF_NONE_MATCH=staff_etag).status_code == 200

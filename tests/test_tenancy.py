@@ -23,7 +23,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.test import override_settings
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -97,6 +99,10 @@ def world(plan):
     AccessAttempt.objects.create(username="rosa", ip_address="10.0.0.1", failures_since_start=1)
     AccessLog.objects.create(username="rosa", ip_address="10.0.0.1")
     AccessFailureLog.objects.create(username="rosa", ip_address="10.0.0.1")
+    from ilo_plan import tasks
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        tasks.refresh_plan.enqueue(plan.pk)  # a task in the queue: the worker's, nobody's to change
 
     assert plan_file.import_plan(second_plan(plan_of_b)).ok
     b = entity_of("0101")
@@ -130,6 +136,7 @@ ABOVE_ENTITIES = {
     AccessAttempt: lambda a: list(AccessAttempt.objects.all()),
     AccessLog: lambda a: list(AccessLog.objects.all()),
     AccessFailureLog: lambda a: list(AccessFailureLog.objects.all()),
+    DBTaskResult: lambda a: list(DBTaskResult.objects.all()),
 }
 
 
@@ -161,6 +168,7 @@ def snapshot():
     state["attempts"] = sorted(map(repr, AccessAttempt.objects.values_list("username", "failures_since_start")))
     state["logins"] = sorted(map(repr, AccessLog.objects.values_list("pk", "username")))
     state["failures"] = sorted(map(repr, AccessFailureLog.objects.values_list("pk", "username")))
+    state["tasks"] = sorted(map(repr, DBTaskResult.objects.values_list("id", "status", "args_kwargs")))
     return state
 
 

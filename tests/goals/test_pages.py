@@ -77,7 +77,9 @@ def test_every_page_costs_the_same_queries_at_two_data_sizes(client, demo):
     grow(10)
     large = {url: queries_for(client, url) for url in PAGES}
     assert large == small
-    assert max(small.values()) <= 12
+    # Uncached, in a transaction that changed the data: nothing remembered, so the page's plan
+    # (its id, for its data version) and the versions are read, besides the page's own queries.
+    assert max(small.values()) <= 13
 
 
 def test_home_shows_the_plan_status_counts_and_axes(client, demo):

@@ -151,7 +151,9 @@ def test_every_plan_page_costs_the_same_queries_at_two_data_sizes(client, site):
     grow(10)
     large = {url: queries_for(client, url) for url in urls}
     assert large == small
-    assert max(small.values()) <= 12
+    # Uncached, in a transaction that changed the data: nothing remembered, so the page's plan
+    # (its id, for its data version) and the versions are read, besides the page's own queries.
+    assert max(small.values()) <= 13
 
 
 def test_the_matrix_keeps_the_annexs_order_and_walks_both_ways(client, plans):

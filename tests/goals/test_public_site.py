@@ -84,7 +84,7 @@ def test_data_tables_carry_their_column_names_for_the_phone_cards(client, demo):
     assert 'class="scroll-hint"' in methodology
 
 
-def test_public_pages_are_gzipped_when_asked_and_the_admin_and_the_api_never(client, demo, admin_client):
+def test_public_answers_are_gzipped_when_asked_and_the_admin_and_tokens_never(client, demo, admin_client):
     plain = client.get("/")
     assert "Content-Encoding" not in plain
     response = client.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
@@ -92,8 +92,11 @@ def test_public_pages_are_gzipped_when_asked_and_the_admin_and_the_api_never(cli
     assert "Accept-Encoding" in response["Vary"]
     assert gzip.decompress(response.content) == plain.content or b"Resultado final" in gzip.decompress(response.content)
     assert len(response.content) * 3 < len(plain.content)
+    # The public API's answers hold no secret (no token, no session): compressed too.
     api = client.get("/api/v1/targets/", HTTP_ACCEPT_ENCODING="gzip")
-    assert api.status_code == 200 and "Content-Encoding" not in api
+    assert api.status_code == 200 and api["Content-Encoding"] == "gzip"
+    token = client.get("/api/v1/targets/", HTTP_ACCEPT_ENCODING="gzip", HTTP_AUTHORIZATION="Token nada")
+    assert "Content-Encoding" not in token
     admin = admin_client.get("/admin/", HTTP_ACCEPT_ENCODING="gzip")
     assert admin.status_code == 200 and "Content-Encoding" not in admin
     signed_in = admin_client.get("/", HTTP_ACCEPT_ENCODING="gzip")

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from simple_history.models import HistoricalRecords
 
-from indicators.models import DataVersion, Reading
+from core import versions
+from indicators.models import Reading
 from tests.factories import make_reading
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +29,16 @@ def history_insert_fails(monkeypatch):
 
 @pytest.fixture
 def version_bump_fails(monkeypatch):
-    def crash(cls):
+    def crash(*scopes):
         raise Crash
 
-    monkeypatch.setattr(DataVersion, "bump", classmethod(crash))
+    monkeypatch.setattr(versions, "bump", crash)
 
 
 def everything():
     """What a write could leave behind: every reading, every history row, the data version."""
     readings = list(Reading.objects.order_by("pk").values_list("pk", "status", "value", "updated_at"))
-    return readings, list(Reading.history.values_list("history_id", flat=True)), DataVersion.current()
+    return readings, list(Reading.history.values_list("history_id", flat=True)), versions.current(versions.EVERYTHING)
 
 
 def submitted(indicator, registrador):
@@ -88,15 +89,15 @@ def test_an_approved_correction_that_fails_on_its_second_save_leaves_the_origina
     correction = original.correct(registrador, value=Decimal("13"), source="EPS", reason="Error de digitación")
     correction.submit(registrador)
     before = everything()
-    bump, calls = DataVersion.bump.__func__, []
+    bump, calls = versions.bump, []
 
-    def bump_once_then_crash(cls):
+    def bump_once_then_crash(*scopes):
         calls.append(1)
         if len(calls) > 1:  # the original is already marked superseded when the correction saves
             raise Crash
-        bump(cls)
+        bump(*scopes)
 
-    monkeypatch.setattr(DataVersion, "bump", classmethod(bump_once_then_crash))
+    monkeypatch.setattr(versions, "bump", bump_once_then_crash)
     with pytest.raises(Crash):
         correction.approve(revisor)
     assert everything() == before

@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from core import versions
 from indicators.access import ROLE_REGISTRADOR, ROLE_REVISOR
-from indicators.models import DataVersion, Reading, TransitionError
+from indicators.models import Reading, TransitionError
 from tests.factories import make_reading, make_user
 
 pytestmark = [
@@ -209,12 +210,12 @@ def test_the_public_cache_never_serves_a_withdrawn_reading_once_the_withdrawal_c
     reading = make_reading(indicator, date(2021, 3, 1))
     url = f"/api/v1/readings/?indicator={indicator.code}"
     public = Client()
-    version = DataVersion.current()[0]
+    version = versions.current().counter
     bumped, release = threading.Event(), threading.Event()
-    bump = DataVersion.bump.__func__
+    bump = versions.bump
 
-    def bump_then_hold_the_transaction_open(cls):
-        bump(cls)
+    def bump_then_hold_the_transaction_open(*scopes):
+        bump(*scopes)
         bumped.set()
         release.wait(timeout=30)
 
@@ -225,12 +226,12 @@ def test_the_public_cache_never_serves_a_withdrawn_reading_once_the_withdrawal_c
         finally:
             connection.close()
 
-    with mock.patch.object(DataVersion, "bump", classmethod(bump_then_hold_the_transaction_open)):
+    with mock.patch.object(versions, "bump", bump_then_hold_the_transaction_open):
         thread = threading.Thread(target=withdraw)
         thread.start()
         assert bumped.wait(timeout=30)
         # Written but not committed: still public, and the new version is not visible yet either.
-        assert DataVersion.current()[0] == version
+        assert versions.current().counter == version
         assert public.get(url).json()["count"] == 1  # cached under the old version
         release.set()
         thread.join(timeout=30)

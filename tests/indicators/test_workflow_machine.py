@@ -22,9 +22,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from core import versions
 from indicators import access
 from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
-from indicators.models import DataVersion, Reading
+from indicators.models import Reading
 from tests.factories import make_indicator, make_office, make_user
 
 pytestmark = pytest.mark.django_db
@@ -185,9 +186,9 @@ class Workflow(RuleBasedStateMachine):
     def snapshot(self):
         rows = Reading.objects.filter(indicator__in=self.indicators).values_list("pk", "status", "value", "period")
         history = Reading.history.filter(indicator__in=self.indicators).values("id").annotate(n=Count("history_id"))
-        versions = {row["id"]: row["n"] for row in history}
-        readings = {pk: (status, value, period, versions.get(pk, 0)) for pk, status, value, period in rows}
-        return readings, DataVersion.current()
+        steps = {row["id"]: row["n"] for row in history}
+        readings = {pk: (status, value, period, steps.get(pk, 0)) for pk, status, value, period in rows}
+        return readings, versions.current(versions.EVERYTHING)
 
     def attempt(self, who, step):
         """Runs one step; the workflow may refuse it (PermissionDenied, ValidationError and its

@@ -1,21 +1,43 @@
-"""Build the open data package of the current data version now (after a batch of approvals, or at
-deploy), so that no visitor waits for it; the web builds it on first request otherwise."""
+"""Build the open-data packages of the current data version now: the national one (every plan), and
+with --plan or --all-plans the plans' own. The worker builds them after each change (ilo_plan.tasks);
+this is for a deploy, a first load, or a worker that was down. A package already built for the
+current version is left as it is, unless --force."""
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from goals.models import Plan
 from ilo_plan import open_data
 
 
 class Command(BaseCommand):
-    help = "Genera el paquete de datos abiertos (export.zip, un CSV por tabla, datapackage.json) de la versión actual."
+    help = (
+        "Genera los paquetes de datos abiertos (export.zip, un CSV por tabla, datapackage.json) de la versión "
+        "actual: el nacional y, con --plan o --all-plans, los de los planes."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Vuelve a generarlo aunque ya exista.")
+        parser.add_argument(
+            "--plan", action="append", default=[], metavar="SLUG", help="El paquete de este plan (repetible)."
+        )
+        parser.add_argument("--all-plans", action="store_true", help="El paquete de cada plan.")
+        parser.add_argument("--force", action="store_true", help="Los vuelve a generar aunque ya existan.")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, plan=(), all_plans=False, force=False, **options):
+        plans = Plan.objects.select_related("entity").order_by("entity__ubigeo", "-period_start", "slug")
+        if not all_plans:
+            found = {p.slug: p for p in plans.filter(slug__in=plan)}
+            missing = [slug for slug in plan if slug not in found]
+            if missing:
+                raise CommandError(f"No existe un plan con el identificador «{missing[0]}».")
+            plans = [found[slug] for slug in dict.fromkeys(plan)]
+        self.report("nacional", lambda: open_data.build_national_package(force=force))
+        for chosen in plans:
+            self.report(chosen.slug, lambda chosen=chosen: open_data.build_plan_package(chosen, force=force))
+
+    def report(self, name: str, build):
         started = time.monotonic()
-        folder = open_data.current(force=force)
-        size = sum(f.stat().st_size for f in folder.iterdir())
-        self.stdout.write(f"{folder} ({size / 1e6:.1f} MB) en {time.monotonic() - started:.1f} s")
+        built = build()
+        what = "generado" if built.written else "ya estaba generado"
+        self.stdout.write(f"{name}: {built} ({built.size / 1e6:.1f} MB), {what}, en {time.monotonic() - started:.1f} s")

@@ -4,8 +4,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core import versions
 from goals.models import Milestone
-from indicators.models import DataVersion, Reading
+from ilo_plan.context_processors import plans_with_demo_data
+from indicators.models import Reading
 
 
 class Command(BaseCommand):
@@ -13,6 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
+            showing = list(plans_with_demo_data())
             demo = Reading.objects.demo()
             ids = list(demo.values_list("pk", flat=True))
             # Corrections point at the reading they correct: remove them first.
@@ -25,7 +28,7 @@ class Command(BaseCommand):
             users = get_user_model().objects.filter(username__startswith="demo-")
             user_count = users.count()
             users.delete()
-            DataVersion.bump()
+            versions.bump(*(versions.plan_scope(pk) for pk in showing))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Datos de demostración eliminados: {len(ids)} lecturas, {len(milestone_ids)} hitos, "

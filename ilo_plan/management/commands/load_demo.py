@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core import versions
 from core.models import Membership
 from goals.models import Milestone, Plan, Project, Target
 from indicators.access import ROLE_ADMINISTRADOR, ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
-from indicators.models import DataVersion, Office, Reading, ReviewStatus
+from indicators.models import Office, Reading, ReviewStatus
 
 # username, role, superuser, staff of the featured plan's entity
 DEMO_USERS = [
@@ -63,7 +64,9 @@ class Command(BaseCommand):
             passwords, users = self.create_accounts()
             count = self.create_readings(rng, users)
             milestones = self.create_milestones()
-            DataVersion.bump()  # bulk inserts send no signals
+            # Bulk inserts send no signals: the plan's pages, and its offices' work, changed.
+            offices = Office.objects.filter(entity=plan.entity).values_list("pk", flat=True)
+            versions.bump(versions.plan_scope(plan.pk), *(versions.office_scope(pk) for pk in offices))
         self.stdout.write(
             self.style.WARNING(
                 f"Datos de demostración cargados: {count} lecturas y {milestones} hitos, "

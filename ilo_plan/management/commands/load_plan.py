@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from indicators.models import DataVersion
+from core import versions
+from goals.models import Plan
 
 DEFAULT_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -31,7 +32,9 @@ class Command(BaseCommand):
                 for record in self.records(path):
                     self.save(path, record)
                     counts[record.object._meta.verbose_name_plural] += 1
-            DataVersion.bump()  # fixtures save raw, without signals
+            # Fixtures save raw, without signals: every plan, and what every plan shows, changed.
+            plans = Plan.objects.values_list("pk", flat=True)
+            versions.bump(versions.SHARED, *(versions.plan_scope(pk) for pk in plans))
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Plan cargado: {summary}."))
 
