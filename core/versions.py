@@ -126,7 +126,13 @@ def forget():
     _memo.clear()
 
 
+# Counts what this process forgot, so memos kept elsewhere (ilo_plan.plans) know when to forget too.
+generation = 0
+
+
 def _forget(bumped=False):
+    global generation
+    generation += 1
     _memo.clear()
     if bumped:
         connection._data_version_bumped = True

@@ -1,6 +1,11 @@
-"""Which plan an address is about, remembered by each process for DATA_VERSION_SECONDS (at least a
-second), so that a cached page costs no query: a plan's slug to its id, and the featured plan.
-A plan's slug is fixed once its plan is public; a change of the featured plan shows within that time."""
+"""Which plan an address is about, remembered by each process, so that a cached page costs no query
+beyond its data version: a plan's slug to its id, and the featured plan.
+
+A plan's slug is fixed once its plan is public, and the featured plan changes rarely: both are
+remembered for PLAN_ADDRESS_SECONDS (60). A change made through this process is seen at once (any
+bump of a data version forgets them); one made through another server within that time. A slug
+that names no plan is not remembered, so a new plan is found at once everywhere. What is read inside
+a transaction that changed data is remembered only while that transaction lasts."""
 
 import time
 
@@ -15,12 +20,13 @@ _memo: dict = {}
 def _remembered(key, read):
     now = time.monotonic()
     found = _memo.get(key)
-    if found is not None and found[1] > now:
-        return found[0]
+    if found is not None:
+        value, until, generation, provisional = found
+        if until > now and generation == versions.generation and (not provisional or versions._bumped_here()):
+            return value
     value = read()
-    # As the data versions: never remembered from inside a transaction that changed the data.
-    if not versions._bumped_here():
-        _memo[key] = (value, now + max(settings.DATA_VERSION_SECONDS, 1))
+    if value is not None:
+        _memo[key] = (value, now + settings.PLAN_ADDRESS_SECONDS, versions.generation, versions._bumped_here())
     return value
 
 

@@ -332,6 +332,9 @@ PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "86400"))
 # cached path then costs no query): a change made through another app server reaches this
 # one's cache within this many seconds; one made through this process, at once. 0: every request.
 DATA_VERSION_SECONDS = float(env("DATA_VERSION_SECONDS", "1"))
+# How long each process remembers which plan a slug names and which plan is featured (ilo_plan.plans):
+# a change of the featured plan made through another server shows within this many seconds.
+PLAN_ADDRESS_SECONDS = float(env("PLAN_ADDRESS_SECONDS", "60"))
 
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
