@@ -46,6 +46,9 @@ def _fast_and_isolated(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The public cache is tested on its own (tests/test_cache.py); elsewhere each request is fresh.
     settings.PUBLIC_CACHE_SECONDS = 0
+    # Data versions read on every request, so a page's query count never depends on how long the
+    # request before it took (tests of the remembered version set their own).
+    settings.DATA_VERSION_SECONDS = 0
     # Each test starts without a data version, or a plan, remembered from the one before.
     from core import versions
     from ilo_plan import plans
