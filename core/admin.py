@@ -4,11 +4,12 @@ history. Entities come from INEI's list (`manage.py load_entities`), never typed
 
 from django.contrib import admin, messages
 from django.http import HttpResponseForbidden
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Entity
 
-HISTORY_IS_READ_ONLY = "El historial es de solo lectura: una versión anterior no se restaura desde aquí."
+HISTORY_IS_READ_ONLY = _("El historial es de solo lectura: una versión anterior no se restaura desde aquí.")
 
 
 class ReadOnlyHistory:
@@ -21,7 +22,7 @@ class ReadOnlyHistory:
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in ("GET", "HEAD"):
             messages.error(request, HISTORY_IS_READ_ONLY)
-            return HttpResponseForbidden(HISTORY_IS_READ_ONLY)
+            return HttpResponseForbidden(str(HISTORY_IS_READ_ONLY))
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

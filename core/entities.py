@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import EntityKind, fold
 
@@ -47,7 +48,10 @@ def read_list(data: bytes) -> list[Place]:
     header = [fold(cell) for cell in next(rows, [])]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
-        raise ListRefused(f"Línea 1: faltan las columnas {', '.join(missing)} (se esperan {', '.join(COLUMNS)}).")
+        raise ListRefused(
+            _("Línea 1: faltan las columnas %(missing)s (se esperan %(expected)s).")
+            % {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS)}
+        )
     index = {column: header.index(column) for column in COLUMNS}
     places: dict[str, Place] = {}
     for number, row in enumerate(rows, start=2):
@@ -56,12 +60,17 @@ def read_list(data: bytes) -> list[Place]:
         try:
             code, department, province, district = (row[index[c]].strip() for c in COLUMNS)
         except IndexError:
-            raise ListRefused(f"Línea {number}: faltan celdas.") from None
+            raise ListRefused(_("Línea %(line)s: faltan celdas.") % {"line": number}) from None
         code = code.zfill(6) if code.isdigit() and len(code) == 5 else code  # Excel drops the leading 0
         if not (code.isdigit() and len(code) == 6):
-            raise ListRefused(f"Línea {number}, columna ubigeo: «{code[:20]}» no es un ubigeo de distrito (6 dígitos).")
+            raise ListRefused(
+                _("Línea %(line)s, columna ubigeo: «%(code)s» no es un ubigeo de distrito (6 dígitos).")
+                % {"line": number, "code": code[:20]}
+            )
         if not (department and province and district):
-            raise ListRefused(f"Línea {number}: el departamento, la provincia y el distrito son obligatorios.")
+            raise ListRefused(
+                _("Línea %(line)s: el departamento, la provincia y el distrito son obligatorios.") % {"line": number}
+            )
         places.setdefault(code[:2], Place(code[:2], EntityKind.REGION, department, department, ""))
         places.setdefault(code[:4], Place(code[:4], EntityKind.PROVINCE, province, department, province))
         if not code.endswith("01"):

@@ -188,7 +188,7 @@ class FilterSet(django_filters.FilterSet, metaclass=_DeclaredUnscoped):
     model to resolve its fields (never evaluated), which a scoped manager refuses outside a scope."""
 
 
-UBIGEO_MESSAGE = "Escriba el ubigeo de la entidad: 2, 4 o 6 dígitos."
+UBIGEO_MESSAGE = _("Escriba el ubigeo de la entidad: 2, 4 o 6 dígitos.")
 
 
 class UbigeoFilter(django_filters.CharFilter):

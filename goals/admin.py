@@ -3,7 +3,10 @@ national auditors see every plan) and change them while the plan is open; a clos
 read-only for everybody but superusers. Which records a role may change at all still comes from
 its group's permissions (an entity's administrador changes its plans)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators import access
@@ -77,13 +80,55 @@ class PlanStackedInline(PlanScopedInlineMixin, StackedInline):
 
 @admin.register(Plan)
 class PlanAdmin(PlanScopedAdmin):
-    list_display = ["title", "entity", "period_start", "period_end", "party", "is_featured", "is_closed"]
+    list_display = ["title", "entity", "period_start", "period_end", "party", "is_featured", "is_closed", "closed_at"]
     list_filter = ["is_featured", "is_closed"]
     search_fields = ["title", "entity__name", "entity__display_name", "entity__ubigeo", "party", "slug"]
     list_select_related = ["entity"]
     plan_lookup = "pk"
-    # Which plan the site features and whether it is closed: superusers decide.
+    # Which plan the site features and whether it is closed: superusers decide (a revisor of the
+    # plan's entity closes it too, with the action below).
     superuser_fields = ["is_featured", "is_closed"]
+    actions = ["close_plans"]
+
+    @admin.action(description=_("Cerrar el plan (su resultado pasa a ser final)"))
+    def close_plans(self, request, queryset):
+        """Close each chosen plan whose term has ended: recorded with who and when, after which
+        no reading of its term changes. Allowed to superusers and the plan entity's revisores."""
+        closed = 0
+        for plan in queryset:
+            try:
+                plan.close(request.user)
+            except (PermissionDenied, ValidationError) as refusal:
+                reason = " ".join(getattr(refusal, "messages", None) or [str(refusal)])
+                self.message_user(
+                    request, gettext("«%(plan)s»: %(reason)s") % {"plan": plan, "reason": reason}, messages.ERROR
+                )
+            else:
+                closed += 1
+        if closed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s plan cerrado: su resultado es final y las lecturas de su periodo ya no cambian.",
+                    "%(count)s planes cerrados: su resultado es final y las lecturas de su periodo ya no cambian.",
+                    closed,
+                )
+                % {"count": closed},
+                messages.SUCCESS,
+            )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not (request.user.is_superuser or access.has_role(request.user, access.ROLE_REVISOR)):
+            actions.pop("close_plans", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        # A superuser who ticks «cerrado» closes the plan as the action does: recorded, who and when.
+        if "is_closed" in form.changed_data:
+            obj.closed_at = timezone.now() if obj.is_closed else None
+            obj.closed_by = request.user if obj.is_closed else None
+        super().save_model(request, obj, form, change)
 
     def plan_of(self, obj):
         return obj
@@ -93,7 +138,7 @@ class PlanAdmin(PlanScopedAdmin):
         return access.is_entity_admin(request.user) and super(PlanScopedAdmin, self).has_add_permission(request)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = list(super().get_readonly_fields(request, obj)) + ["closed_at", "closed_by"]
         return fields if request.user.is_superuser else fields + self.superuser_fields
 
 

@@ -4,6 +4,7 @@ projects and milestones. `?as_of=AAAA-MM-DD` gives the statuses as they stood th
 import django_filters
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
@@ -13,7 +14,15 @@ from rest_framework.settings import api_settings
 
 from core.models import Entity, EntityKind, fold
 from core.scoping import UBIGEO_MESSAGE, FilterSet, UbigeoFilter
-from indicators.api import READ_ERRORS, IndicatorViewSet, ReadingFilter, ReadingViewSet
+from indicators import cells
+from indicators.api import (
+    READ_ERRORS,
+    IndicatorViewSet,
+    ReadingFilter,
+    ReadingViewSet,
+    RoundedFloatField,
+    UnitDecimalField,
+)
 from indicators.api_support import ConditionalMixin, CSVListMixin, parse_as_of, stream_csv
 from indicators.models import Indicator
 
@@ -38,7 +47,7 @@ def entity_param(request) -> str | None:
     """`?entity=<ubigeo>`, checked: digits only (an unknown ubigeo simply matches nothing)."""
     value = (request.query_params.get("entity") or "").strip()
     if value and not (value.isdigit() and len(value) in (2, 4, 6)):
-        raise exceptions.ValidationError({"entity": [UBIGEO_MESSAGE]})
+        raise exceptions.ValidationError({"entity": [str(UBIGEO_MESSAGE)]})
     return value or None
 
 
@@ -55,7 +64,9 @@ def plan_scope(request) -> Plan | str | None:
         else:
             scope = Plan.objects.filter(slug=slug).first()
             if scope is None:
-                raise exceptions.ValidationError({"plan": [f"No existe un plan con el identificador «{slug[:60]}»."]})
+                raise exceptions.ValidationError(
+                    {"plan": [gettext("No existe un plan con el identificador «%(slug)s».") % {"slug": slug[:60]}]}
+                )
         request._plan_scope = scope
     return request._plan_scope
 
@@ -95,7 +106,8 @@ class RollupSerializer(serializers.Serializer):
 
     total = serializers.IntegerField()
     mean_progress = serializers.FloatField(
-        allow_null=True, help_text="Promedio del avance de las metas con avance medible (cumplidas = 100)."
+        allow_null=True,
+        help_text="Promedio del avance de las metas con avance medible (cumplidas = 100), redondeado a un decimal.",
     )
     measured = serializers.IntegerField(help_text="Cuántas metas cubre el promedio.")
     achieved = serializers.IntegerField()
@@ -109,7 +121,7 @@ class RollupSerializer(serializers.Serializer):
 def rollup_data(rollup: progress.Rollup) -> dict:
     return {
         "total": rollup.total,
-        "mean_progress": rollup.mean_progress,
+        "mean_progress": cells.rounded(rollup.mean_progress, cells.PERCENT_DECIMALS),
         "measured": rollup.measured,
         **{status.value: count for status, count in rollup.counts.items()},
     }
@@ -139,7 +151,15 @@ class PlanSerializer(serializers.ModelSerializer):
         help_text="El plan de la portada (/): el marcado como destacado o, sin marca, el del periodo más reciente."
     )
     closed = serializers.BooleanField(
-        source="is_closed", read_only=True, help_text="Terminado y de solo lectura (salvo para superusuarios)."
+        source="is_closed",
+        read_only=True,
+        help_text=(
+            "Cerrado por el personal tras su periodo: su resultado es final y las lecturas de su periodo ya no "
+            "cambian. Mientras no se cierre, un dato del periodo aprobado más tarde todavía cuenta."
+        ),
+    )
+    closed_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Cuándo se cerró el plan (null: abierto)."
     )
     entity = serializers.CharField(source="entity.ubigeo", read_only=True, help_text="Ubigeo de la entidad.")
     municipality = serializers.CharField(
@@ -176,6 +196,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "source_document",
             "featured",
             "closed",
+            "closed_at",
         ]
 
     def get_featured(self, obj) -> bool:
@@ -210,10 +231,17 @@ class ProblemSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "code", "dimension", "order", "text"]
 
 
+# The objective → axis link is the site team's reading, not the plan's (the methodology page, /metodologia/).
+AXIS_HELP = (
+    "Número del eje estratégico del objetivo. La agrupación de los objetivos por eje la hizo el equipo del "
+    "sitio; el plan no la indica (ver /metodologia/)."
+)
+
+
 class ObjectiveSerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     problem = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    axis = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    axis = serializers.SlugRelatedField(slug_field="number", read_only=True, help_text=AXIS_HELP)
 
     class Meta:
         model = Objective
@@ -249,10 +277,24 @@ class MilestoneSerializer(serializers.ModelSerializer):
         ]
 
 
+# A projection of a target measured by no indicator (a delivered thing: its milestones' share).
+COMPUTED_DECIMALS = 2
+
+
+def target_decimals(target, computed: bool = False) -> int | None:
+    """The decimals of the unit of the indicator measuring the target; none without one (a stored
+    value then keeps its own digits, a computed one gets two)."""
+    if target.indicator_id is not None:
+        return target.indicator.unit.decimals
+    return COMPUTED_DECIMALS if computed else None
+
+
 class TargetSerializer(serializers.ModelSerializer):
     plan = serializers.CharField(source="plan.slug", read_only=True)
     objective = serializers.CharField(source="objective.code", read_only=True)
-    axis = serializers.IntegerField(source="objective.axis.number", read_only=True, allow_null=True, default=None)
+    axis = serializers.IntegerField(
+        source="objective.axis.number", read_only=True, allow_null=True, default=None, help_text=AXIS_HELP
+    )
     dimension = serializers.CharField(source="objective.problem.dimension.slug", read_only=True)
     indicator = serializers.CharField(source="indicator.code", read_only=True, allow_null=True, default=None)
     project = serializers.CharField(source="project.code", read_only=True, allow_null=True, default=None)
@@ -273,37 +315,45 @@ class TargetSerializer(serializers.ModelSerializer):
     maintain = serializers.BooleanField(
         source="evaluation.maintain", read_only=True, help_text="La línea de base ya cumplía la meta: mantenerla."
     )
-    progress = serializers.FloatField(
+    value = UnitDecimalField(lambda target: target_decimals(target), help_text="Valor meta, como lo fija el plan.")
+    progress = RoundedFloatField(
+        cells.PERCENT_DECIMALS,
         source="evaluation.progress",
-        read_only=True,
         allow_null=True,
         help_text="Avance 0-100 desde la línea de base hacia la meta; 100 si está cumplida; "
-        "nulo sin datos del periodo o sin línea de base.",
+        "nulo sin datos del periodo o sin línea de base. Redondeado a un decimal (57.3); el estado se decide "
+        "con el valor sin redondear.",
     )
-    expected = serializers.FloatField(
-        source="evaluation.expected", read_only=True, allow_null=True, help_text="Avance esperado 0-100 a la fecha."
-    )
-    pace = serializers.FloatField(source="evaluation.pace", read_only=True, allow_null=True)
-    projection = serializers.FloatField(
-        source="evaluation.projection",
-        read_only=True,
+    expected = RoundedFloatField(
+        cells.PERCENT_DECIMALS,
+        source="evaluation.expected",
         allow_null=True,
-        help_text="Valor proyectado al plazo (mínimos cuadrados); nulo tras el plazo.",
+        help_text="Avance esperado 0-100 a la fecha, redondeado a un decimal.",
     )
-    latest_value = serializers.DecimalField(
+    pace = RoundedFloatField(
+        cells.PACE_DECIMALS,
+        source="evaluation.pace",
+        allow_null=True,
+        help_text="Ritmo: avance ÷ avance esperado (1 = al ritmo previsto), redondeado a dos decimales.",
+    )
+    projection = RoundedFloatField(
+        lambda target: target_decimals(target, computed=True),
+        source="evaluation.projection",
+        allow_null=True,
+        help_text="Valor proyectado al plazo (mínimos cuadrados); nulo tras el plazo. Redondeado a los decimales "
+        "de la unidad del indicador (16.9 en horas al día con un decimal); el estado se decide con el valor sin "
+        "redondear.",
+    )
+    latest_value = UnitDecimalField(
+        lambda target: target_decimals(target),
         source="evaluation.latest_value",
-        max_digits=16,
-        decimal_places=4,
-        read_only=True,
         allow_null=True,
         help_text="El último dato del periodo de la meta.",
     )
     latest_period = serializers.DateField(source="evaluation.latest_period", read_only=True, allow_null=True)
-    baseline_value = serializers.DecimalField(
+    baseline_value = UnitDecimalField(
+        lambda target: target_decimals(target),
         source="baseline.value",
-        max_digits=16,
-        decimal_places=4,
-        read_only=True,
         allow_null=True,
         help_text="La línea de base de la meta: la propia si el plan fija una, si no la del indicador.",
     )

@@ -4,6 +4,7 @@ freeze their results (the terms during which each indicator measured a target of
 (for `indicators.terms`)."""
 
 from django.db.models import Min
+from django.utils.translation import gettext
 
 from .models import PlanSection, Target
 
@@ -16,7 +17,7 @@ def closed_terms(indicator_ids: set[int]) -> dict[int, list]:
         .distinct()
     )
     for indicator_id, first, last, title in rows:
-        terms.setdefault(indicator_id, []).append((first, last, f"plan «{title}»"))
+        terms.setdefault(indicator_id, []).append((first, last, gettext("plan «%(title)s»") % {"title": title}))
     return terms
 
 

@@ -4,12 +4,14 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +19,7 @@ from core.models import Entity
 from core.scoping import EntityOwned, EntityScopedManager
 from indicators import access
 from indicators.models import Indicator
+from indicators.units import find_unit
 
 
 class Comparator(models.TextChoices):
@@ -30,8 +33,12 @@ class Comparator(models.TextChoices):
 
 
 class SectionPart(models.TextChoices):
+    """The page of the site that shows a section: the diagnosis; the frame and the alignment; the
+    principles and the objectives' policies."""
+
     DIAGNOSIS = "diagnosis", _("Diagnóstico")
     ALIGNMENT = "alignment", _("Articulación")
+    PRINCIPLES = "principles", _("Principios y objetivos")
 
 
 class TargetKind(models.TextChoices):
@@ -58,6 +65,7 @@ class PlanQuerySet(models.QuerySet):
         return self.select_related("entity").annotate(
             has_axes=Exists(StrategicAxis.objects.filter(plan=OuterRef("pk"))),
             has_diagnosis=Exists(PlanSection.objects.filter(plan=OuterRef("pk"), part=SectionPart.DIAGNOSIS)),
+            has_principles=Exists(PlanSection.objects.filter(plan=OuterRef("pk"), part=SectionPart.PRINCIPLES)),
         )
 
     def visible_to(self, user):
@@ -138,14 +146,27 @@ class Plan(EntityOwned):
     is_closed = models.BooleanField(
         _("cerrado"),
         default=False,
-        help_text=_("Terminado su periodo, el plan queda de solo lectura: solo un superusuario cambia sus registros."),
+        help_text=_(
+            "Terminado su periodo, el plan queda de solo lectura: solo un superusuario cambia sus registros, y las "
+            "lecturas de su periodo ya no cambian. Su resultado es entonces el resultado final."
+        ),
+    )
+    closed_at = models.DateTimeField(_("cerrado el"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cerrado por"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     history = HistoricalRecords()
 
     objects = EntityScopedManager("entity", PlanManager)
 
     # Decided on the site, not part of the plan's data: reloading the fixtures keeps them.
-    SITE_FIELDS = ("is_featured", "is_closed")
+    SITE_FIELDS = ("is_featured", "is_closed", "closed_at", "closed_by_id")
 
     class Meta:
         verbose_name = _("plan de gobierno")
@@ -188,9 +209,37 @@ class Plan(EntityOwned):
             raise ValidationError(
                 {
                     "is_closed": _("Un plan se cierra cuando termina su periodo: el %(end)s.")
-                    % {"end": f"{self.period_end:%d/%m/%Y}"}
+                    % {"end": formats.date_format(self.period_end, "SHORT_DATE_FORMAT")}
                 }
             )
+
+    def may_be_closed_by(self, user) -> bool:
+        """Closing a plan is a staff decision: a superuser's, or a revisor's of the plan's entity."""
+        if not user or not user.is_authenticated or not user.is_active:
+            return False
+        return user.is_superuser or (
+            access.has_role(user, access.ROLE_REVISOR) and access.entity_id(user) == self.entity_id
+        )
+
+    def close(self, user, today: date | None = None):
+        """Close the plan: its term's readings become its final results, and nothing of its term
+        changes any more (`goals.closing`). Recorded: who closed it and when, in the plan and in
+        its history."""
+        if not self.may_be_closed_by(user):
+            raise PermissionDenied(_("Solo un superusuario o un revisor de la entidad del plan puede cerrarlo."))
+        if self.is_closed:
+            raise ValidationError(_("El plan «%(plan)s» ya está cerrado.") % {"plan": self.title})
+        today = today or timezone.localdate()
+        if self.period_end >= today:
+            raise ValidationError(
+                _("Un plan se cierra cuando termina su periodo: el %(end)s.")
+                % {"end": formats.date_format(self.period_end, "SHORT_DATE_FORMAT")}
+            )
+        self.is_closed = True
+        self.closed_at = timezone.now()
+        self.closed_by = user
+        self._history_user = user
+        self.save(update_fields=["is_closed", "closed_at", "closed_by"])
 
     @property
     def municipality(self) -> str:
@@ -209,9 +258,12 @@ class PlanSectionManager(models.Manager):
 
 
 class PlanSection(EntityOwned):
-    """A part of the plan's own text, kept whole: the diagnosis (sections I, IV and V of a plan
-    de gobierno) and the notes of its alignment. The figures it cites are readings of the
-    indicators it lists, so the diagnosis page needs no knowledge of indicator codes."""
+    """A part of the plan's own text, kept whole: every section of a plan de gobierno but its
+    province's facts (fields of the plan) and its summary table (the targets): the frame and the
+    alignment, the principles, the diagnosis, the objectives' policies, and the annex's heading.
+    A heading with no text of its own (the diagnosis's title above its numbered parts) has an
+    empty text. The figures it cites are readings of the indicators it lists, so the diagnosis
+    page needs no knowledge of indicator codes."""
 
     entity_path = "plan__entity"
 
@@ -224,8 +276,10 @@ class PlanSection(EntityOwned):
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     text = models.TextField(
         _("texto"),
+        blank=True,
         help_text=_(
-            "Como lo escribe el plan. Párrafos separados por una línea en blanco; «- » empieza un elemento de lista."
+            "Como lo escribe el plan. Párrafos separados por una línea en blanco; «- » empieza un elemento de lista. "
+            "Vacío para un título sin texto propio."
         ),
     )
     notes = models.TextField(_("notas al pie"), blank=True, help_text=_("Las notas del plan en esta sección."))
@@ -625,6 +679,17 @@ class Target(EntityOwned):
             ) | set(Plan._base_manager.filter(pk=self.plan_id).values_list("entity_id", flat=True))
             if len(entities) > 1:
                 raise ValidationError({"indicator": _("El indicador es de otra entidad.")})
+
+    @property
+    def unit_label(self) -> str:
+        """The target's unit in the active language: the plan's words ("horas al día", "%"), or,
+        under /en/, its indicator's unit in English when those words name that unit ("h/day").
+        Words that name something else ("pescadores") stay the plan's, in Spanish."""
+        unit = self.indicator.unit if self.indicator_id else None
+        english = (get_language() or "").startswith("en")
+        if english and unit is not None and unit.name_en and find_unit(self.unit, [unit]).unit is not None:
+            return unit.label
+        return self.unit
 
     @property
     def baseline(self) -> "Baseline":

@@ -3,7 +3,7 @@
 No ORM, no request and no words here: `goals.evaluation` feeds these functions from the
 database, the tests feed them tables of edge cases, and `goals.wording` turns the reason each
 evaluation carries into a sentence in Spanish or English. The rules are explained to citizens on
-the methodology page (docs/metodologia.md); keep both in step.
+the methodology page (templates/methodology_text.html); keep both in step.
 
 The term decides: only readings whose period lies between the plan's start and the target's
 deadline are results. Earlier figures are baseline or context, later ones are "después del

@@ -10,6 +10,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
+from indicators import calendar
 from indicators.models import Indicator, Reading
 
 from . import progress, wording
@@ -33,6 +34,19 @@ class TargetStatus:
     def explanation(self) -> str:
         """Why the target has its status, in the active language."""
         return wording.explain_target(self.target, self.evaluation)
+
+    @property
+    def first_term_point(self) -> progress.Point | None:
+        """The first figure of the term the evaluation knew (None without any)."""
+        if self.evaluation.latest_period is None:
+            return None
+        points = progress.term_points(
+            self.series,
+            start=self.target.plan.period_start,
+            deadline=self.target.deadline,
+            as_of=self.evaluation.latest_period,
+        )
+        return points[0] if points else None
 
 
 def get_plan(slug: str | None = None) -> Plan:
@@ -86,6 +100,33 @@ def plan_indicator_ids(plan: Plan):
     return measured.union(cited)
 
 
+@dataclass(frozen=True)
+class IndicatorDue:
+    """When an indicator's next figure is due, and by which plan's calendar (`plan`)."""
+
+    due: calendar.Due
+    plan: Plan
+
+
+def indicator_due(plan: Plan, indicator: Indicator, last_period: date | None, today: date | None = None):
+    """The next figure of one of `plan`'s indicators: by the plan's calendar during its term. Once
+    the term has ended nothing more is due to that plan; a later plan of the same entity that
+    measures the indicator and whose term holds today gives its own calendar. None otherwise."""
+    today = today or timezone.localdate()
+    if today > plan.period_end:
+        plan = (
+            Plan.objects.filter(
+                entity_id=plan.entity_id, period_start__lte=today, period_end__gte=today, targets__indicator=indicator
+            )
+            .order_by("-period_start")
+            .first()
+        )
+        if plan is None:
+            return None
+    due = calendar.next_due(indicator, last_period, first_period=plan.period_start, today=today)
+    return IndicatorDue(due, plan)
+
+
 # How many of an indicator's latest public figures a catalogue line shows in its sparkline.
 SPARKLINE_POINTS = 60
 
@@ -98,6 +139,7 @@ class Figure:
     value: object
     is_cited: bool
     note: str
+    is_undated: bool = False
 
 
 def latest_figures(indicator_ids, limit: int = SPARKLINE_POINTS) -> dict[int, list[Figure]]:
@@ -111,11 +153,11 @@ def latest_figures(indicator_ids, limit: int = SPARKLINE_POINTS) -> dict[int, li
             rank=Window(RowNumber(), partition_by=[F("indicator_id")], order_by=[F("period").desc(), F("id").desc()])
         )
         .filter(rank__lte=limit)
-        .values_list("indicator_id", "period", "value", "is_cited", "note")
+        .values_list("indicator_id", "period", "value", "is_cited", "note", "is_undated")
     )
     figures: dict[int, list[Figure]] = defaultdict(list)
-    for indicator_id, period, value, is_cited, note in rows:
-        figures[indicator_id].append(Figure(period, value, is_cited, note))
+    for indicator_id, period, value, is_cited, note, is_undated in rows:
+        figures[indicator_id].append(Figure(period, value, is_cited, note, is_undated))
     for series in figures.values():
         series.sort(key=lambda figure: figure.period)
     return figures
@@ -167,26 +209,51 @@ def status_segments(summary: progress.Rollup) -> list[Segment]:
 
 @dataclass(frozen=True)
 class Framing:
-    """How a plan's home opens. When the term has ended, a result: how many targets were met of
-    how many, and the verdict of each one. During the term, a question: how the targets are
-    going, with `expected`, the share of the term elapsed, which is the pace each target is held to."""
+    """How a plan's home opens. When the term has ended, a result: how many targets were met,
+    not met and left without data of the term (and, rarely, still under way: a deadline after the
+    term's end), and the verdict of each one; `closed` when staff have closed the plan, the only
+    moment the result is final (before, an in-term figure approved later still decides). During
+    the term, a question: how the targets are going, with `expected`, the share of the term
+    elapsed, which is the pace each target is held to."""
 
     ended: bool
     total: int
     achieved: int
     expected: float | None
     verdicts: list[TargetStatus]
+    closed: bool = False
+    closed_at: object = None
+    not_achieved: int = 0
+    no_data: int = 0
+
+    @property
+    def under_way(self) -> int:
+        return self.total - self.achieved - self.not_achieved - self.no_data
+
+    @property
+    def headline(self) -> str:
+        return wording.result_headline(self)
 
 
 def plan_framing(plan: Plan, rows: list[TargetStatus], today: date | None = None) -> Framing:
     today = today or timezone.localdate()
     ended = today > plan.period_end
-    achieved = sum(1 for row in rows if row.status == progress.Status.ACHIEVED)
+    counts = {status: sum(1 for row in rows if row.status == status) for status in progress.Status}
     order = {status: n for n, status in enumerate(progress.Status.ordered())}
     # A stable sort: within a status, the targets keep the plan's order.
     verdicts = sorted(rows, key=lambda row: order[row.status]) if ended else []
     expected = None if ended else progress.expected_progress(plan.period_start, plan.period_end, today)
-    return Framing(ended=ended, total=len(rows), achieved=achieved, expected=expected, verdicts=verdicts)
+    return Framing(
+        ended=ended,
+        total=len(rows),
+        achieved=counts[progress.Status.ACHIEVED],
+        expected=expected,
+        verdicts=verdicts,
+        closed=ended and plan.is_closed,
+        closed_at=plan.closed_at if plan.is_closed else None,
+        not_achieved=counts[progress.Status.NOT_ACHIEVED],
+        no_data=counts[progress.Status.NO_DATA],
+    )
 
 
 SEARCH_MAX_CHARS = 100

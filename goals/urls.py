@@ -28,5 +28,6 @@ urlpatterns = [
     *plan_paths("rendicion-de-cuentas/", views.report_index, "report-index"),
     *plan_paths("rendicion-de-cuentas/<str:year>/", views.report, "report"),
     *plan_paths("diagnostico/", views.diagnosis, "diagnosis"),
+    *plan_paths("principios-y-objetivos/", views.principles, "principles"),
     *plan_paths("buscar/", views.search, "search"),
 ]

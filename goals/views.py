@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from core.models import Entity
-from indicators.calendar import next_due
 from indicators.charts import CHART_STYLES, series_chart
 from indicators.models import Indicator, Reading
 from indicators.views import series_csv
@@ -149,7 +148,7 @@ def target_detail(request, code, plan_slug=None):
         figure = series_chart(
             readings[::-1],
             title=indicator.name,
-            unit=indicator.unit.symbol or indicator.unit.name,
+            unit=indicator.unit.label,
             frequency=indicator.frequency,
             group=term_group,
             baseline=baseline,
@@ -191,10 +190,10 @@ def term_group(reading) -> tuple[str, str]:
 
 def target_csv(request, code, plan_slug=None):
     plan = public.get_plan(plan_slug)
-    target = get_object_or_404(Target.objects.select_related("indicator"), plan=plan, code=code)
+    target = get_object_or_404(Target.objects.select_related("indicator__unit"), plan=plan, code=code)
     if target.indicator is None:
         raise Http404("Esta meta no se mide con un indicador.")
-    return series_csv(target.indicator, f"meta-{target.code}.csv")
+    return series_csv(target.indicator, f"meta-{target.code}.csv", request)
 
 
 def indicator_list(request, plan_slug=None):
@@ -230,13 +229,12 @@ def indicator_detail(request, code, plan_slug=None):
     targets = list(Target.objects.filter(plan=plan, indicator=indicator).select_related("plan"))
     due = None
     if targets:
-        last = readings[-1].period if readings else None
-        due = next_due(indicator, last, first_period=plan.period_start, today=timezone.localdate())
+        due = public.indicator_due(plan, indicator, readings[-1].period if readings else None)
     figure = (
         series_chart(
             readings,
             title=indicator.name,
-            unit=indicator.unit.symbol or indicator.unit.name,
+            unit=indicator.unit.label,
             frequency=indicator.frequency,
             baseline=indicator.baseline_value,
             baseline_date=indicator.baseline_date,
@@ -298,6 +296,15 @@ def diagnosis(request, plan_slug=None):
         raise Http404("Este plan no tiene diagnóstico.")
     sections = public.plan_sections(plan, SectionPart.DIAGNOSIS)
     return render(request, "goals/diagnosis.html", {"plan": plan, "sections": sections})
+
+
+def principles(request, plan_slug=None):
+    """The plan's principles and the policies of its objectives, whole, as the plan writes them."""
+    plan = public.get_plan(plan_slug)
+    if not plan.has_principles:
+        raise Http404("Este plan no tiene principios ni políticas publicados.")
+    sections = public.plan_sections(plan, SectionPart.PRINCIPLES)
+    return render(request, "goals/principles.html", {"plan": plan, "sections": sections})
 
 
 def search(request, plan_slug=None):

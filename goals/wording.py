@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from indicators import formatting
 
@@ -101,9 +101,14 @@ def explain(reason: Reason, frequency: str = "annual", unit: str = "") -> str:
 
 
 def explain_target(target, evaluation: Evaluation) -> str:
-    """`explain` for a target, with its indicator's frequency and its unit."""
+    """`explain` for a target, with its indicator's frequency and its unit. A deliverable the plan
+    names no project for says so, never that "its project" lacks milestones."""
+    if evaluation.reason.code == ReasonCode.NO_MILESTONES and not target.project_id:
+        return gettext(
+            "El plan no nombra un proyecto para este entregable: la municipalidad aún no ha registrado cómo se medirá."
+        )
     frequency = target.indicator.frequency if target.indicator_id else "annual"
-    return explain(evaluation.reason, frequency, target.unit)
+    return explain(evaluation.reason, frequency, target.unit_label)
 
 
 def progress_note(evaluation: Evaluation) -> str:
@@ -111,6 +116,92 @@ def progress_note(evaluation: Evaluation) -> str:
     if evaluation.status == Status.NO_DATA:
         return gettext("Avance: sin datos del periodo")
     return gettext("Avance no medible: el plan no fijó línea de base")
+
+
+def moved_by(amount, unit: str) -> str:
+    """How far a value moved, in its unit; a percentage moves by percentage points (20 % → 16.5 %
+    fell 3.5 points, not 3.5 %)."""
+    if unit.strip() == "%":
+        # One point is singular; 3.5 and 0.5 are plural, in both languages.
+        count = 1 if amount == 1 else 2
+        return ngettext("%(amount)s punto porcentual", "%(amount)s puntos porcentuales", count) % {
+            "amount": formatting.number(amount)
+        }
+    return f"{formatting.number(amount)} {unit}".strip()
+
+
+def unmeasured_note(target, evaluation: Evaluation, first) -> str:
+    """Where a target with no baseline would have its bar: what is known instead, the first and
+    the last figure of the term (`first` and the evaluation's latest) and how the value moved. Words
+    only: the verdict stays the status rules' own."""
+    frequency = target.indicator.frequency if target.indicator_id else "annual"
+    unit = target.unit_label
+
+    def figure(period, value) -> str:
+        amount = f"{formatting.number(value)} {unit}".strip()
+        return f"{formatting.period(period, frequency)}: {amount}"
+
+    last = figure(evaluation.latest_period, evaluation.latest_value)
+    if first is None or first.period == evaluation.latest_period:
+        return gettext(
+            "El plan no dio un punto de partida, así que el avance no se mide en porcentaje; hay un solo dato "
+            "del periodo (%(last)s)."
+        ) % {"last": last}
+    change = evaluation.latest_value - first.value
+    values = {
+        "first": figure(first.period, first.value),
+        "last": last,
+        "change": moved_by(abs(change), unit),
+    }
+    if change > 0:
+        sentence = gettext(
+            "El plan no dio un punto de partida, así que el avance no se mide en porcentaje; desde el primer dato "
+            "del periodo (%(first)s) hasta el último (%(last)s), el valor subió %(change)s."
+        )
+    elif change < 0:
+        sentence = gettext(
+            "El plan no dio un punto de partida, así que el avance no se mide en porcentaje; desde el primer dato "
+            "del periodo (%(first)s) hasta el último (%(last)s), el valor bajó %(change)s."
+        )
+    else:
+        sentence = gettext(
+            "El plan no dio un punto de partida, así que el avance no se mide en porcentaje; desde el primer dato "
+            "del periodo (%(first)s) hasta el último (%(last)s), el valor no cambió."
+        )
+    return sentence % values
+
+
+def result_headline(framing) -> str:
+    """The headline of an ended term (`goals.public.Framing`): how many targets were met, not met
+    and left without data of the term, in that order, and "final" only once the plan is closed.
+    "Al cierre del periodo: 3 metas cumplidas, 2 no cumplidas y 10 sin datos del periodo"."""
+    lead = gettext("Resultado final") if framing.closed else gettext("Al cierre del periodo")
+    if framing.total and framing.no_data == framing.total:
+        body = ngettext(
+            "la meta no tiene datos del periodo",
+            "ninguna de las %(total)s metas tiene datos del periodo",
+            framing.total,
+        ) % {"total": framing.total}
+        return f"{lead}: {body}"
+    parts = [
+        ngettext("%(count)s meta cumplida", "%(count)s metas cumplidas", framing.achieved)
+        % {"count": framing.achieved},
+        ngettext("%(count)s no cumplida", "%(count)s no cumplidas", framing.not_achieved)
+        % {"count": framing.not_achieved},
+    ]
+    if framing.no_data:
+        parts.append(
+            ngettext("%(count)s sin datos del periodo", "%(count)s sin datos del periodo", framing.no_data)
+            % {"count": framing.no_data}
+        )
+    if framing.under_way:
+        parts.append(
+            ngettext("%(count)s aún en curso", "%(count)s aún en curso", framing.under_way)
+            % {"count": framing.under_way}
+        )
+    # Translators: the last two items of a list ("3 met, 2 not met and 10 without data").
+    body = gettext("%(items)s y %(last)s") % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
+    return f"{lead}: {body}"
 
 
 def timing_label(timing: str) -> str:

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
@@ -102,16 +103,18 @@ SESSION_KEY = "plan_file_import"
 class PlanFileForm(forms.Form):
     file = forms.FileField(
         label=_("Archivo de plan (XLSX)"),
-        help_text=_("Hojas plan, ejes, metas, articulacion y proyectos: vea la plantilla y docs/plan-file.md."),
+        help_text=_("Hojas plan, ejes, metas, articulacion y proyectos: vea la plantilla y la guía en esta página."),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".xlsm")):
-            raise forms.ValidationError("Suba un archivo .xlsx.")
+            raise forms.ValidationError(gettext("Suba un archivo .xlsx."))
         # Judged on the size the upload declares, before a byte of it is parsed.
         if upload.size > settings.IMPORT_MAX_UPLOAD_MB * MB:
-            raise forms.ValidationError(f"El archivo pasa de {settings.IMPORT_MAX_UPLOAD_MB} MB.")
+            raise forms.ValidationError(
+                gettext("El archivo pasa de %(size)s MB.") % {"size": settings.IMPORT_MAX_UPLOAD_MB}
+            )
         return upload
 
 
@@ -181,7 +184,9 @@ class PlanAdmin(goals_admin.PlanAdmin):
         if not report.ok:
             for line in report.lines(limit=20):
                 self.message_user(request, line, messages.ERROR)
-            self.message_user(request, "No se cargó nada: corrija el archivo y vuelva a subirlo.", messages.ERROR)
+            self.message_user(
+                request, gettext("No se cargó nada: corrija el archivo y vuelva a subirlo."), messages.ERROR
+            )
             return redirect("admin:goals_plan_import")
         self.message_user(request, f"{stored['name']}: {report.summary()}", messages.SUCCESS)
         return redirect("admin:goals_plan_change", report.plan.pk)

@@ -5,6 +5,7 @@ import logging
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -26,6 +27,7 @@ from goals.api import (
     ProjectViewSet,
     TargetViewSet,
 )
+from indicators import cells
 from indicators.api import OfficeViewSet
 
 from . import open_data
@@ -51,7 +53,7 @@ router.register("alignment-levels", AlignmentLevelViewSet, basename="alignment-l
 router.register("alignment-objectives", AlignmentObjectiveViewSet, basename="alignment-objective")
 
 
-NOT_BUILT_YET = "Los datos abiertos de esta versión se están preparando. Vuelva a intentarlo en unos segundos."
+NOT_BUILT_YET = _("Los datos abiertos de esta versión se están preparando. Vuelva a intentarlo en unos segundos.")
 
 
 def accepts_gzip(request) -> bool:
@@ -92,12 +94,15 @@ def package_file(
     clients that accept it (it is stored so), with `Vary: Accept-Encoding`."""
     request = getattr(request, "_request", request)
     served = open_data.servable(package)
-    if served is None or not served.is_current:
+    # A version built before the spreadsheet copies existed: built again, and meanwhile a copy it
+    # lacks is not there yet.
+    incomplete = served is not None and not open_data.is_complete(served.marker)
+    if served is None or not served.is_current or incomplete:
         try:
             open_data.queue_build(package)
         except Exception:  # the download goes on; the schedule builds the package later
             logger.exception("No se pudo encargar el paquete de datos abiertos %s.", package.key)
-    if served is None:
+    if served is None or (incomplete and name in open_data.SPREADSHEET_FILES):
         return _not_built_yet(request)
     is_csv = name.endswith(".csv")
     compressed = is_csv and accepts_gzip(request)
@@ -128,9 +133,9 @@ def package_file(
 
 def _not_built_yet(request):
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": NOT_BUILT_YET}, status=503)
+        response = JsonResponse({"detail": str(NOT_BUILT_YET)}, status=503)
     else:
-        response = HttpResponse(NOT_BUILT_YET, status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(str(NOT_BUILT_YET), status=503, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = "30"
     response["Cache-Control"] = "no-store"
     return response
@@ -143,11 +148,13 @@ def zip_file(request, package):
 
 
 def table_file(request, package, table: str):
+    """A table as the package holds it; with `?formato=excel-es`, its copy for Excel in Spanish."""
     if table not in open_data.TABLE_NAMES:
         raise Http404
-    return package_file(
-        request, package, f"{table}.csv", attachment=f"{table}.csv", content_type="text/csv; charset=utf-8"
-    )
+    name, attachment = f"{table}.csv", f"{table}.csv"
+    if cells.spreadsheet_asked(request):
+        name, attachment = open_data.spreadsheet_file(table), cells.spreadsheet_name(attachment)
+    return package_file(request, package, name, attachment=attachment, content_type="text/csv; charset=utf-8")
 
 
 def descriptor_file(request, package):
@@ -178,7 +185,9 @@ def export_zip(request):
 @extend_schema(
     summary="Una tabla de los datos abiertos (CSV)",
     description="La misma tabla que trae `export.zip`; su diccionario está en `export/datapackage.json`. Se envía "
-    "comprimida (`Content-Encoding: gzip`) a quien la acepta (`Accept-Encoding: gzip`).",
+    "comprimida (`Content-Encoding: gzip`) a quien la acepta (`Accept-Encoding: gzip`). Con `?formato=excel-es`, "
+    "su copia para Excel en español: separada por `;`, con coma decimal, `sí`/`no` y fechas y horas como "
+    "`2026-01-31 14:05:00` (fuera del paquete Frictionless).",
     responses={(200, "text/csv"): OpenApiResponse(description="CSV UTF-8 con BOM"), 503: NOT_BUILT_RESPONSE},
 )
 @api_view(["GET"])

@@ -11,7 +11,7 @@ from django.utils import timezone
 from goals.models import Plan, Target
 from indicators import access
 from indicators.calendar import due_and_overdue
-from indicators.models import EDITABLE_STATES, OPEN_STATES, Indicator, Office, Reading, ReviewStatus
+from indicators.models import EDITABLE_STATES, OPEN_STATES, PUBLIC_STATES, Indicator, Office, Reading, ReviewStatus
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def due_for(user, today=None) -> list[PlanDue]:
         indicators = indicators.filter(office_id__in=access.office_ids(user))
     indicators = {indicator.pk: indicator for indicator in indicators.order_by("order", "code")}
     last_periods = dict(
-        Reading.objects.filter(indicator_id__in=list(indicators), status=ReviewStatus.APPROVED)
+        Reading.objects.filter(indicator_id__in=list(indicators), status__in=PUBLIC_STATES)
         .values("indicator_id")
         .annotate(last=Max("period"))
         .values_list("indicator_id", "last")

@@ -8,8 +8,10 @@ from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
+from django.middleware.locale import LocaleMiddleware
 from django.template import loader
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -237,3 +239,33 @@ class ConditionalDataMiddleware:
             and "HTTP_AUTHORIZATION" not in request.META
             and not request.user.is_authenticated
         )
+
+
+def api_language(request) -> str:
+    """The language of an API answer: the first of the request's Accept-Language that the site
+    speaks (a regional variant as its language: es-MX as es-PE), else the site's own (Spanish).
+    Neither the address (the API has no /en/) nor the site's language cookie: what an API client
+    asks for is all that decides, so the answer depends only on what `Vary` names."""
+    for code, _weight in translation.trans_real.parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+class SiteLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (pages: Spanish, English under /en/), except that the API (/api/,
+    but its HTML docs, which have /en/api/docs/) answers in the request's Accept-Language."""
+
+    API_PREFIX, PAGES_UNDER_API = "/api/", ("/api/docs/",)
+
+    def process_request(self, request):
+        path = request.path_info
+        if path.startswith(self.API_PREFIX) and not path.startswith(self.PAGES_UNDER_API):
+            translation.activate(api_language(request))
+            request.LANGUAGE_CODE = translation.get_language()
+            return
+        super().process_request(request)

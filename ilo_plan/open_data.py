@@ -32,6 +32,7 @@ the newest ready version and, when that is not the current one, queues the build
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import gzip
 import hashlib
@@ -59,7 +60,7 @@ from django_scopes import scopes_disabled
 from rest_framework import serializers
 
 from core import versions
-from indicators import pg_csv, spreadsheets
+from indicators import cells, pg_csv, spreadsheets
 from indicators.models import Indicator, Reading, ReviewStatus, Unit
 
 from .models import SiteSettings
@@ -135,7 +136,10 @@ API_TABLES = [
     Table(
         "readings",
         _("Datos publicados"),
-        _("Cada dato (lectura) aprobado y vigente de cada indicador."),
+        _(
+            "Cada dato (lectura) público y vigente de cada indicador: aprobado por la entidad o citado del plan "
+            "(estado `cited`)."
+        ),
     ),
     Table(
         "alignment",
@@ -189,6 +193,7 @@ DESCRIPTIONS = {
     "status_label": "El estado en palabras.",
     "unit": "Código de la unidad (ver la tabla units).",
     "unit_symbol": "Símbolo de la unidad.",
+    "unit_symbol_en": "Símbolo de la unidad en inglés (vacío: el mismo que en castellano).",
     "office": "Código de la oficina responsable (ver la tabla offices).",
     "indicator": "Código del indicador (ver la tabla `indicators`).",
     "corrects": "id del dato que esta corrección reemplaza.",
@@ -278,8 +283,8 @@ HISTORY_COLUMNS = [
     (
         "status",
         "string",
-        "Estado tras el paso: `approved` (publicado), `superseded` (reemplazado por una corrección) o `withdrawn` "
-        "(retirado).",
+        "Estado tras el paso: `approved` (aprobado y publicado), `cited` (citado del plan: público sin registro ni "
+        "aprobación), `superseded` (reemplazado por una corrección) o `withdrawn` (retirado).",
     ),
     ("step", "string", "Tipo de paso: `created` (creado), `changed` (cambiado), `deleted` (borrado)."),
     ("step_at", "datetime", "Cuándo se dio el paso."),
@@ -322,6 +327,8 @@ UNIT_COLUMNS = [
     ("code", "string", "Código de la unidad."),
     ("name", "string", "Nombre de la unidad."),
     ("symbol", "string", "Símbolo con que se muestran los valores."),
+    ("name_en", "string", "Nombre de la unidad en inglés (vacío: el castellano)."),
+    ("symbol_en", "string", "Símbolo en inglés (vacío: el castellano)."),
     ("min_value", "number", "Valor mínimo válido (vacío: sin mínimo)."),
     ("max_value", "number", "Valor máximo válido (vacío: sin máximo)."),
     ("decimals", "integer", "Decimales con que se registran y muestran los valores."),
@@ -440,8 +447,34 @@ def _stamp(value) -> str | None:
     return value.isoformat()
 
 
-def _number(value) -> str | None:
-    return None if value is None else str(value)
+def spreadsheet_file(table: str) -> str:
+    """The table for Excel in Spanish, beside the package's own CSV: `readings.excel-es.csv`."""
+    return f"{table}.{cells.SPREADSHEET}.csv"
+
+
+SPREADSHEET_FILES = {spreadsheet_file(table) for table in TABLE_NAMES}
+
+
+def _write_spreadsheet_copy(directory: Path, table: str) -> None:
+    """`<table>.excel-es.csv` from `<table>.csv`, for Excel in Spanish (`cells`): `;` between
+    columns, decimal comma in the number columns, `sí`/`no`, moments as `2026-01-31 14:05:00` in the
+    site's time zone; UTF-8 with a BOM, every cell quoted, inert. Not part of the Frictionless
+    package (its descriptor describes the machine CSV), nor of the zip."""
+    types = {field["name"]: field["type"] for field in table_fields(table)}
+    with open(directory / f"{table}.csv", encoding="utf-8-sig", newline="") as source:
+        reader = csv.reader(source)
+        header = next(reader)
+        kinds = [types.get(name) for name in header]
+        rows = (cells.spreadsheet_row(row, kinds) for row in reader)
+        with open(directory / spreadsheet_file(table), "w", encoding="utf-8", newline="") as out:
+            for line in spreadsheets.csv_lines(header, rows, delimiter=cells.SPREADSHEET_DELIMITER):
+                out.write(line)
+
+
+def is_complete(found: dict) -> bool:
+    """Whether a ready version holds every file of today's layout (a version built before the
+    spreadsheet copies existed is built again)."""
+    return all(spreadsheet_file(table) in found.get("files", {}) for table in TABLE_NAMES)
 
 
 def _write_csv(path: Path, header: list[str], rows) -> None:
@@ -523,7 +556,7 @@ def _write_readings(path: Path, selection: Selection) -> None:
     PostgreSQL itself where it runs (`indicators.pg_csv`, byte for byte the Python path's). Who
     entered and who reviewed each reading stay empty, as the serializer leaves them for anyone but
     the entity's own staff (`ReadingSerializer._people`)."""
-    from indicators.api import CSV_PATHS, ReadingSerializer, ReadingViewSet, _text
+    from indicators.api import CSV_PATHS, ReadingSerializer, ReadingViewSet, reading_csv_rows
 
     header = list(ReadingSerializer().fields)
     columns = [CSV_PATHS.get(name, name) for name in header]
@@ -531,6 +564,7 @@ def _write_readings(path: Path, selection: Selection) -> None:
     readings = selection.of_indicators(Reading.objects.visible_to(AnonymousUser())).order_by(*ReadingViewSet.ordering)
     if pg_csv.available():
         keys = pg_csv.plain_ordering(readings)
+        columns[header.index("value")] = pg_csv.UnitValue()
         query = readings.order_by().values_list(*columns, *(path for path, _ in keys)).query
         inner, params = query.sql_with_params()
         with connection.cursor() as cursor:
@@ -541,9 +575,7 @@ def _write_readings(path: Path, selection: Selection) -> None:
             for chunk in pg_csv.copy_lines(sql, timezone.get_current_timezone_name()):
                 out.write(chunk)
         return
-    values = readings.values_list(*columns).iterator(chunk_size=5000)
-    rows = ([None if i in hidden else _text(v) for i, v in enumerate(row)] for row in values)
-    _write_csv(path, header, rows)
+    _write_csv(path, header, reading_csv_rows(readings, header, columns, hidden))
 
 
 def _write_units(path: Path, selection: Selection) -> None:
@@ -551,8 +583,8 @@ def _write_units(path: Path, selection: Selection) -> None:
     if selection.plan is not None:
         units = units.filter(pk__in=Indicator.objects.filter(pk__in=selection.indicator_ids).values("unit_id"))
     rows = (
-        [u.entity.ubigeo if u.entity_id else "", u.code, u.name, u.symbol]
-        + [_number(u.min_value), _number(u.max_value), u.decimals]
+        [u.entity.ubigeo if u.entity_id else "", u.code, u.name, u.symbol, u.name_en, u.symbol_en]
+        + [cells.decimal_text(u.min_value, u.decimals), cells.decimal_text(u.max_value, u.decimals), u.decimals]
         for u in units
     )
     _write_csv(path, [c[0] for c in UNIT_COLUMNS], rows)
@@ -565,7 +597,7 @@ def _was_published():
     return Q(approved_at__isnull=False) | Q(is_cited=True)
 
 
-PUBLIC_STEPS = [ReviewStatus.APPROVED, ReviewStatus.SUPERSEDED, ReviewStatus.WITHDRAWN]
+PUBLIC_STEPS = [ReviewStatus.APPROVED, ReviewStatus.CITED, ReviewStatus.SUPERSEDED, ReviewStatus.WITHDRAWN]
 STEP_WORDS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
@@ -592,6 +624,7 @@ def _write_history(path: Path, selection: Selection) -> None:
             "history_change_reason",
             "approved_at",
             "corrects_id",
+            "indicator__unit__decimals",
         )
     )
     rows = (
@@ -602,7 +635,7 @@ def _write_history(path: Path, selection: Selection) -> None:
             code,
             office,
             _stamp(period),
-            _number(value),
+            cells.decimal_text(value, decimals),
             source,
             note,
             status,
@@ -628,6 +661,7 @@ def _write_history(path: Path, selection: Selection) -> None:
             reason,
             approved,
             corrects,
+            decimals,
         ) in records.iterator(chunk_size=5000)
     )
     _write_csv(path, [c[0] for c in HISTORY_COLUMNS], rows)
@@ -659,6 +693,7 @@ def _write_superseded(path: Path, selection: Selection) -> None:
             "superseded_at",
             "withdrawn_at",
             "withdrawal_reason",
+            "indicator__unit__decimals",
         )
     )
     rows = []
@@ -677,6 +712,7 @@ def _write_superseded(path: Path, selection: Selection) -> None:
         superseded,
         withdrawn,
         why,
+        decimals,
     ) in readings.iterator(chunk_size=5000):
         corrected_by = corrections.get(pk) if status == ReviewStatus.SUPERSEDED else None
         rows.append(
@@ -686,7 +722,7 @@ def _write_superseded(path: Path, selection: Selection) -> None:
                 code,
                 office,
                 _stamp(period),
-                _number(value),
+                cells.decimal_text(value, decimals),
                 source,
                 note,
                 provenance,
@@ -782,6 +818,8 @@ def write_tables(directory: Path, package: Package, version: versions.Version) -
         _write_units(directory / "units.csv", selection)
         _write_history(directory / "reading-history.csv", selection)
         _write_superseded(directory / "superseded-readings.csv", selection)
+        for name in TABLE_NAMES:
+            _write_spreadsheet_copy(directory, name)
         content = descriptor(package, version)
     (directory / DESCRIPTOR).write_text(json.dumps(content, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -791,12 +829,12 @@ def compress(directory: Path, changed_at) -> None:
     readings are hundreds of MB as text), and `export.zip` of every table and the descriptor. Both
     carry the data's own date (zipfile's default would be 1980)."""
     moment = timezone.localtime(changed_at or timezone.now())
-    for name in TABLE_NAMES:
-        source = directory / f"{name}.csv"
+    for name in [f"{t}.csv" for t in TABLE_NAMES] + [spreadsheet_file(t) for t in TABLE_NAMES]:
+        source = directory / name
         with (
             open(source, "rb") as raw,
             gzip.GzipFile(
-                directory / f"{name}.csv{GZIP_SUFFIX}", "wb", compresslevel=6, mtime=int(moment.timestamp())
+                directory / f"{name}{GZIP_SUFFIX}", "wb", compresslevel=6, mtime=int(moment.timestamp())
             ) as packed,
         ):
             shutil.copyfileobj(raw, packed, 1024 * 1024)
@@ -999,6 +1037,8 @@ def build_package(package: Package, force: bool = False) -> Built:
         with snapshot():
             version = versions.current(package.scopes)
             found = None if force else marker(package, version.counter)
+            if found is not None and not is_complete(found):
+                found = None
             if found is None:
                 write_tables(directory, package, version)
         if found is not None:

@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Max, Q
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from alignment.models import AlignmentLevel, AlignmentLink, AlignmentObjective, AlignmentRow
 from core.entities import legacy_entity
@@ -86,14 +87,24 @@ SHEETS: dict[str, list[Column]] = {
         Column("eje", False, "Número del eje (hoja ejes) al que pertenece el objetivo."),
         Column("codigo_indicador", False, "Código del indicador (AGUA-HORAS); si existe se reutiliza."),
         Column("indicador", False, "Nombre del indicador, si el código es nuevo."),
-        Column("unidad", True, "La unidad de la meta, como la dice el plan: %, horas al día, denuncias ..."),
+        Column(
+            "unidad",
+            True,
+            "La unidad de la meta, como la dice el plan: %, horas al día, denuncias ... "
+            "Vacía en un entregable sin número.",
+        ),
         Column("tipo", True, "numero, entregable o recurrente."),
-        Column("comparador", True, "<, <=, >=, > o = (también ≤ y ≥)."),
-        Column("valor_meta", True, "El número de la meta."),
+        Column(
+            "comparador",
+            True,
+            "<, <=, >=, > o = (también ≤ y ≥). Un entregable con comparador, valor_meta y unidad vacíos: "
+            "uno entregado (≥ 1).",
+        ),
+        Column("valor_meta", True, "El número de la meta. Vacío en un entregable sin número."),
         Column("linea_base", False, "Valor de la línea de base, si el plan la da."),
         Column("anio_linea_base", False, "Año de la línea de base."),
         Column("fuente_linea_base", False, "De dónde sale la línea de base."),
-        Column("fecha_meta", False, "Plazo (AAAA-MM-DD); vacío: el fin del periodo."),
+        Column("fecha_meta", False, "Plazo (dd/mm/aaaa, o una fecha de Excel); vacío: el fin del periodo."),
         Column("unidad_indicador", False, "Unidad del indicador nuevo, si no es la de la meta."),
         Column("oficina", False, "Oficina responsable del indicador nuevo (código o nombre)."),
         Column("frecuencia", False, "Del indicador nuevo: mensual, trimestral, semestral o anual (por defecto)."),
@@ -174,11 +185,11 @@ class CellError:
     message: str
 
     def __str__(self):
-        where = [f"hoja {self.sheet}"] if self.sheet else []
+        where = [gettext("hoja %(sheet)s") % {"sheet": self.sheet}] if self.sheet else []
         if self.row is not None:
-            where.append(f"fila {self.row}")
+            where.append(gettext("fila %(row)s") % {"row": self.row})
         if self.column:
-            where.append(f"columna {self.column}")
+            where.append(gettext("columna %(column)s") % {"column": self.column})
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
@@ -197,6 +208,8 @@ class Report:
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     targets: list = field(default_factory=list)
+    # Each counted plural name ("metas") with its singular ("meta"), for "1 meta, 3 metas".
+    singular: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -210,7 +223,9 @@ class Report:
     def lines(self, limit: int = MAX_MESSAGES) -> list[str]:
         shown = [str(error) for error in self.errors[:limit]]
         if (hidden := self.error_count - len(shown)) > 0:
-            shown.append(f"… y {hidden:,} error más." if hidden == 1 else f"… y {hidden:,} errores más.")
+            shown.append(
+                ngettext("… y %(count)s error más.", "… y %(count)s errores más.", hidden) % {"count": f"{hidden:,}"}
+            )
         return shown
 
     @property
@@ -219,9 +234,21 @@ class Report:
 
     def summary(self) -> str:
         def part(counter):
-            return ", ".join(f"{n} {name}" for name, n in counter.items() if n) or "nada"
+            counts = [counted(n, self.singular.get(name, name), name) for name, n in counter.items() if n]
+            return ", ".join(counts) or gettext("nada")
 
-        return f"creados: {part(self.created)}; actualizados: {part(self.updated)}."
+        return gettext("creados: %(created)s; actualizados: %(updated)s.") % {
+            "created": part(self.created),
+            "updated": part(self.updated),
+        }
+
+
+def counted(count: int, singular, plural) -> str:
+    """'1 plan de gobierno', '3 metas': the model's own names (verbose_name and verbose_name_plural,
+    already in the active language), the one its count takes. Both languages of the site take the
+    singular for one only; a catalogue entry with the noun as a placeholder cannot say more
+    (msgfmt refuses a plural form whose placeholder differs from the singular's)."""
+    return f"{count} {singular if count == 1 else plural}"
 
 
 # --- reading cells ------------------------------------------------------------------------------
@@ -264,10 +291,12 @@ def as_number(cell) -> Decimal:
 def as_integer(cell, low=None, high=None) -> int:
     value = as_number(cell)
     if value != value.to_integral_value():
-        raise CellProblem(f"{quoted(as_text(cell))} no es un número entero.")
+        raise CellProblem(gettext("%(cell)s no es un número entero.") % {"cell": quoted(as_text(cell))})
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
-        raise CellProblem(f"{value} está fuera de rango ({low} a {high}).")
+        raise CellProblem(
+            gettext("%(value)s está fuera de rango (%(low)s a %(high)s).") % {"value": value, "low": low, "high": high}
+        )
     return value
 
 
@@ -285,7 +314,7 @@ def as_date(cell) -> date:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise CellProblem(f"{quoted(text)} no es una fecha: use AAAA-MM-DD.")
+    raise CellProblem(gettext("%(cell)s no es una fecha: use dd/mm/aaaa (31/12/2026).") % {"cell": quoted(text)})
 
 
 def as_year(cell) -> int:
@@ -305,23 +334,31 @@ def read_sheets(data, report: Report) -> dict[str, Sheet]:
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     sheets: dict[str, Sheet] = {}
     try:
-        label, advice = f"para un archivo de plan de {MAX_ROWS_PER_SHEET:,} filas por hoja", "divida el plan."
+        label = gettext("para un archivo de plan de %(count)s filas por hoja") % {"count": f"{MAX_ROWS_PER_SHEET:,}"}
+        advice = gettext("divida el plan.")
         with bounded_workbook(stream, MAX_UNPACKED_BYTES, label, advice) as workbook:
             for worksheet in workbook.worksheets:
                 name = plain(worksheet.title)
                 if name not in SHEETS:
                     continue
                 if name in sheets:
-                    report.add(name, None, None, "la hoja está dos veces en el libro.")
+                    report.add(name, None, None, gettext("la hoja está dos veces en el libro."))
                     continue
                 sheets[name] = read_sheet(name, sheet_rows(worksheet), report)
     except FileRefused as refusal:
         report.add(None, None, None, str(refusal))
     except Exception as error:  # a corrupt workbook can raise many things; the user needs one sentence
-        report.add(None, None, None, f"No se pudo leer el archivo: {shortened(error, 200)}")
+        report.add(
+            None, None, None, gettext("No se pudo leer el archivo: %(error)s") % {"error": shortened(error, 200)}
+        )
     for name in REQUIRED_SHEETS:
         if report.ok and name not in sheets:
-            report.add(name, None, None, f"falta la hoja «{name}». El libro debe tener las hojas plan y metas.")
+            report.add(
+                name,
+                None,
+                None,
+                gettext("falta la hoja «%(sheet)s». El libro debe tener las hojas plan y metas.") % {"sheet": name},
+            )
     return sheets
 
 
@@ -331,7 +368,7 @@ def read_sheet(name: str, rows, report: Report) -> Sheet:
     sheet = Sheet(name, [], set())
     for number, row in enumerate(rows, start=1):
         if number > 2 * MAX_ROWS_PER_SHEET:
-            raise FileRefused(f"La hoja {name} pasa de {MAX_ROWS_PER_SHEET:,} filas.")
+            raise FileRefused(too_many_rows(name))
         if all(is_blank(cell) for cell in row):
             continue
         if positions is None:
@@ -341,24 +378,30 @@ def read_sheet(name: str, rows, report: Report) -> Sheet:
                 if not column:
                     continue
                 if column not in known:
-                    report.add(name, number, as_text(row[index]), "columna desconocida. " + expected(name))
+                    report.add(
+                        name, number, as_text(row[index]), gettext("columna desconocida.") + " " + expected(name)
+                    )
                 elif column in positions:
-                    report.add(name, number, column, "la columna está dos veces.")
+                    report.add(name, number, column, gettext("la columna está dos veces."))
                 else:
                     positions[column] = index
             for column in SHEETS[name]:
                 if column.required and column.name not in positions:
-                    report.add(name, number, column.name, "falta la columna. " + expected(name))
+                    report.add(name, number, column.name, gettext("falta la columna.") + " " + expected(name))
             sheet.columns = set(positions)
             continue
         if len(sheet.rows) >= MAX_ROWS_PER_SHEET:
-            raise FileRefused(f"La hoja {name} pasa de {MAX_ROWS_PER_SHEET:,} filas.")
+            raise FileRefused(too_many_rows(name))
         sheet.rows.append((number, {column: row[i] if i < len(row) else None for column, i in positions.items()}))
     return sheet
 
 
+def too_many_rows(name: str) -> str:
+    return gettext("La hoja %(sheet)s pasa de %(count)s filas.") % {"sheet": name, "count": f"{MAX_ROWS_PER_SHEET:,}"}
+
+
 def expected(name: str) -> str:
-    return "Se esperan: " + ", ".join(c.name for c in SHEETS[name]) + "."
+    return gettext("Se esperan: %(columns)s.") % {"columns": ", ".join(c.name for c in SHEETS[name])}
 
 
 # --- the plan the file describes ---------------------------------------------------------------
@@ -448,11 +491,18 @@ def parse_plan(sheet: Sheet, draft: Draft, report: Report):
                 "plan",
                 number,
                 "campo",
-                f"{quoted(as_text(row.get('campo')))} no es un campo del plan. Campos: {', '.join(fields)}.",
+                gettext("%(cell)s no es un campo del plan. Campos: %(fields)s.")
+                % {"cell": quoted(as_text(row.get("campo"))), "fields": ", ".join(fields)},
             )
             continue
         if name in draft.plan:
-            report.add("plan", number, "campo", f"el campo {name} ya está en la fila {draft.plan_origin[name]}.")
+            report.add(
+                "plan",
+                number,
+                "campo",
+                gettext("el campo %(field)s ya está en la fila %(row)s.")
+                % {"field": name, "row": draft.plan_origin[name]},
+            )
             continue
         spec, value = fields[name], row.get("valor")
         draft.plan_origin[name] = number
@@ -466,12 +516,17 @@ def parse_plan(sheet: Sheet, draft: Draft, report: Report):
         if not spec.required or spec.campo in failed:
             continue
         if spec.campo not in draft.plan_origin:
-            report.add("plan", None, "campo", f"falta el campo {spec.campo}.")
+            report.add("plan", None, "campo", gettext("falta el campo %(field)s.") % {"field": spec.campo})
         elif is_blank(draft.plan[spec.campo]):
-            report.add("plan", draft.plan_origin[spec.campo], "valor", f"falta el valor de {spec.campo}.")
+            report.add(
+                "plan",
+                draft.plan_origin[spec.campo],
+                "valor",
+                gettext("falta el valor de %(field)s.") % {"field": spec.campo},
+            )
     start, end = draft.plan.get("inicio"), draft.plan.get("fin")
     if isinstance(start, date) and isinstance(end, date) and start >= end:
-        report.add("plan", draft.plan_origin["fin"], "valor", "el periodo debe terminar después de empezar.")
+        report.add("plan", draft.plan_origin["fin"], "valor", gettext("el periodo debe terminar después de empezar."))
 
 
 def parse_axes(sheet: Sheet, draft: Draft, report: Report):
@@ -480,11 +535,17 @@ def parse_axes(sheet: Sheet, draft: Draft, report: Report):
         name, objective = as_text(row.get("nombre")), as_text(row.get("objetivo"))
         for column, text in (("nombre", name), ("objetivo", objective)):
             if not text:
-                report.add("ejes", number, column, "está vacía.")
+                report.add("ejes", number, column, gettext("está vacía."))
         if axis is None:
             continue
         if axis in draft.axes:
-            report.add("ejes", number, "numero", f"el eje {axis} ya está en la fila {draft.axes[axis]['origin'].row}.")
+            report.add(
+                "ejes",
+                number,
+                "numero",
+                gettext("el eje %(axis)s ya está en la fila %(row)s.")
+                % {"axis": axis, "row": draft.axes[axis]["origin"].row},
+            )
             continue
         draft.axes[axis] = {"name": name, "objective": objective, "origin": Origin("ejes", number)}
         if "objetivo_anexo" in sheet.columns:
@@ -496,8 +557,13 @@ def axis_number(report, sheet, number, value, draft) -> int | None:
         return None
     axis = cell(report, sheet, number, "eje", lambda c: as_integer(c, 1, 99), value)
     if axis is not None and axis not in draft.axes:
-        known = ", ".join(str(n) for n in sorted(draft.axes)) or "ninguno: falta la hoja ejes"
-        report.add(sheet, number, "eje", f"no hay eje {axis} en la hoja ejes (ejes: {known}).")
+        known = ", ".join(str(n) for n in sorted(draft.axes)) or gettext("ninguno: falta la hoja ejes")
+        report.add(
+            sheet,
+            number,
+            "eje",
+            gettext("no hay eje %(axis)s en la hoja ejes (ejes: %(known)s).") % {"axis": axis, "known": known},
+        )
         return None
     return axis
 
@@ -509,12 +575,17 @@ def parse_targets(sheet: Sheet, draft: Draft, report: Report):
         problem, objective = same_text(as_text(row.get("problema"))), same_text(as_text(row.get("objetivo")))
         for column, text in (("dimension", dimension_name), ("problema", problem), ("objetivo", objective)):
             if not text:
-                report.add("metas", number, column, "está vacía.")
+                report.add("metas", number, column, gettext("está vacía."))
         if not (dimension_name and problem and objective):
             continue
         slug = slugify(dimension_name)[:40]
         if not slug:
-            report.add("metas", number, "dimension", f"{quoted(dimension_name)} no es un nombre de dimensión.")
+            report.add(
+                "metas",
+                number,
+                "dimension",
+                gettext("%(cell)s no es un nombre de dimensión.") % {"cell": quoted(dimension_name)},
+            )
             continue
         known = draft.dimensions.get(slug)
         if known is None:
@@ -528,9 +599,16 @@ def parse_targets(sheet: Sheet, draft: Draft, report: Report):
                 "metas",
                 number,
                 "dimension",
-                f"{quoted(dimension_name)} y {quoted(known['name'])} (fila "
-                f"{known['origin'].row}) dan el mismo identificador «{slug}»: escriba la dimensión igual "
-                "en todas las filas.",
+                gettext(
+                    "%(cell)s y %(other)s (fila %(row)s) dan el mismo identificador «%(slug)s»: escriba la dimensión "
+                    "igual en todas las filas."
+                )
+                % {
+                    "cell": quoted(dimension_name),
+                    "other": quoted(known["name"]),
+                    "row": known["origin"].row,
+                    "slug": slug,
+                },
             )
             continue
         if problem not in draft.problems:
@@ -542,8 +620,8 @@ def parse_targets(sheet: Sheet, draft: Draft, report: Report):
                 "metas",
                 number,
                 "problema",
-                f"el mismo problema está en la dimensión "
-                f"{draft.dimensions[first['dimension']]['name']} (fila {first['origin'].row}).",
+                gettext("el mismo problema está en la dimensión %(dimension)s (fila %(row)s).")
+                % {"dimension": draft.dimensions[first["dimension"]]["name"], "row": first["origin"].row},
             )
             continue
         axis = axis_number(report, "metas", number, row.get("eje"), draft)
@@ -562,7 +640,7 @@ def parse_targets(sheet: Sheet, draft: Draft, report: Report):
                     "metas",
                     number,
                     "objetivo",
-                    f"el mismo objetivo está con otro problema (fila {first['origin'].row}).",
+                    gettext("el mismo objetivo está con otro problema (fila %(row)s).") % {"row": first["origin"].row},
                 )
                 continue
             if not is_blank(row.get("eje")) and axis != first["axis"]:
@@ -570,7 +648,8 @@ def parse_targets(sheet: Sheet, draft: Draft, report: Report):
                     "metas",
                     number,
                     "eje",
-                    f"el mismo objetivo tiene el eje {first['axis'] or '(ninguno)'} en la fila {first['origin'].row}.",
+                    gettext("el mismo objetivo tiene el eje %(axis)s en la fila %(row)s.")
+                    % {"axis": first["axis"] or gettext("(ninguno)"), "row": first["origin"].row},
                 )
         parse_target(number, row, objective, end, draft, report)
 
@@ -593,11 +672,18 @@ TARGET_COLUMNS = [
 ]
 
 
+# A delivered target's row with these three empty means one thing delivered: ≥ 1 entregable.
+NUMBERLESS_DELIVERED = ("comparador", "valor_meta", "unidad")
+DELIVERED_UNIT = "entregable"
+
+
 def parse_target(number, row, objective, end, draft: Draft, report: Report):
     sentence = same_text(as_text(row.get("meta")))
     if not sentence:
         if filled := [c for c in TARGET_COLUMNS if not is_blank(row.get(c))]:
-            report.add("metas", number, filled[0], "la fila no tiene meta: deje vacías las columnas de la meta.")
+            report.add(
+                "metas", number, filled[0], gettext("la fila no tiene meta: deje vacías las columnas de la meta.")
+            )
         return
     errors_before = report.error_count
     kind_text = plain(row.get("tipo"))
@@ -607,18 +693,28 @@ def parse_target(number, row, objective, end, draft: Draft, report: Report):
             "metas",
             number,
             "tipo",
-            f"{quoted(as_text(row.get('tipo')))} no es un tipo de meta: use numero, entregable o recurrente.",
+            gettext("%(cell)s no es un tipo de meta: use numero, entregable o recurrente.")
+            % {"cell": quoted(as_text(row.get("tipo")))},
         )
-    comparator_text = as_text(row.get("comparador")).replace(" ", "")
-    comparator = COMPARATORS.get(comparator_text)
-    if comparator is None:
-        report.add(
-            "metas", number, "comparador", f"{quoted(comparator_text)} no es un comparador: use <, <=, >=, > o =."
-        )
-    value = cell(report, "metas", number, "valor_meta", as_number, row.get("valor_meta"))
-    unit = as_text(row.get("unidad"))
-    if not unit:
-        report.add("metas", number, "unidad", "está vacía: escriba la unidad de la meta como la dice el plan.")
+    if kind == TargetKind.DELIVERED and all(is_blank(row.get(c)) for c in NUMBERLESS_DELIVERED):
+        # A thing delivered needs no number: "01 relleno sanitario en funcionamiento" is one delivered.
+        comparator, value, unit = ">=", Decimal(1), DELIVERED_UNIT
+    else:
+        comparator_text = as_text(row.get("comparador")).replace(" ", "")
+        comparator = COMPARATORS.get(comparator_text)
+        if comparator is None:
+            report.add(
+                "metas",
+                number,
+                "comparador",
+                gettext("%(cell)s no es un comparador: use <, <=, >=, > o =.") % {"cell": quoted(comparator_text)},
+            )
+        value = cell(report, "metas", number, "valor_meta", as_number, row.get("valor_meta"))
+        unit = as_text(row.get("unidad"))
+        if not unit:
+            report.add(
+                "metas", number, "unidad", gettext("está vacía: escriba la unidad de la meta como la dice el plan.")
+            )
     deadline = end
     if not is_blank(row.get("fecha_meta")):
         deadline = cell(report, "metas", number, "fecha_meta", as_date, row.get("fecha_meta"))
@@ -629,7 +725,8 @@ def parse_target(number, row, objective, end, draft: Draft, report: Report):
             "metas",
             number,
             "codigo_indicador",
-            f"una meta de tipo {kind_text} necesita su indicador: escriba su código (y su nombre, si es nuevo).",
+            gettext("una meta de tipo %(kind)s necesita su indicador: escriba su código (y su nombre, si es nuevo).")
+            % {"kind": kind_text},
         )
     if code:
         parse_indicator(number, row, code, unit, comparator, baseline, draft, report)
@@ -657,11 +754,11 @@ def parse_baseline(number, row, report: Report):
     value, year = row.get("linea_base"), row.get("anio_linea_base")
     if is_blank(value) and is_blank(year):
         if not is_blank(row.get("fuente_linea_base")):
-            report.add("metas", number, "fuente_linea_base", "hay fuente pero no línea de base.")
+            report.add("metas", number, "fuente_linea_base", gettext("hay fuente pero no línea de base."))
         return None
     if is_blank(value) or is_blank(year):
         missing = "linea_base" if is_blank(value) else "anio_linea_base"
-        report.add("metas", number, missing, "una línea de base necesita su valor y su año.")
+        report.add("metas", number, missing, gettext("una línea de base necesita su valor y su año."))
         return None
     parsed = cell(report, "metas", number, "linea_base", as_number, value)
     year = cell(report, "metas", number, "anio_linea_base", as_year, year)
@@ -676,7 +773,8 @@ def parse_indicator(number, row, code, unit, comparator, baseline, draft: Draft,
             "metas",
             number,
             "codigo_indicador",
-            f"{quoted(code)} no es un código: use mayúsculas, dígitos y guiones, hasta 40 caracteres (AGUA-HORAS).",
+            gettext("%(cell)s no es un código: use mayúsculas, dígitos y guiones, hasta 40 caracteres (AGUA-HORAS).")
+            % {"cell": quoted(code)},
         )
         return
     frequency = Frequency.ANNUAL
@@ -687,8 +785,8 @@ def parse_indicator(number, row, code, unit, comparator, baseline, draft: Draft,
                 "metas",
                 number,
                 "frecuencia",
-                f"{quoted(as_text(row.get('frecuencia')))} no es una frecuencia: "
-                "use mensual, trimestral, semestral o anual.",
+                gettext("%(cell)s no es una frecuencia: use mensual, trimestral, semestral o anual.")
+                % {"cell": quoted(as_text(row.get("frecuencia")))},
             )
             return
     direction = {"<": Direction.DOWN, "<=": Direction.DOWN, ">": Direction.UP, ">=": Direction.UP}.get(comparator, "")
@@ -713,7 +811,10 @@ def parse_projects(sheet: Sheet, draft: Draft, report: Report):
         objective = same_text(as_text(row.get("objetivo")))
         if not re.fullmatch(r"[A-Z0-9][A-Z0-9.-]*", code) or len(code) > 40:
             report.add(
-                "proyectos", number, "codigo", f"{quoted(code)} no es un código: use mayúsculas, dígitos y guiones."
+                "proyectos",
+                number,
+                "codigo",
+                gettext("%(cell)s no es un código: use mayúsculas, dígitos y guiones.") % {"cell": quoted(code)},
             )
             continue
         if code in draft.projects:
@@ -721,11 +822,12 @@ def parse_projects(sheet: Sheet, draft: Draft, report: Report):
                 "proyectos",
                 number,
                 "codigo",
-                f"el proyecto {code} ya está en la fila {draft.projects[code]['origin'].row}.",
+                gettext("el proyecto %(code)s ya está en la fila %(row)s.")
+                % {"code": code, "row": draft.projects[code]["origin"].row},
             )
             continue
         if objective not in draft.objectives:
-            report.add("proyectos", number, "objetivo", "ese objetivo no está en la hoja metas.")
+            report.add("proyectos", number, "objetivo", gettext("ese objetivo no está en la hoja metas."))
             continue
         draft.projects[code] = {
             "name": as_text(row.get("nombre")),
@@ -740,7 +842,7 @@ def parse_projects(sheet: Sheet, draft: Draft, report: Report):
                 "metas",
                 target.origin.row,
                 "proyecto",
-                f"el proyecto {target.project_code} no está en la hoja proyectos.",
+                gettext("el proyecto %(code)s no está en la hoja proyectos.") % {"code": target.project_code},
             )
 
 
@@ -755,13 +857,18 @@ def parse_alignment(sheet: Sheet, draft: Draft, report: Report):
         )
         for column, value in (("nivel", level_name), ("plan_fuente", source), ("objetivo", text)):
             if not value:
-                report.add("articulacion", number, column, "está vacía.")
+                report.add("articulacion", number, column, gettext("está vacía."))
         if not (level_name and source and text):
             continue
         text = same_text(text)
         code = LEVEL_CODES.get(plain(level_name)) or slugify(level_name)[:40]
         if not code:
-            report.add("articulacion", number, "nivel", f"{quoted(level_name)} no es un nombre de nivel.")
+            report.add(
+                "articulacion",
+                number,
+                "nivel",
+                gettext("%(cell)s no es un nombre de nivel.") % {"cell": quoted(level_name)},
+            )
             continue
         level = draft.levels.setdefault(
             code,
@@ -777,8 +884,8 @@ def parse_alignment(sheet: Sheet, draft: Draft, report: Report):
                 "articulacion",
                 number,
                 "plan_fuente",
-                f"el nivel {level_name} ya tiene el plan "
-                f"{quoted(level['source_plan'])} en la fila {level['origin'].row}.",
+                gettext("el nivel %(level)s ya tiene el plan %(plan)s en la fila %(row)s.")
+                % {"level": level_name, "plan": quoted(level["source_plan"]), "row": level["origin"].row},
             )
             continue
         axis = axis_number(report, "articulacion", number, row.get("eje"), draft)
@@ -795,7 +902,8 @@ def parse_alignment(sheet: Sheet, draft: Draft, report: Report):
                         "articulacion",
                         number,
                         "numero",
-                        f"otro objetivo del nivel {level_name} tiene el número {given}.",
+                        gettext("otro objetivo del nivel %(level)s tiene el número %(number)s.")
+                        % {"level": level_name, "number": given},
                     )
                 numbered[code].add(given)
             else:
@@ -805,7 +913,8 @@ def parse_alignment(sheet: Sheet, draft: Draft, report: Report):
                 "articulacion",
                 number,
                 "numero",
-                f"el mismo objetivo tiene el número {known['number']} en la fila {known['origin'].row}.",
+                gettext("el mismo objetivo tiene el número %(number)s en la fila %(row)s.")
+                % {"number": known["number"], "row": known["origin"].row},
             )
         if axis is not None:
             row_draft = draft.rows.setdefault(axis, {"number": len(draft.rows) + 1, "links": []})
@@ -872,6 +981,7 @@ class Writer:
     def save(self, model, lookup: dict, values: dict, origin: Origin | None, columns: dict | None = None):
         obj = model._default_manager.filter(**lookup).first()
         name = model._meta.verbose_name_plural
+        self.report.singular[name] = model._meta.verbose_name
         if obj is None:
             obj = model(**lookup, **values)
             counter = self.report.created
@@ -1031,7 +1141,9 @@ class Writer:
                 continue
             if not item.name:
                 raise Refused(
-                    item.origin, "indicador", f"el indicador {code} no existe: escriba su nombre para crearlo."
+                    item.origin,
+                    "indicador",
+                    gettext("el indicador %(code)s no existe: escriba su nombre para crearlo.") % {"code": code},
                 )
             order += 1
             baseline = item.baseline or (None, None, "")
@@ -1067,9 +1179,15 @@ class Writer:
             raise Refused(
                 item.origin,
                 "unidad",
-                f"{quoted(item.unit_text)} se parece a {units.choices(match.near)}, pero no es ninguna: escriba "
-                f"una de las unidades del catálogo nacional ({units.choices(Unit.objects.catalogue())}) o una "
-                "unidad distinta.",
+                gettext(
+                    "%(cell)s se parece a %(near)s, pero no es ninguna: escriba una de las unidades del catálogo "
+                    "nacional (%(catalogue)s) o una unidad distinta."
+                )
+                % {
+                    "cell": quoted(item.unit_text),
+                    "near": units.choices(match.near),
+                    "catalogue": units.choices(Unit.objects.catalogue()),
+                },
             )
         # A new unit of the entity's own, without a range: the file does not say one; its staff set it.
         code = slugify(item.unit_text)[:40] or "unidad"
@@ -1164,7 +1282,9 @@ def import_plan(data, user=None, dry_run: bool = False, entity: Entity | None = 
     except PermissionDenied as refusal:
         report.add(None, None, None, str(refusal))
     except DatabaseError as error:
-        report.add(None, None, None, f"La base de datos rechazó el plan: {shortened(error, 200)}")
+        report.add(
+            None, None, None, gettext("La base de datos rechazó el plan: %(error)s") % {"error": shortened(error, 200)}
+        )
     if not report.ok:
         report.plan = None
         report.targets = []
@@ -1184,27 +1304,43 @@ def plan_entity(draft: Draft, user, given: Entity | None, report: Report) -> Ent
     if ubigeo:
         found = Entity.objects.filter(ubigeo=ubigeo).first()
         if found is None:
-            report.add("plan", row, "valor", f"no hay una entidad con el ubigeo {quoted(ubigeo)} en el directorio.")
+            report.add(
+                "plan",
+                row,
+                "valor",
+                gettext("no hay una entidad con el ubigeo %(ubigeo)s en el directorio.") % {"ubigeo": quoted(ubigeo)},
+            )
             return None
     elif name:
         found = legacy_entity(Entity, municipality=name)
         if found is None and given is None and own is None:
             report.add(
-                "plan", row, "valor", f"no se sabe qué entidad es {quoted(name)}: escriba su ubigeo (campo ubigeo)."
+                "plan",
+                row,
+                "valor",
+                gettext("no se sabe qué entidad es %(name)s: escriba su ubigeo (campo ubigeo).")
+                % {"name": quoted(name)},
             )
             return None
     found = found or given or (Entity.objects.filter(pk=own).first() if own else None)
     if found is None:
-        report.add("plan", None, "campo", "falta el campo ubigeo: el código INEI de la entidad del plan.")
+        report.add("plan", None, "campo", gettext("falta el campo ubigeo: el código INEI de la entidad del plan."))
         return None
     if given is not None and found != given:
-        report.add("plan", row, "valor", f"el archivo es de {found} ({found.ubigeo}), no de {given}.")
+        report.add(
+            "plan",
+            row,
+            "valor",
+            gettext("el archivo es de %(found)s (%(ubigeo)s), no de %(given)s.")
+            % {"found": found, "ubigeo": found.ubigeo, "given": given},
+        )
     if own is not None and found.pk != own:
         report.add(
             "plan",
             row,
             "valor",
-            f"el archivo es de {found} ({found.ubigeo}): usted trabaja para otra entidad y no puede cargarlo.",
+            gettext("el archivo es de %(found)s (%(ubigeo)s): usted trabaja para otra entidad y no puede cargarlo.")
+            % {"found": found, "ubigeo": found.ubigeo},
         )
     return found
 
@@ -1214,18 +1350,27 @@ def check_permission(draft: Draft, user, entity: Entity, report: Report):
     row = draft.plan_origin.get("slug")
     existing = Plan._base_manager.filter(slug=slug).select_related("entity").first()
     if existing is not None and existing.entity_id != entity.pk:
-        report.add("plan", row, "valor", f"el identificador {slug} ya es de un plan de {existing.entity}: elija otro.")
+        report.add(
+            "plan",
+            row,
+            "valor",
+            gettext("el identificador %(slug)s ya es de un plan de %(entity)s: elija otro.")
+            % {"slug": slug, "entity": existing.entity},
+        )
         return
     if user is None:
         return
     if not may_import(user, entity):
-        report.add("plan", row, "valor", IMPORT_REFUSAL)
+        report.add("plan", row, "valor", str(IMPORT_REFUSAL))
     elif existing is not None and not Plan.objects.editable_by(user).filter(pk=existing.pk).exists():
-        reason = "está cerrado" if existing.is_closed else "no es de su entidad"
-        report.add("plan", row, "valor", f"no puede cambiar el plan {slug}: {reason}.")
+        if existing.is_closed:
+            refusal = gettext("no puede cambiar el plan %(slug)s: está cerrado.")
+        else:
+            refusal = gettext("no puede cambiar el plan %(slug)s: no es de su entidad.")
+        report.add("plan", row, "valor", refusal % {"slug": slug})
 
 
-IMPORT_REFUSAL = (
+IMPORT_REFUSAL = gettext_lazy(
     "solo el administrador de la entidad (o un superusuario) carga el archivo de un plan: pídaselo a quien "
     "administra el personal de su entidad."
 )
@@ -1244,6 +1389,8 @@ def may_import(user, entity: Entity | None = None) -> bool:
 # --- writing a plan out -------------------------------------------------------------------------
 
 KIND_NAMES = {value: name for name, value in KINDS.items()}
+# How the instructions sheet names what each plan field holds (the file is in Spanish).
+KIND_WORDS = {"text": "texto", "date": "fecha dd/mm/aaaa", "decimal": "decimal", "integer": "número entero"}
 FREQUENCY_NAMES = {value: name for name, value in FREQUENCIES.items()}
 INSTRUCTIONS = [
     "Archivo de plan: un plan de gobierno completo, para cargarlo sin programar.",
@@ -1252,7 +1399,7 @@ INSTRUCTIONS = [
     "Cargarlo dos veces no cambia nada; corregido y cargado de nuevo, actualiza el plan del mismo slug.",
     "Hojas: plan (campo, valor), ejes (opcional), metas, articulacion (opcional), proyectos (opcional).",
     "Los nombres de hojas y columnas admiten tildes y mayúsculas. Esta hoja no se lee.",
-    "La guía completa, con cada columna: docs/plan-file.md.",
+    "La guía completa, con cada hoja y columna, está en el sitio: /guia/archivo-de-plan/.",
 ]
 
 
@@ -1278,7 +1425,8 @@ def plan_workbook(plan: Plan | None = None) -> bytes:
     for line in INSTRUCTIONS:
         notes.append([line])
     for spec in PLAN_FIELDS:
-        notes.append([f"plan · {spec.campo}: {'obligatorio' if spec.required else 'opcional'} ({spec.kind})"])
+        kind = KIND_WORDS[spec.kind]
+        notes.append([f"plan · {spec.campo}: {'obligatorio' if spec.required else 'opcional'} ({kind})"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

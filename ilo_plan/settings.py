@@ -76,7 +76,8 @@ MIDDLEWARE = [
     # Below whitenoise (static files come precompressed), above everything that writes a body.
     "ilo_plan.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, except that the API follows Accept-Language (Spanish by default).
+    "ilo_plan.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

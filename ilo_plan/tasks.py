@@ -98,6 +98,8 @@ def plan_pages(plan) -> list[str]:
     paths += ["rendicion-de-cuentas/"] + [f"rendicion-de-cuentas/{year}/" for year in report_years(plan)]
     if plan.has_diagnosis:
         paths.append("diagnostico/")
+    if plan.has_principles:
+        paths.append("principios-y-objetivos/")
     paths.append("datos/")
     addresses = [base + path for path in paths]
     if plan.pk == plans.featured_id():

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox import auth
 from knox.models import AuthToken
@@ -30,7 +31,7 @@ class TokenAuthentication(auth.TokenAuthentication):
         try:
             token.decode("ascii")
         except UnicodeDecodeError as error:
-            raise exceptions.AuthenticationFailed("Token no válido.") from error
+            raise exceptions.AuthenticationFailed(_("Token no válido.")) from error
         return super().authenticate_credentials(token)
 
 
@@ -97,13 +98,16 @@ class TokenForm(forms.Form):
         self.user = user
         longest = settings.API_TOKEN_DAYS
         choices = sorted({d for d in (7, 30) if d < longest} | {longest})
-        self.fields["days"].choices = [(d, f"{d} días") for d in choices]
+        self.fields["days"].choices = [
+            (d, ngettext("%(count)s día", "%(count)s días", d) % {"count": d}) for d in choices
+        ]
         self.fields["days"].initial = longest
 
     def clean(self):
         if live_tokens(self.user).count() >= MAX_LIVE_TOKENS:
             raise forms.ValidationError(
-                f"Ya tiene {MAX_LIVE_TOKENS} tokens vigentes: revoque los que no use antes de crear otro."
+                _("Ya tiene %(count)s tokens vigentes: revoque los que no use antes de crear otro.")
+                % {"count": MAX_LIVE_TOKENS}
             )
         return super().clean()
 
@@ -116,9 +120,9 @@ def tokens_page(request):
     if request.method == "POST" and "revoke" in request.POST:
         prefix = request.POST["revoke"]
         if revoke_token(user, prefix):
-            messages.success(request, f"Token {prefix}… revocado: ya no abre la API.")
+            messages.success(request, _("Token %(prefix)s… revocado: ya no abre la API.") % {"prefix": prefix})
         else:
-            messages.error(request, "No tiene ningún token con ese prefijo.")
+            messages.error(request, _("No tiene ningún token con ese prefijo."))
         return redirect("api-tokens")
     if request.method == "POST":
         form = TokenForm(request.POST, user=user)

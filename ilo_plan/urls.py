@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
     path("metodologia/", views.methodology, name="methodology"),
+    path("guia/archivo-de-plan/", views.plan_file_guide, name="plan-file-guide"),
     path("datos-abiertos/", views.open_data, name="open-data"),
     path("planes/<slug:plan_slug>/datos/", views.plan_open_data, name="plan-open-data"),
     # The API docs in the site's language: /api/docs/ (ilo_plan.api) answers first in Spanish;

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import markdown
@@ -6,6 +7,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Max, Min
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -23,7 +25,7 @@ from . import open_data as open_data_package
 from . import plan_file
 from .models import SiteSettings
 
-METHODOLOGY = Path(settings.BASE_DIR) / "docs" / "metodologia.md"
+PLAN_FILE_GUIDE = Path(settings.BASE_DIR) / "docs" / "plan-file.md"
 
 
 def home(request):
@@ -35,9 +37,13 @@ def home(request):
 
 
 def methodology(request):
-    html = markdown.markdown(METHODOLOGY.read_text(encoding="utf-8"), extensions=["tables"])
-    # The first heading of the document becomes the page's h1. Each table scrolls on its own on a
-    # phone, first column kept in view, with a hint above it (static/css/site.css).
+    """The rules of progress and status in words (templates/methodology_text.html, Spanish with
+    its English translation), and the featured plan's objective → axis reading, from the data."""
+    plan = Plan.objects.featured()
+    axes = plan.axes.prefetch_related("objectives").order_by("number") if plan is not None else []
+    html = render_to_string("methodology_text.html", {"axes": axes}, request)
+    # The text's first heading is the page's h1. Each table scrolls on its own on a phone, first
+    # column kept in view, with a hint above it (static/css/site.css).
     return render(request, "methodology.html", {"body": mark_safe(scrolling_tables(html))})  # noqa: S308
 
 
@@ -294,6 +300,20 @@ def _plan_dataset(absolute, site, plan, changed_at, national_id: str) -> dict:
             }
         ],
     }
+
+
+def plan_file_guide(request):
+    """docs/plan-file.md on the site (`/guia/archivo-de-plan/`): the guide the import page, the
+    template and the plan form point to, open to whoever fills a plan file. Links to the
+    repository's own files, which the site does not serve, stay as their text."""
+    text = PLAN_FILE_GUIDE.read_text(encoding="utf-8")
+    html = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    html = REPOSITORY_LINK.sub(r"\1", html)
+    return render(request, "plan_file_guide.html", {"body": mark_safe(scrolling_tables(html))})  # noqa: S308
+
+
+# A link of the guide to a file of the repository (../fixtures/…, guia-registro.md#…), not a page.
+REPOSITORY_LINK = re.compile(r'<a href="(?!https?:|/|#)[^"]*">(.*?)</a>', re.DOTALL)
 
 
 def plan_file_template(request):

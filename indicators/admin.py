@@ -66,13 +66,18 @@ class OfficeAdmin(RecordAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+def outlier_sign():
+    """The atípico flag: a warning to look again (amber ⚠), not an error (a red ✗)."""
+    return format_html(
+        '<strong class="outlier" title="{}">⚠ {}</strong>', _("Valor atípico"), _("Revise: muy lejos del historial")
+    )
+
+
 def value_with_unit(reading):
     """The reading's value with its unit's decimals and symbol, and the atípico flag."""
     text = reading.indicator.unit.quantity(reading.value)
     if reading.is_outlier:
-        title, flag = _("Muy lejos del historial"), _("atípico")
-        flag = format_html('<strong class="outlier" title="{}">⚠ {}</strong>', title, flag)
-        return format_html("{} {}", text, flag)
+        return format_html("{} {}", text, outlier_sign())
     return text
 
 
@@ -122,7 +127,7 @@ STEPS = {
 class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
     form = ReadingForm
     change_form_template = "admin/indicators/reading/change_form.html"
-    list_display = ["indicator", "period", "value_display", "status", "is_demo", "entered_by", "approved_at"]
+    list_display = ["indicator", "period", "value_display", "status_display", "is_demo", "entered_by", "approved_at"]
     list_filter = ["status", "is_demo", "is_outlier", "indicator__office", "indicator"]
     search_fields = ["indicator__code", "indicator__name", "source", "note"]
     list_select_related = ["indicator__office", "indicator__unit", "entered_by"]
@@ -132,7 +137,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
     editable_fields = ["indicator", "period", "value", "source", "note"]
     workflow_fields = [
         "status",
-        "is_outlier",
+        "outlier_display",
         "is_demo",
         "entered_by",
         "last_modified_by",
@@ -148,7 +153,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         "withdrawal_reason",
     ]
     # Shown open beside the value; the rest of the review's record folds away.
-    shown_workflow_fields = ["status", "is_outlier", "is_demo"]
+    shown_workflow_fields = ["status", "outlier_display", "is_demo"]
 
     def get_queryset(self, request):
         # Every page shows a value with its unit and checks its office: loaded with the reading.
@@ -220,6 +225,23 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
     def value_display(self, obj):
         return value_with_unit(obj)
 
+    @admin.display(description=_("estado"), ordering="status")
+    def status_display(self, obj):
+        """The review state; a rejected reading says why, where its registrador looks first."""
+        if obj.status == ReviewStatus.REJECTED and obj.review_note:
+            return format_html(
+                '{}<div class="rejection-reason">{} {}</div>',
+                obj.get_status_display(),
+                gettext("Motivo:"),
+                obj.review_note,
+            )
+        return obj.get_status_display()
+
+    @admin.display(description=_("valor atípico"))
+    def outlier_display(self, obj):
+        """A warning to look again when the value is far from the approved history; else "No"."""
+        return outlier_sign() if obj.is_outlier else gettext("No")
+
     # --- the reading's page: where work happens ---
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -243,8 +265,10 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
             steps.append("retirar")
         correctable = obj.status == ReviewStatus.APPROVED and access.can_enter_for(user, obj.indicator)
         open_correction = correctable and obj.corrections.filter(status__in=OPEN_STATES).first()
+        rejected = obj.status == ReviewStatus.REJECTED
         return {
             "submit": obj.can_submit(user),
+            "rejection": obj.review_note if rejected else "",
             "steps": [(step, STEPS[step]) for step in steps],
             "correct": correctable and not open_correction,
             "open_correction": open_correction or None,

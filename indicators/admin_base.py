@@ -25,7 +25,7 @@ from . import access
 from .formatting import number
 from .forms import FlexibleDecimalField
 
-HISTORY_IS_READ_ONLY = (
+HISTORY_IS_READ_ONLY = translation.gettext_lazy(
     "El historial es de solo lectura: una versión anterior no se restaura desde aquí. "
     "Los cambios pasan por el formulario de edición o, en las lecturas, por el flujo de revisión."
 )
@@ -160,6 +160,9 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         return fields
 
     def get_form(self, request, obj=None, **kwargs):
+        # The admin writes help texts as HTML: "(/planes/<identificador>/)" would lose its
+        # <identificador>. They are plain text, escaped here (editable and read-only fields alike).
+        kwargs["help_texts"] = {**escaped_help_texts(self.model), **(kwargs.get("help_texts") or {})}
         form = super().get_form(request, obj, **kwargs)
         entity = access.entity_id(request.user)
         if obj is not None or entity is None or not self.has_entity_field():
@@ -218,7 +221,11 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         except ValidationError as refusal:
             # The form was valid, but the record moved on before it was saved (another person's
             # step): the admin's transaction is rolled back; say why and show the record as it is.
-            self.message_user(request, "No se guardó: " + " ".join(refusal.messages), messages.ERROR)
+            self.message_user(
+                request,
+                translation.gettext("No se guardó: %(reason)s") % {"reason": " ".join(refusal.messages)},
+                messages.ERROR,
+            )
             return HttpResponseRedirect(request.get_full_path())
 
     # --- history: listed and shown within what the user may see, never reverted ---
@@ -312,6 +319,16 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
             "save_as": False,
             "save_on_top": False,
         }
+
+
+def escaped_help_texts(model) -> dict:
+    """Each field's help text of `model` that holds a character HTML would read, escaped."""
+    fields = [*model._meta.fields, *model._meta.many_to_many]
+    return {
+        field.name: conditional_escape(str(field.help_text))
+        for field in fields
+        if any(mark in str(field.help_text) for mark in "<>&")
+    }
 
 
 def _follow_up(request) -> str:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import exports, imports, terms
 from .calendar import due_periods
-from .models import OPEN_STATES, Indicator, Office, Reading, ReviewStatus
+from .models import OPEN_STATES, PUBLIC_STATES, Indicator, Office, Reading
 
 SESSION_KEY = "readings_import"
 PREVIEW_ROWS = 200
@@ -40,12 +40,15 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
-            raise forms.ValidationError("Suba un archivo .csv o .xlsx.")
+            raise forms.ValidationError(gettext("Suba un archivo .csv o .xlsx."))
         # Judged on the size the upload declares, before a byte of it is parsed.
         if upload.size > settings.IMPORT_MAX_UPLOAD_MB * imports.MB:
             raise forms.ValidationError(
-                f"El archivo pasa de {settings.IMPORT_MAX_UPLOAD_MB} MB: divídalo en archivos más pequeños, "
-                "o pida al área de sistemas que lo cargue por usted."
+                gettext(
+                    "El archivo pasa de %(size)s MB: divídalo en archivos más pequeños, o pida al área de sistemas "
+                    "que lo cargue por usted."
+                )
+                % {"size": settings.IMPORT_MAX_UPLOAD_MB}
             )
         return upload
 
@@ -183,7 +186,7 @@ def office_due_periods(office, today):
         Indicator.objects.filter(office=office)
         .select_related("unit")
         .annotate(
-            last_approved=Max("readings__period", filter=Q(readings__status=ReviewStatus.APPROVED)),
+            last_approved=Max("readings__period", filter=Q(readings__status__in=PUBLIC_STATES)),
         )
         .order_by("order", "code")
     )

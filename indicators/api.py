@@ -3,8 +3,11 @@
 from datetime import datetime
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, F, When
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -20,22 +23,67 @@ from rest_framework.reverse import reverse
 
 from core.scoping import EntityScopedAPIMixin, FilterSet, UbigeoFilter
 
-from . import access, pg_csv, validation
+from . import access, cells, pg_csv, validation
 from .api_support import ConditionalMixin, CSVListMixin
 from .forms import checked
-from .models import Indicator, Office, PeriodInReview, Provenance, Reading, ReviewStatus
+from .models import PUBLIC_STATES, Indicator, Office, PeriodInReview, Provenance, Reading, ReviewStatus
 
 ERRORS = {
-    400: OpenApiResponse(description="Datos no válidos: un mensaje en español por campo."),
-    403: OpenApiResponse(description="El usuario no puede hacer esto (rol, oficina o cuatro ojos)."),
-    404: OpenApiResponse(description="No existe."),
-    409: OpenApiResponse(description="El estado de la lectura no permite este paso, u otra persona la cambió antes."),
-    429: OpenApiResponse(description="Demasiadas solicitudes: vea la cabecera Retry-After."),
+    400: OpenApiResponse(
+        description=_("Datos no válidos: un mensaje por campo, en el idioma pedido (Accept-Language).")
+    ),
+    403: OpenApiResponse(description=_("El usuario no puede hacer esto (rol, oficina o cuatro ojos).")),
+    404: OpenApiResponse(description=_("No existe.")),
+    409: OpenApiResponse(
+        description=_("El estado de la lectura no permite este paso, u otra persona la cambió antes.")
+    ),
+    429: OpenApiResponse(description=_("Demasiadas solicitudes: vea la cabecera Retry-After.")),
 }
 READ_ERRORS = {k: ERRORS[k] for k in (400, 404, 429)}
 
 
 ENTITY_HELP = "Ubigeo de la entidad (municipalidad o gobierno regional) dueña del registro."
+UNIT_DECIMALS_HELP = "Con los decimales de su unidad (16.8, no 16.8000), sin quitar nunca una cifra distinta de cero."
+
+
+class UnitDecimalField(serializers.DecimalField):
+    """A stored decimal written with the decimals of its unit (`cells.decimal_text`): `decimals` is
+    a function of the serialized object (a reading, an indicator, a target) giving them."""
+
+    def __init__(self, decimals, **kwargs):
+        self.decimals = decimals
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("read_only", True)
+        kwargs["help_text"] = f"{kwargs.get('help_text', '')} {UNIT_DECIMALS_HELP}".strip()
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        return None if value is None else (value, self.decimals(instance))
+
+    def to_representation(self, value):
+        amount, decimals = value
+        return cells.decimal_text(amount, decimals)
+
+
+class RoundedFloatField(serializers.FloatField):
+    """A computed float (progress, projection) rounded at the output only (`cells.rounded`):
+    `decimals` is a number, or a function of the serialized object."""
+
+    def __init__(self, decimals, **kwargs):
+        self.decimals = decimals
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        decimals = self.decimals(instance) if callable(self.decimals) else self.decimals
+        return None if value is None else (value, decimals)
+
+    def to_representation(self, value):
+        amount, decimals = value
+        return cells.rounded(amount, decimals)
 
 
 class OfficeSerializer(serializers.ModelSerializer):
@@ -50,7 +98,16 @@ class IndicatorSerializer(serializers.ModelSerializer):
     entity = serializers.CharField(source="entity.ubigeo", read_only=True, help_text=ENTITY_HELP)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código de la unidad.")
     unit_symbol = serializers.CharField(source="unit.symbol", read_only=True)
+    unit_symbol_en = serializers.CharField(
+        source="unit.symbol_en", read_only=True, help_text="Símbolo de la unidad en inglés (vacío: el castellano)."
+    )
     office = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código de la oficina.")
+    baseline_value = UnitDecimalField(
+        lambda indicator: indicator.unit.decimals, allow_null=True, help_text="Línea de base, en la unidad."
+    )
+    reference_value = UnitDecimalField(
+        lambda indicator: indicator.unit.decimals, allow_null=True, help_text="Valor de referencia, en la unidad."
+    )
 
     class Meta:
         model = Indicator
@@ -62,6 +119,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "description",
             "unit",
             "unit_symbol",
+            "unit_symbol_en",
             "direction",
             "frequency",
             "office",
@@ -81,6 +139,9 @@ class ReadingSerializer(serializers.ModelSerializer):
     office = serializers.CharField(source="indicator.office.code", read_only=True, help_text="Oficina responsable.")
     entered_by = serializers.SerializerMethodField(help_text="Usuario que la registró (solo personal y auditores).")
     reviewed_by = serializers.SerializerMethodField(help_text="Usuario que la revisó (solo personal y auditores).")
+    value = UnitDecimalField(
+        lambda reading: reading.indicator.unit.decimals, help_text="Valor, en la unidad del indicador."
+    )
     provenance = serializers.ChoiceField(
         choices=Provenance.choices,
         read_only=True,
@@ -102,6 +163,7 @@ class ReadingSerializer(serializers.ModelSerializer):
             "note",
             "provenance",
             "status",
+            "is_undated",
             "is_demo",
             "is_outlier",
             "submitted_at",
@@ -141,7 +203,7 @@ class ValueField(serializers.Field):
     """A value as a JSON number or as text; read by the one parser (`validation.parse_value`) with
     the indicator's unit, in the serializer's `validate`, once the indicator is known."""
 
-    default_error_messages = {"invalid": 'Escriba el valor como número o como texto (16.8 o "16,8").'}
+    default_error_messages = {"invalid": _('Escriba el valor como número o como texto (16.8 o "16,8").')}
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, str | int | float):
@@ -171,17 +233,22 @@ class IndicatorCodeField(serializers.CharField):
     def to_internal_value(self, data):
         code = super().to_internal_value(data)
         if len(code) > Indicator._meta.get_field("code").max_length:
-            raise serializers.ValidationError(f"No existe un indicador con el código {code[:40]}… en su entidad.")
+            raise serializers.ValidationError(
+                gettext("No existe un indicador con el código %(code)s… en su entidad.") % {"code": code[:40]}
+            )
         indicators = Indicator.objects.select_related("unit", "office", "entity").filter(code=code)
         ubigeo = (self.parent.initial_data or {}).get("entity") if hasattr(self.parent, "initial_data") else None
         if ubigeo:
             indicators = indicators.filter(entity__ubigeo=str(ubigeo))
         found = list(indicators[:2])
         if not found:
-            raise serializers.ValidationError(f"No existe un indicador con el código {code[:40]} en su entidad.")
+            raise serializers.ValidationError(
+                gettext("No existe un indicador con el código %(code)s en su entidad.") % {"code": code[:40]}
+            )
         if len(found) > 1:
             raise serializers.ValidationError(
-                f"Hay un indicador {code[:40]} en varias entidades: indique cuál con «entity» (su ubigeo)."
+                gettext("Hay un indicador %(code)s en varias entidades: indique cuál con «entity» (su ubigeo).")
+                % {"code": code[:40]}
             )
         return found[0]
 
@@ -235,18 +302,36 @@ class CorrectionSerializer(serializers.Serializer):
         return parse_value_for(attrs, self.context.get("indicator"))
 
 
+# simple-history's kinds of change as stable codes, and in words.
+HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+HISTORY_TYPE_LABELS = {"created": _("creado"), "changed": _("cambiado"), "deleted": _("borrado")}
+PEOPLE_FIELDS = ("entered_by", "reviewed_by")
+
+
 class HistorySerializer(serializers.Serializer):
     history_id = serializers.IntegerField()
     history_date = serializers.DateTimeField()
-    history_type = serializers.CharField(help_text="+ creada, ~ modificada, - eliminada.")
+    history_type = serializers.ChoiceField(
+        choices=list(HISTORY_TYPES.values()),
+        help_text="Tipo de cambio: created (creado), changed (cambiado) o deleted (borrado).",
+    )
+    history_type_label = serializers.CharField(help_text="El tipo de cambio en palabras, en el idioma de la respuesta.")
     history_change_reason = serializers.CharField(allow_null=True)
-    history_user = serializers.CharField(allow_null=True, help_text="Solo para personal y auditores.")
+    history_user = serializers.CharField(
+        allow_null=True,
+        help_text="Nombre de usuario de quien hizo el cambio: solo para el personal de la entidad y los auditores; "
+        "nulo para los demás.",
+    )
     status = serializers.CharField()
     period = serializers.DateField()
-    value = serializers.DecimalField(max_digits=16, decimal_places=4)
+    value = serializers.CharField(help_text="Valor en esta versión. " + UNIT_DECIMALS_HELP)
     source = serializers.CharField()
     note = serializers.CharField()
-    changes = serializers.DictField(help_text="Campo: [antes, después] respecto de la versión anterior.")
+    changes = serializers.DictField(
+        help_text="Campo: [antes, después] respecto de la versión anterior, como texto. Quién registró y quién "
+        "revisó (entered_by, reviewed_by) van como nombres de usuario, como history_user, y nulos para quien "
+        "no puede ver nombres; los valores, con los decimales de la unidad; sí/no como true/false."
+    )
 
 
 class ReadingFilter(FilterSet):
@@ -289,10 +374,10 @@ class CodeLookupMixin:
         queryset = self.filter_queryset(self.get_queryset())
         found = list(queryset.filter(**{self.lookup_field: self.kwargs[self.lookup_field]})[:2])
         if not found:
-            raise exceptions.NotFound("No existe.")
+            raise exceptions.NotFound(gettext("No existe."))
         if len(found) > 1:
             raise exceptions.ValidationError(
-                {"entity": ["Varias entidades usan ese código: indique cuál con ?entity=<ubigeo>."]}
+                {"entity": [gettext("Varias entidades usan ese código: indique cuál con ?entity=<ubigeo>.")]}
             )
         self.check_object_permissions(self.request, found[0])
         return found[0]
@@ -367,7 +452,8 @@ class ReadingViewSet(
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
-    """Lecturas de los indicadores. El público ve solo las aprobadas; el personal, lo que su rol
+    """Lecturas de los indicadores. El público ve solo las públicas (aprobadas o citadas del plan, estado
+    `cited`); el personal, lo que su rol
     permite; los auditores, todo. Registrar (POST), editar (PATCH) y los pasos de revisión pasan por
     el mismo flujo que la administración."""
 
@@ -380,14 +466,24 @@ class ReadingViewSet(
 
     def get_queryset(self):
         return Reading.objects.visible_to(self.request.user).select_related(
-            "indicator__office", "indicator__entity", "entered_by", "reviewed_by"
+            "indicator__office", "indicator__entity", "indicator__unit", "entered_by", "reviewed_by"
         )
+
+    def filter_queryset(self, queryset):
+        """The client's `?ordering=`, with the id to break ties: pages and CSV rows come in one order,
+        whichever path (Python or PostgreSQL's COPY) writes them."""
+        queryset = super().filter_queryset(queryset)
+        order = [str(key) for key in queryset.query.order_by]
+        if order and not {"id", "-id", "pk", "-pk"} & set(order):
+            queryset = queryset.order_by(*queryset.query.order_by, "id")
+        return queryset
 
     def list(self, request, *args, **kwargs):
         # On PostgreSQL the CSV is written by the database (`pg_csv`), byte for byte the same as
         # `csv_rows` below, which SQLite keeps.
         if getattr(request.accepted_renderer, "format", None) == "csv" and pg_csv.available():
             header, columns, hidden = self.csv_columns()
+            columns[header.index("value")] = pg_csv.UnitValue()
             queryset = self.filter_queryset(self.get_queryset())
             return pg_csv.readings_response(queryset, header, columns, hidden, self.csv_filename)
         return super().list(request, *args, **kwargs)
@@ -413,8 +509,7 @@ class ReadingViewSet(
     def csv_rows(self, queryset):
         # A million rows: values_list, not a serializer per row.
         header, columns, hidden = self.csv_columns()
-        rows = queryset.values_list(*columns).iterator(chunk_size=5000)
-        return header, ([None if i in hidden else _text(v) for i, v in enumerate(row)] for row in rows)
+        return header, reading_csv_rows(queryset, header, columns, hidden)
 
     def create(self, request, *args, **kwargs):
         data = self._parse(ReadingWriteSerializer, request.data)
@@ -504,37 +599,57 @@ class ReadingViewSet(
         everything = access.sees_everything(user) or reading.indicator.office_id in access.office_ids(user)
         if not everything:
             # Compared only with each other, so no draft value shows even as the "before" of a change.
-            records = records.filter(status=ReviewStatus.APPROVED)
+            records = records.filter(status__in=PUBLIC_STATES)
         # What a public version's changes may name: the public fields, never who entered or reviewed it.
         public_fields = set(ReadingSerializer.Meta.fields) - {"entered_by", "reviewed_by"}
-        rows, previous = [], None
+        decimals = reading.indicator.unit.decimals
+        records, deltas, previous = list(records), [], None
         for record in records:
-            changes = {}
+            changes = []
             if previous is not None:
-                delta = record.diff_against(previous)
-                changes = {
-                    c.field: [_text(c.old), _text(c.new)]
-                    for c in delta.changes
-                    if everything or c.field in public_fields
-                }
+                changes = [c for c in record.diff_against(previous).changes if everything or c.field in public_fields]
+            deltas.append(changes)
+            previous = record
+        # Who entered and reviewed, as usernames (as history_user), for those who may read names.
+        ids = {v for changes in deltas for c in changes if c.field in PEOPLE_FIELDS for v in (c.old, c.new) if v}
+        names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")) if people else {}
+
+        def shown(field, value):
+            if field in PEOPLE_FIELDS:
+                return names.get(value) if people else None
+            if field == "value":
+                return cells.decimal_text(value, decimals)
+            return _text(value)
+
+        rows = []
+        for record, changes in zip(records, deltas, strict=True):
+            kind = HISTORY_TYPES.get(record.history_type, record.history_type)
             rows.append(
                 {
                     "history_id": record.history_id,
                     "history_date": record.history_date,
-                    "history_type": record.history_type,
+                    "history_type": kind,
+                    "history_type_label": str(HISTORY_TYPE_LABELS.get(kind, kind)),
                     "history_change_reason": record.history_change_reason,
                     "history_user": record.history_user.username if (people and record.history_user) else None,
                     "status": record.status,
                     "period": record.period,
-                    "value": record.value,
+                    "value": cells.decimal_text(record.value, decimals),
                     "source": record.source,
                     "note": record.note,
-                    "changes": changes,
+                    "changes": {c.field: [shown(c.field, c.old), shown(c.field, c.new)] for c in changes},
                 }
             )
-            previous = record
         rows.reverse()
-        return Response(HistorySerializer(rows, many=True).data)
+        data = HistorySerializer(rows, many=True).data
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            # One cell: `value=12.0→13.0|status=submitted→approved` (empty for null).
+            for row in data:
+                row["changes"] = "|".join(
+                    f"{field}={'' if old is None else old}→{'' if new is None else new}"
+                    for field, (old, new) in row["changes"].items()
+                )
+        return Response(data)
 
     def _step(self, step):
         reading = self.get_object()
@@ -548,8 +663,25 @@ class ReadingViewSet(
         return dict(serializer.validated_data)
 
 
+DECIMALS_PATH = "indicator__unit__decimals"
+
+
+def reading_csv_rows(readings, header: list[str], columns: list, hidden: set[int]):
+    """The CSV cells of readings read as values (no serializer per row), as the serializer writes
+    them: the value with its unit's decimals, the hidden columns empty. PostgreSQL writes the same
+    bytes itself (`pg_csv`, with `pg_csv.UnitValue`)."""
+    value = header.index("value")
+    for *row, decimals in readings.values_list(*columns, DECIMALS_PATH).iterator(chunk_size=5000):
+        cells_of_row = [None if i in hidden else _text(v) for i, v in enumerate(row)]
+        cells_of_row[value] = cells.decimal_text(row[value], decimals)
+        yield cells_of_row
+
+
 def _text(value):
-    """A value as the JSON renders it, so that CSV and JSON agree cell for cell."""
+    """A value as the JSON renders it, so that CSV and JSON agree cell for cell; yes/no as
+    `true`/`false` (`cells`)."""
+    if isinstance(value, bool):
+        return cells.boolean(value)
     if isinstance(value, datetime):
         text = timezone.localtime(value).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text

@@ -3,6 +3,7 @@
 It lives in the bottom app so that every app's `api.py` can use it without reaching upward."""
 
 import hashlib
+import re
 from datetime import date
 
 from django.conf import settings
@@ -10,9 +11,11 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -23,7 +26,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core import versions
 from core.conditional import data_etag, data_version, last_modified_header, not_modified
 
-from . import spreadsheets
+from . import cells, spreadsheets
 from .models import TransitionError
 
 
@@ -134,10 +137,13 @@ class CSVListMixin:
 
 
 def _cell(value):
+    """A JSON value as one CSV cell: a list `a|b`, an object `key=value|…`, yes/no `true`/`false`."""
+    if isinstance(value, bool):
+        return cells.boolean(value)
     if isinstance(value, list):
-        return "|".join(str(v) for v in value)
+        return "|".join(str(_cell(v)) for v in value)
     if isinstance(value, dict):
-        return "|".join(f"{k}={v}" for k, v in value.items())
+        return "|".join(f"{k}={_cell(v)}" for k, v in value.items())
     return value
 
 
@@ -185,12 +191,17 @@ def parse_as_of(request) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise exceptions.ValidationError({"as_of": [f"«{value}» no es una fecha: use AAAA-MM-DD."]}) from error
+        raise exceptions.ValidationError(
+            {"as_of": [gettext("«%(value)s» no es una fecha: use AAAA-MM-DD.") % {"value": value}]}
+        ) from error
+
+
+GENERIC_404 = re.compile(r"^No \w+ matches the given query\.$")
 
 
 def exception_handler(exc, context):
-    """Errors as JSON in Spanish, even when CSV was asked for; Django's own errors from the
-    model layer included."""
+    """Errors as JSON in the request's language (Spanish unless Accept-Language asks for English),
+    even when CSV was asked for; Django's own errors from the model layer included."""
     request = context.get("request")
     if request is not None:
         # Also when content negotiation itself failed (`?format=xml` on the schema), which would
@@ -203,17 +214,22 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        # Django's get_object_or_404 says "No Reading matches the given query." in English, with
+        # the model's class name: DRF's own "Not found." in the request's language instead.
+        message = str(exc.args[0]) if exc.args else ""
+        exc = exceptions.NotFound(None if GENERIC_404.match(message) or not message else message)
     return drf_exception_handler(exc, context)
 
 
 ERROR_DESCRIPTIONS = {
-    "400": "Datos o parámetros no válidos: un mensaje en español por campo.",
-    "401": "Falta autenticarse (token o sesión).",
-    "403": "El usuario no puede hacer esto (rol, oficina o cuatro ojos).",
-    "404": "No existe, no es visible para este usuario, o la página pedida no existe.",
-    "406": "Formato no disponible: use JSON o CSV.",
-    "409": "El estado de la lectura no permite este paso, u otra persona la cambió antes.",
-    "429": "Demasiadas solicitudes: vea la cabecera Retry-After.",
+    "400": _("Datos o parámetros no válidos: un mensaje por campo, en el idioma pedido (Accept-Language)."),
+    "401": _("Falta autenticarse (token o sesión)."),
+    "403": _("El usuario no puede hacer esto (rol, oficina o cuatro ojos)."),
+    "404": _("No existe, no es visible para este usuario, o la página pedida no existe."),
+    "406": _("Formato no disponible: use JSON o CSV."),
+    "409": _("El estado de la lectura no permite este paso, u otra persona la cambió antes."),
+    "429": _("Demasiadas solicitudes: vea la cabecera Retry-After."),
 }
 
 
@@ -225,5 +241,5 @@ def add_error_responses(result, generator, request, public):
             codes = ["400", "401", "403", "404", "406", "429"] + ([] if method == "get" else ["409"])
             responses = operation.setdefault("responses", {})
             for code in codes:
-                responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code], "content": error_body})
+                responses.setdefault(code, {"description": str(ERROR_DESCRIPTIONS[code]), "content": error_body})
     return result

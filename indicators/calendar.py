@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from . import formatting
 from .validation import normalize_period
 
 # Staff get this long after a period ends to have its reading approved.
@@ -34,6 +35,11 @@ class Due:
     period: date
     due: date
     overdue: bool
+
+    @property
+    def period_label(self) -> str:
+        """The period as people name it: '2019' for a yearly figure, 'marzo de 2021' for a monthly one."""
+        return formatting.period(self.period, self.indicator.frequency)
 
 
 def next_due(indicator, last_period: date | None, *, first_period: date, today: date) -> Due:

@@ -237,7 +237,14 @@ def series_chart(
                 Point(
                     reading.period,
                     float(reading.value),
-                    _label(reading.period, reading.value, unit, frequency, provenance),
+                    _label(
+                        reading.period,
+                        reading.value,
+                        unit,
+                        frequency,
+                        provenance,
+                        getattr(reading, "is_undated", False),
+                    ),
                     reading.note,
                     annotate=bool(reading.is_cited and reading.note),
                 )
@@ -403,8 +410,11 @@ def plotly_figure(chart: Chart) -> dict:
     }
 
 
-def _label(when: date, value, unit: str, frequency: str, provenance: str = "") -> str:
-    text = f"{formatting.period(when, frequency)}: {formatting.number(value)} {unit}".strip()
+def _label(when: date, value, unit: str, frequency: str, provenance: str = "", undated: bool = False) -> str:
+    """'2016: 27.8 % · Citado del plan'; a figure the plan gives no year says so instead of the
+    period that only orders it."""
+    period = _("sin año en el plan") if undated else formatting.period(when, frequency)
+    text = f"{period}: {formatting.number(value)} {unit}".strip()
     return f"{text} · {provenance}" if provenance else text
 
 

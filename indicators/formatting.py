@@ -1,5 +1,6 @@
 """Numbers, percentages and dates for people to read, in the active language: es-PE writes
-1,095 and 27.8 % and 31/12/2022 (ilo_plan/formats/es_PE), English 1,095 and 27.8% and 12/31/2022.
+1,095 and 27.8 % and 31/12/2022 (ilo_plan/formats/es_PE), English 1,095 and 27.8% and
+31 Dec 2022 (ilo_plan/formats/en).
 
 The only place a figure is formatted for reading: template filters, charts, the status reasons
 of `goals.wording` and validation messages call it. Machine formats (CSV cells, JSON) keep

@@ -41,6 +41,14 @@ def unit_rule(unit) -> str:
     return " · ".join(str(part) for part in (unit.symbol or unit.name, span, places) if part)
 
 
+def typing_hint(unit) -> str:
+    """How to type a value of `unit` (None: not chosen yet): a whole number for a unit without
+    decimals (17 denuncias, never "16.8"), else either decimal mark."""
+    if unit is not None and not unit.decimals:
+        return str(_("Escriba un número entero, p. ej. 17."))
+    return str(_("Escriba 16.8 o 16,8; con miles, 1,095.5 o 1095.5."))
+
+
 def unit_data(unit) -> dict:
     """What static/js/value-input.js needs to read and preview a value of `unit`."""
     return {
@@ -49,6 +57,7 @@ def unit_data(unit) -> dict:
         "min": None if unit.min_value is None else str(unit.min_value),
         "max": None if unit.max_value is None else str(unit.max_value),
         "rule": unit_rule(unit),
+        "hint": typing_hint(unit),
     }
 
 
@@ -111,13 +120,14 @@ class ValueInput(NumberText):
         return format_html(
             '<div class="value-field">{} <span class="value-unit">{}</span> '
             '<output class="value-preview" for="{}" aria-live="polite"></output>'
-            '<div class="help value-rule" id="{}"><span class="value-rule-unit">{}</span>. {}</div></div>',
+            '<div class="help value-rule" id="{}"><span class="value-rule-unit">{}</span>. '
+            '<span class="value-rule-hint">{}</span></div></div>',
             field,
             self.unit.symbol if self.unit is not None else "",
             field_id,
             rule_id,
             rule,
-            _("Escriba 16.8 o 16,8; con miles, 1,095.5 o 1095.5."),
+            typing_hint(self.unit),
         )
 
 

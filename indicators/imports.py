@@ -32,11 +32,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 
 from core import versions
 
 from . import access, locks
-from .models import Indicator, Reading, ReviewStatus
+from .models import PUBLIC_STATES, Indicator, Reading, ReviewStatus
 from .spreadsheets import unescape
 from .validation import (
     AmbiguousValue,
@@ -116,9 +117,9 @@ class RowError:
     def __str__(self):
         where = []
         if self.line is not None:
-            where.append(f"fila {self.line}")
+            where.append(gettext("fila %(row)s") % {"row": self.line})
         if self.column:
-            where.append(f"columna «{self.column_label}»")
+            where.append(gettext("columna «%(column)s»") % {"column": self.column_label})
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
@@ -174,7 +175,7 @@ class ImportReport:
 def _more(hidden: int) -> str:
     if hidden <= 0:
         return ""
-    return f"… y {hidden:,} error más." if hidden == 1 else f"… y {hidden:,} errores más."
+    return ngettext("… y %(count)s error más.", "… y %(count)s errores más.", hidden) % {"count": f"{hidden:,}"}
 
 
 def _plain(text) -> str:
@@ -203,7 +204,11 @@ def _bounded_lines(text) -> Iterator[str]:
     while line := text.readline(MAX_LINE_CHARS + 1):
         number += 1
         if len(line) > MAX_LINE_CHARS:
-            raise FileRefused(f"La línea pasa de {MAX_LINE_CHARS:,} caracteres: no es una tabla de lecturas.", number)
+            raise FileRefused(
+                gettext("La línea pasa de %(count)s caracteres: no es una tabla de lecturas.")
+                % {"count": f"{MAX_LINE_CHARS:,}"},
+                number,
+            )
         yield line
 
 
@@ -227,7 +232,8 @@ def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
 
 @contextmanager
 def _xlsx_table(stream, limits: Limits):
-    label, advice = f"para {limits.rows:,} filas", "divídalo o guárdelo como CSV."
+    label = gettext("para %(count)s filas") % {"count": f"{limits.rows:,}"}
+    advice = gettext("divídalo o guárdelo como CSV.")
     with bounded_workbook(stream, limits.unpacked_bytes, label, advice) as workbook:
         yield sheet_rows(workbook.worksheets[0])
 
@@ -238,7 +244,9 @@ def _is_blank(cell) -> bool:
 
 def _too_many(limits: Limits, line: int) -> FileRefused:
     return FileRefused(
-        f"El archivo pasa de {limits.rows:,} filas de lecturas: divídalo en archivos más pequeños.", line
+        gettext("El archivo pasa de %(count)s filas de lecturas: divídalo en archivos más pequeños.")
+        % {"count": f"{limits.rows:,}"},
+        line,
     )
 
 
@@ -261,8 +269,8 @@ def _read(table, limits: Limits, parsed: ParsedFile):
                     RowError(
                         line,
                         None,
-                        f"Faltan columnas: {', '.join(missing)}. Se esperan: {', '.join(COLUMNS)} "
-                        "(o sus nombres en inglés).",
+                        gettext("Faltan columnas: %(missing)s. Se esperan: %(expected)s (o sus nombres en inglés).")
+                        % {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS)},
                     )
                 )
                 return
@@ -272,9 +280,9 @@ def _read(table, limits: Limits, parsed: ParsedFile):
             raise _too_many(limits, line)
         parsed.rows.append((line, {name: row[i] if i < len(row) else None for name, i in positions.items()}))
     if positions is None:
-        parsed.errors.append(RowError(None, None, "El archivo está vacío: no tiene encabezado ni filas."))
+        parsed.errors.append(RowError(None, None, gettext("El archivo está vacío: no tiene encabezado ni filas.")))
     elif not parsed.rows:
-        parsed.errors.append(RowError(None, None, "El archivo solo tiene el encabezado: no hay lecturas."))
+        parsed.errors.append(RowError(None, None, gettext("El archivo solo tiene el encabezado: no hay lecturas.")))
 
 
 def parse_file(data, filename: str, limits: Limits | None = None) -> ParsedFile:
@@ -294,7 +302,12 @@ def parse_file(data, filename: str, limits: Limits | None = None) -> ParsedFile:
     except Exception as error:  # a corrupt workbook can raise many things; the user needs one sentence
         parsed.rows = []
         parsed.errors.append(
-            RowError(None, None, f"No se pudo leer el archivo {quoted(filename)}: {shortened(error, 200)}")
+            RowError(
+                None,
+                None,
+                gettext("No se pudo leer el archivo %(file)s: %(error)s")
+                % {"file": quoted(filename), "error": shortened(error, 200)},
+            )
         )
     return parsed
 
@@ -343,7 +356,7 @@ def validate(parsed: ParsedFile, user, today: date | None = None, consume: bool 
     rows = parsed.rows
     indicators = _indicators({_code(row) for _, row in rows})
     seen: dict[tuple[int, date], int] = {}
-    closed = {} if user.is_superuser else locks.closed_terms(i.pk for i in indicators.values())
+    closed = locks.closed_terms(i.pk for i in indicators.values())
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
         approved = _approved_among(batch, indicators)
@@ -360,8 +373,8 @@ def validate(parsed: ParsedFile, user, today: date | None = None, consume: bool 
 
 
 def _approved_among(batch, indicators: dict[str, Indicator]) -> set[tuple[int, date]]:
-    """The (indicator id, period) pairs of the batch that already have an approved reading, in
-    one query over the (indicator, status, period) index."""
+    """The (indicator id, period) pairs of the batch that already have a public reading (approved,
+    or cited from the plan), in one query over the (indicator, status, period) index."""
     keys = set()
     for _, row in batch:
         indicator = indicators.get(_code(row))
@@ -375,7 +388,7 @@ def _approved_among(batch, indicators: dict[str, Indicator]) -> set[tuple[int, d
     if not keys:
         return set()
     found = Reading.objects.filter(
-        status=ReviewStatus.APPROVED,
+        status__in=PUBLIC_STATES,
         indicator_id__in={indicator_id for indicator_id, _ in keys},
         period__in={period for _, period in keys},
     ).values_list("indicator_id", "period")
@@ -407,25 +420,35 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report, clos
     code = _code(row)
     indicator = indicators.get(code)
     if not code:
-        errors.append(RowError(line, "indicator_code", "Falta el código del indicador."))
+        errors.append(RowError(line, "indicator_code", gettext("Falta el código del indicador.")))
     elif indicator is None and code in indicators:
         errors.append(
             RowError(
                 line,
                 "indicator_code",
-                f"El código {shortened(code)} existe en varias entidades: importe como personal de la entidad "
-                "del indicador.",
+                gettext(
+                    "El código %(code)s existe en varias entidades: importe como personal de la entidad del indicador."
+                )
+                % {"code": shortened(code)},
             )
         )
     elif indicator is None:
-        errors.append(RowError(line, "indicator_code", f"No existe un indicador con el código {shortened(code)}."))
+        errors.append(
+            RowError(
+                line,
+                "indicator_code",
+                gettext("No existe un indicador con el código %(code)s.") % {"code": shortened(code)},
+            )
+        )
     elif not access.can_enter_for(user, indicator):
         errors.append(
             RowError(
                 line,
                 "indicator_code",
-                f"El indicador {code} es de la oficina {indicator.office}, "
-                "a la que usted no pertenece como registrador.",
+                gettext(
+                    "El indicador %(code)s es de la oficina %(office)s, a la que usted no pertenece como registrador."
+                )
+                % {"code": code, "office": indicator.office},
             )
         )
         indicator = None
@@ -444,7 +467,10 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report, clos
     except ValueError:
         errors.append(
             RowError(
-                line, "period", f"{quoted(row.get('period') or '')} no es un periodo: use dd/mm/aaaa, aaaa-mm o aaaa."
+                line,
+                "period",
+                gettext("%(cell)s no es un periodo: use dd/mm/aaaa, aaaa-mm o aaaa.")
+                % {"cell": quoted(row.get("period") or "")},
             )
         )
         period = None
@@ -471,11 +497,18 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report, clos
                 RowError(
                     line,
                     "period",
-                    f"Ya existe una lectura aprobada para {code} en {period:%Y-%m}: registre una corrección.",
+                    gettext("Ya existe una lectura aprobada para %(code)s en %(period)s: registre una corrección.")
+                    % {"code": code, "period": f"{period:%m/%Y}"},
                 )
             )
         elif key in seen:
-            errors.append(RowError(line, "period", f"Periodo repetido en el archivo: ya está en la fila {seen[key]}."))
+            errors.append(
+                RowError(
+                    line,
+                    "period",
+                    gettext("Periodo repetido en el archivo: ya está en la fila %(row)s.") % {"row": seen[key]},
+                )
+            )
         else:
             seen[key] = line
     if not errors and report.ok:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,7 +23,7 @@ from core.models import Entity
 from core.scoping import EntityOwned, EntityScopedManager, active_entity
 
 from . import access, locks
-from .formatting import number
+from .formatting import number, short_date
 from .validation import normalize_period, period_errors, reading_text_errors, value_errors
 
 
@@ -53,6 +54,9 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", _("Rechazada")
     SUPERSEDED = "superseded", _("Reemplazada por una corrección")
     WITHDRAWN = "withdrawn", _("Retirada")
+    # A figure the plan itself cites: public as the plan writes it, never entered, reviewed or
+    # approved by anyone, and out of the workflow (no verb applies to it).
+    CITED = "cited", _("Citada del plan")
 
 
 code_validator = RegexValidator(
@@ -63,6 +67,10 @@ code_validator = RegexValidator(
 class EntityCodeManager(models.Manager):
     def get_by_natural_key(self, ubigeo, code):
         return self.get(entity__ubigeo=ubigeo, code=code)
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 class UnitManager(models.Manager):
@@ -103,6 +111,13 @@ class Unit(EntityOwned):
     code = models.SlugField(_("código"), max_length=40, help_text=_("Por ejemplo: porcentaje."))
     name = models.CharField(_("nombre"), max_length=80)
     symbol = models.CharField(_("símbolo"), max_length=40, blank=True, help_text=_("Por ejemplo: %, h/día."))
+    # The English site's words for the unit; empty (an entity's own unit, say): the Spanish ones.
+    name_en = models.CharField(
+        _("nombre en inglés"), max_length=80, blank=True, help_text=_("Por ejemplo: Hours a day.")
+    )
+    symbol_en = models.CharField(
+        _("símbolo en inglés"), max_length=40, blank=True, help_text=_("Por ejemplo: %, h/day.")
+    )
     min_value = models.DecimalField(_("valor mínimo"), max_digits=16, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField(
         _("valor máximo"),
@@ -148,10 +163,30 @@ class Unit(EntityOwned):
     def __str__(self):
         return f"{self.name} ({self.symbol})" if self.symbol else self.name
 
+    @property
+    def display_name(self) -> str:
+        """The unit's name in the active language: the English one under /en/ when it has one."""
+        return self.name_en if self.name_en and _english() else self.name
+
+    @property
+    def display_symbol(self) -> str:
+        """The unit's symbol in the active language ('h/day' under /en/, 'h/día' in Spanish); an
+        English name without a symbol of its own keeps the Spanish symbol only if there is no name."""
+        if _english() and (self.symbol_en or self.name_en):
+            return self.symbol_en
+        return self.symbol
+
+    @property
+    def label(self) -> str:
+        """What follows a figure or titles a chart's axis: the symbol, else the name (active language)."""
+        return self.display_symbol or self.display_name
+
     def quantity(self, value) -> str:
-        """A value as people read it, with this unit's decimals and symbol: '16.8 h/día', '98.00 %'."""
+        """A value as people read it, with this unit's decimals and symbol: '16.8 h/día', '98.00 %'
+        (and '16.8 h/day' under /en/)."""
         text = number(value, self.decimals)
-        return f"{text} {self.symbol}" if self.symbol and value is not None else text
+        symbol = self.display_symbol
+        return f"{text} {symbol}" if symbol and value is not None else text
 
     @property
     def is_catalogue(self) -> bool:
@@ -166,9 +201,9 @@ class Unit(EntityOwned):
             return
         readings = Reading.objects.filter(indicator__unit=self)
         errors = {}
-        if problem := readings.outside_range_message(self.min_value, None, "El mínimo nuevo"):
+        if problem := readings.outside_range_message(self.min_value, None, gettext("El mínimo nuevo")):
             errors["min_value"] = problem
-        if problem := readings.outside_range_message(None, self.max_value, "El máximo nuevo"):
+        if problem := readings.outside_range_message(None, self.max_value, gettext("El máximo nuevo")):
             errors["max_value"] = problem
         if errors:
             raise ValidationError(errors)
@@ -348,7 +383,9 @@ class Indicator(EntityOwned):
         if self.pk is not None and self.unit_id is not None:
             unit = self.unit
             readings = Reading.objects.filter(indicator=self)
-            if problem := readings.outside_range_message(unit.min_value, unit.max_value, f"La unidad {unit.name}"):
+            if problem := readings.outside_range_message(
+                unit.min_value, unit.max_value, gettext("La unidad %(unit)s") % {"unit": unit.name}
+            ):
                 raise ValidationError({"unit": problem})
 
 
@@ -367,23 +404,42 @@ class PeriodInReview(TransitionError):
 
 
 EDITABLE_STATES = {"draft", "rejected"}
+# The states of a public figure: approved by a reviewer, or cited from the plan. One per period.
+PUBLIC_STATES = {"approved", "cited"}
 # A correction in one of these states is still under way; a reading has at most one at a time.
 OPEN_STATES = {"draft", "submitted", "rejected"}
 
 # A value at least this many times the previous approved one, or at most its inverse, is atípico.
 OUTLIER_RATIO = 5
-CONCURRENT_CHANGE = "Otra persona cambió esta lectura al mismo tiempo: recargue la página y vuelva a intentarlo."
+CONCURRENT_CHANGE = _("Otra persona cambió esta lectura al mismo tiempo: recargue la página y vuelva a intentarlo.")
 RANGE_TRIGGER = "reading_value_in_unit_range"
+# The workflow's steps as the refusals name them ("No se puede aprobar una lectura en estado …").
+STEP_PHRASES = {
+    "edit": _("editar una lectura"),
+    "submit": _("enviar a revisión una lectura"),
+    "approve": _("aprobar una lectura"),
+    "reject": _("rechazar una lectura"),
+    "withdraw": _("retirar una lectura"),
+    "correct": _("corregir una lectura"),
+}
+NOT_A_REVIEWER = {
+    "approve": _("No puede aprobar lecturas de %(code)s: no es revisor de su oficina."),
+    "reject": _("No puede rechazar lecturas de %(code)s: no es revisor de su oficina."),
+}
+FOUR_EYES = {
+    "approve": _("No puede aprobar una lectura que usted registró o modificó: la revisa otra persona (cuatro ojos)."),
+    "reject": _("No puede rechazar una lectura que usted registró o modificó: la revisa otra persona (cuatro ojos)."),
+}
 
 
 def reading_visibility(user) -> Q:
     """Which readings, or versions of one in its history, `user` may see: everything for national
     auditors and superusers; their entity's readings in any state for an entity's auditor; their
     offices' readings in any state for registradores and revisores (while they hold the role);
-    and every approved one for everybody."""
+    and every public one (approved, or cited from the plan) for everybody."""
     if access.sees_everything(user):
         return Q()
-    visible = Q(status=ReviewStatus.APPROVED)
+    visible = Q(status__in=PUBLIC_STATES)
     audited = access.audits_entity(user)
     if audited is not None:
         visible |= Q(indicator__entity_id=audited)
@@ -401,8 +457,8 @@ def conflict_from(error: IntegrityError) -> TransitionError:
         if constraint.name in text:
             return TransitionError(str(constraint.violation_error_message))
     if RANGE_TRIGGER in text:
-        return TransitionError("El valor quedó fuera del rango de la unidad, que cambió mientras tanto.")
-    return TransitionError(CONCURRENT_CHANGE)
+        return TransitionError(gettext("El valor quedó fuera del rango de la unidad, que cambió mientras tanto."))
+    return TransitionError(str(CONCURRENT_CHANGE))
 
 
 class ReadingQuerySet(models.QuerySet):
@@ -426,11 +482,16 @@ class ReadingQuerySet(models.QuerySet):
         if not count:
             return None
         example = readings.order_by("indicator__code", "period").first()
-        return (
-            f"{subject} deja fuera {count} lectura(s) ya registrada(s), por ejemplo {example.indicator.code} "
-            f"{example.period:%m/%Y}: {format(example.value.normalize(), 'f')}. Corrija o retire esas lecturas "
-            "primero."
-        )
+        return gettext(
+            "%(subject)s deja fuera %(count)s lectura(s) ya registrada(s), por ejemplo %(code)s %(period)s: "
+            "%(value)s. Corrija o retire esas lecturas primero."
+        ) % {
+            "subject": subject,
+            "count": count,
+            "code": example.indicator.code,
+            "period": f"{example.period:%m/%Y}",
+            "value": format(example.value.normalize(), "f"),
+        }
 
     def review_queue(self, user):
         """Submitted readings `user` may review, the longest waiting first: of the offices where
@@ -457,7 +518,7 @@ class ReadingQuerySet(models.QuerySet):
         the plan (public from the start, with no approval of their own), and not yet replaced by
         a correction or withdrawn by then. Any past date gives the series as it stood."""
         if at is None:
-            return self.filter(status=ReviewStatus.APPROVED)
+            return self.filter(status__in=PUBLIC_STATES)
         return (
             self.filter(Q(approved_at__lte=at) | Q(is_cited=True))
             .exclude(superseded_at__lte=at)
@@ -465,7 +526,7 @@ class ReadingQuerySet(models.QuerySet):
         )
 
     def cited(self):
-        return self.filter(is_cited=True)
+        return self.filter(status=ReviewStatus.CITED)
 
     def demo(self):
         return self.filter(is_demo=True)
@@ -497,7 +558,15 @@ class Reading(EntityOwned):
     source = models.CharField(_("fuente"), max_length=300, help_text=_("Documento o sistema de donde sale el dato."))
     note = models.TextField(_("nota"), blank=True)
     status = models.CharField(
-        _("estado de revisión"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+        _("estado de revisión"),
+        max_length=12,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
+        help_text=_(
+            "Público: «approved» (aprobada por un revisor) o «cited» (citada del plan: pública tal como el plan "
+            "la escribe, nadie la registra ni la aprueba). En el flujo: draft, submitted, rejected; fuera de él: "
+            "superseded, withdrawn."
+        ),
     )
     is_demo = models.BooleanField(
         _("dato de demostración"), default=False, help_text=_("Creado por load_demo; nunca es un dato real.")
@@ -508,6 +577,14 @@ class Reading(EntityOwned):
         help_text=_(
             "Una cifra que el propio plan cita (su diagnóstico): es pública tal como el plan la escribe, "
             "sin registro, revisión ni fecha de aprobación."
+        ),
+    )
+    is_undated = models.BooleanField(
+        _("sin año en el plan"),
+        default=False,
+        help_text=_(
+            "Una cifra citada a la que el plan no da año: su periodo solo la ordena en la serie; el sitio "
+            "muestra «sin año en el plan» en lugar del año."
         ),
     )
     entered_by = models.ForeignKey(
@@ -568,9 +645,11 @@ class Reading(EntityOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "period"],
-                condition=Q(status="approved"),
-                name="reading_one_approved_per_period",
-                violation_error_message=_("Ya hay una lectura aprobada para este indicador y periodo."),
+                condition=Q(status__in=["approved", "cited"]),
+                name="reading_one_public_per_period",
+                violation_error_message=_(
+                    "Ya hay una lectura aprobada o citada del plan para este indicador y periodo."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["corrects"],
@@ -584,7 +663,7 @@ class Reading(EntityOwned):
                 violation_error_message=_("Estado de revisión no válido."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="approved") | Q(approved_at__isnull=False) | Q(is_cited=True),
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
                 name="reading_approved_has_approval_date",
                 violation_error_message=_("Una lectura aprobada necesita su fecha de aprobación."),
             ),
@@ -602,6 +681,16 @@ class Reading(EntityOwned):
                     "Una cifra citada del plan no se registra ni se aprueba: no tiene revisor ni fecha de aprobación."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(is_undated=False) | Q(is_cited=True),
+                name="reading_undated_is_cited",
+                violation_error_message=_("Solo una cifra citada del plan puede no tener año."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_cited=True, status="cited") | (Q(is_cited=False) & ~Q(status="cited")),
+                name="reading_cited_has_its_own_status",
+                violation_error_message=_("Una cifra citada del plan tiene el estado «citada del plan», y solo ella."),
+            ),
         ]
         indexes = [
             models.Index(fields=["indicator", "status", "period"], name="reading_ind_status_period"),
@@ -612,13 +701,15 @@ class Reading(EntityOwned):
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} {self.period:%Y-%m-%d}: {number(self.value)}"
+        return f"{self.indicator.code} {short_date(self.period)}: {number(self.value)}"
 
     def save(self, *args, **kwargs):
         # One door: once saved, a reading changes only through a workflow verb, never through a
         # form, a history "revert" or a stray save() that would skip review and the history row.
         if not self._state.adding and not getattr(self, "_saving_a_step", False):
-            raise PermissionDenied("Una lectura solo cambia por el flujo de revisión (editar, enviar, aprobar…).")
+            raise PermissionDenied(
+                gettext("Una lectura solo cambia por el flujo de revisión (editar, enviar, aprobar…).")
+            )
         super().save(*args, **kwargs)
 
     def natural_key(self):
@@ -646,7 +737,7 @@ class Reading(EntityOwned):
         errors: dict[str, list[str]] = {}
         indicator = self.indicator if self.indicator_id else None
         if indicator is None:
-            raise ValidationError({"indicator": "Elija el indicador."})
+            raise ValidationError({"indicator": gettext("Elija el indicador.")})
         if self.period:
             self.period = normalize_period(self.period, indicator.frequency)
             if problems := period_errors(self.period, today=timezone.localdate()):
@@ -663,13 +754,21 @@ class Reading(EntityOwned):
                 errors["value"] = problems
         errors.update(reading_text_errors(source=self.source, note=self.note))
         if self.period and self.status in EDITABLE_STATES | {"submitted"} and self.corrects_id is None:
-            approved = Reading.objects.filter(
-                indicator_id=indicator.pk, period=self.period, status=ReviewStatus.APPROVED
+            public = Reading.objects.filter(
+                indicator_id=indicator.pk, period=self.period, status__in=PUBLIC_STATES
             ).exclude(pk=self.pk)
-            if approved.exists():
+            status = public.values_list("status", flat=True).first()
+            if status == ReviewStatus.CITED:
                 errors.setdefault("period", []).append(
-                    f"Ya existe una lectura aprobada para {indicator.code} en {self.period:%Y-%m}: "
-                    "registre una corrección."
+                    gettext(
+                        "El plan cita una cifra de %(code)s para %(period)s: ese periodo es del plan y no se registra."
+                    )
+                    % {"code": indicator.code, "period": f"{self.period:%m/%Y}"}
+                )
+            elif status is not None:
+                errors.setdefault("period", []).append(
+                    gettext("Ya existe una lectura aprobada para %(code)s en %(period)s: registre una corrección.")
+                    % {"code": indicator.code, "period": f"{self.period:%m/%Y}"}
                 )
         if errors:
             raise ValidationError(errors)
@@ -690,7 +789,7 @@ class Reading(EntityOwned):
         )
 
     def can_withdraw(self, user) -> bool:
-        if self.status in {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED}:
+        if self.status in {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED, ReviewStatus.CITED}:
             return False
         if self.status == ReviewStatus.APPROVED:
             return access.can_review_for(user, self.indicator)
@@ -706,8 +805,11 @@ class Reading(EntityOwned):
         with self._step():
             if not access.can_enter_for(user, self.indicator):
                 raise PermissionDenied(
-                    f"No puede registrar lecturas de {self.indicator.code}: el indicador es de la oficina "
-                    f"{self.indicator.office}, a la que usted no pertenece como registrador."
+                    gettext(
+                        "No puede registrar lecturas de %(code)s: el indicador es de la oficina %(office)s, a la que "
+                        "usted no pertenece como registrador."
+                    )
+                    % {"code": self.indicator.code, "office": self.indicator.office}
                 )
             self.status = ReviewStatus.DRAFT
             self.entered_by = self.last_modified_by = user
@@ -715,14 +817,15 @@ class Reading(EntityOwned):
             self._record(user, "registro")
 
     def edit(self, user, **fields):
-        with self._step("editar", EDITABLE_STATES):
+        with self._step("edit", EDITABLE_STATES):
             if not access.can_enter_for(user, self.indicator):
                 raise PermissionDenied(
-                    f"No puede editar lecturas de {self.indicator.code}: no es registrador de su oficina."
+                    gettext("No puede editar lecturas de %(code)s: no es registrador de su oficina.")
+                    % {"code": self.indicator.code}
                 )
             allowed = {"period", "value", "source", "note"}
             if unknown := set(fields) - allowed:
-                raise ValidationError({name: "Este campo no se puede editar." for name in unknown})
+                raise ValidationError({name: gettext("Este campo no se puede editar.") for name in unknown})
             for name, value in fields.items():
                 setattr(self, name, value)
             if self.status == ReviewStatus.REJECTED:
@@ -732,10 +835,11 @@ class Reading(EntityOwned):
             self._record(user, "edición")
 
     def submit(self, user):
-        with self._step("enviar a revisión", EDITABLE_STATES):
+        with self._step("submit", EDITABLE_STATES):
             if not access.can_enter_for(user, self.indicator):
                 raise PermissionDenied(
-                    f"No puede enviar lecturas de {self.indicator.code}: no es registrador de su oficina."
+                    gettext("No puede enviar lecturas de %(code)s: no es registrador de su oficina.")
+                    % {"code": self.indicator.code}
                 )
             self.full_clean()
             self._require_period_free_for_review()
@@ -747,8 +851,8 @@ class Reading(EntityOwned):
     def approve(self, user, *, confirm_outlier: bool = False):
         """Make this submitted reading public. A value flagged atípico is approved only with
         `confirm_outlier`: the reviewer has compared it with the previous one (`outlier_question`)."""
-        with self._step("aprobar", {ReviewStatus.SUBMITTED}):
-            self._require_reviewer(user, "aprobar")
+        with self._step("approve", {ReviewStatus.SUBMITTED}):
+            self._require_reviewer(user, "approve")
             if self.is_outlier and not confirm_outlier:
                 raise ValidationError({"confirm_outlier": self.outlier_refusal()})
             previous = None
@@ -756,20 +860,23 @@ class Reading(EntityOwned):
                 previous = Reading.objects.select_for_update(no_key=True, of=("self",)).get(pk=self.corrects_id)
                 if previous.status != ReviewStatus.APPROVED:
                     raise TransitionError(
-                        "No se puede aprobar esta corrección: la lectura que corrige está "
-                        f"«{previous.get_status_display()}»."
+                        gettext("No se puede aprobar esta corrección: la lectura que corrige está «%(status)s».")
+                        % {"status": previous.get_status_display()}
                     )
             # Approvals of one indicator queue behind each other, so the check below sees any
             # approval of the same period that committed while this one waited.
             Indicator.objects.select_for_update(no_key=True, of=("self",)).values_list("pk").get(pk=self.indicator_id)
             if (
-                Reading.objects.filter(indicator_id=self.indicator_id, period=self.period, status=ReviewStatus.APPROVED)
+                Reading.objects.filter(indicator_id=self.indicator_id, period=self.period, status__in=PUBLIC_STATES)
                 .exclude(pk__in=[self.pk, self.corrects_id])
                 .exists()
             ):
                 raise TransitionError(
-                    f"Ya hay una lectura aprobada para {self.indicator.code} en {self.period:%m/%Y}: "
-                    "esta debe registrarse como su corrección."
+                    gettext(
+                        "Ya hay una lectura aprobada para %(code)s en %(period)s: esta debe registrarse como su "
+                        "corrección."
+                    )
+                    % {"code": self.indicator.code, "period": f"{self.period:%m/%Y}"}
                 )
             now = timezone.now()
             if previous is not None:
@@ -784,9 +891,9 @@ class Reading(EntityOwned):
 
     def reject(self, user, reason: str):
         if not (reason or "").strip():
-            raise ValidationError({"review_note": "Escriba el motivo del rechazo."})
-        with self._step("rechazar", {ReviewStatus.SUBMITTED}):
-            self._require_reviewer(user, "rechazar")
+            raise ValidationError({"review_note": gettext("Escriba el motivo del rechazo.")})
+        with self._step("reject", {ReviewStatus.SUBMITTED}):
+            self._require_reviewer(user, "reject")
             self.status = ReviewStatus.REJECTED
             self.reviewed_by, self.reviewed_at = user, timezone.now()
             self.review_note = reason.strip()
@@ -794,16 +901,20 @@ class Reading(EntityOwned):
 
     def withdraw(self, user, reason: str):
         if not (reason or "").strip():
-            raise ValidationError({"withdrawal_reason": "Escriba el motivo del retiro."})
-        closed = {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED}
-        with self._step("retirar", set(ReviewStatus.values) - closed):
+            raise ValidationError({"withdrawal_reason": gettext("Escriba el motivo del retiro.")})
+        closed = {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED, ReviewStatus.CITED}
+        with self._step("withdraw", set(ReviewStatus.values) - closed):
             if not self.can_withdraw(user):
                 raise PermissionDenied(
-                    "Solo un revisor de la oficina retira una lectura aprobada; un registrador, sus borradores."
+                    gettext(
+                        "Solo un revisor de la oficina retira una lectura aprobada; un registrador, sus borradores."
+                    )
                 )
             if self.corrections.filter(status__in=OPEN_STATES).exists():
                 raise TransitionError(
-                    "Esta lectura tiene una corrección en curso: apruébela o retírela antes de retirar la lectura."
+                    gettext(
+                        "Esta lectura tiene una corrección en curso: apruébela o retírela antes de retirar la lectura."
+                    )
                 )
             self.status = ReviewStatus.WITHDRAWN
             self.withdrawn_at = timezone.now()
@@ -814,14 +925,15 @@ class Reading(EntityOwned):
     def correct(self, user, *, value, source, note="", reason: str) -> "Reading":
         """A new draft that, once approved, replaces this approved reading; this one stays in history."""
         if not (reason or "").strip():
-            raise ValidationError({"correction_reason": "Escriba el motivo de la corrección."})
-        with self._step("corregir", {ReviewStatus.APPROVED}):
+            raise ValidationError({"correction_reason": gettext("Escriba el motivo de la corrección.")})
+        with self._step("correct", {ReviewStatus.APPROVED}):
             if not access.can_enter_for(user, self.indicator):
                 raise PermissionDenied(
-                    f"No puede corregir lecturas de {self.indicator.code}: no es registrador de su oficina."
+                    gettext("No puede corregir lecturas de %(code)s: no es registrador de su oficina.")
+                    % {"code": self.indicator.code}
                 )
             if self.corrections.filter(status__in=OPEN_STATES).exists():
-                raise TransitionError("Esta lectura ya tiene una corrección en curso.")
+                raise TransitionError(gettext("Esta lectura ya tiene una corrección en curso."))
             correction = Reading(
                 indicator=self.indicator,
                 period=self.period,
@@ -850,7 +962,7 @@ class Reading(EntityOwned):
             if ratio >= OUTLIER_RATIO or ratio <= 1 / OUTLIER_RATIO:
                 return True
         values = list(
-            Reading.objects.filter(indicator_id=self.indicator_id, status=ReviewStatus.APPROVED)
+            Reading.objects.filter(indicator_id=self.indicator_id, status__in=PUBLIC_STATES)
             .exclude(pk=self.pk)
             .values_list("value", flat=True)
         )
@@ -868,9 +980,7 @@ class Reading(EntityOwned):
         indicator has no approved reading."""
         if self.corrects_id:
             return self.corrects
-        approved = Reading.objects.filter(indicator_id=self.indicator_id, status=ReviewStatus.APPROVED).exclude(
-            pk=self.pk
-        )
+        approved = Reading.objects.filter(indicator_id=self.indicator_id, status__in=PUBLIC_STATES).exclude(pk=self.pk)
         return (
             approved.filter(period__lt=self.period).order_by("-period").first() or approved.order_by("-period").first()
         )
@@ -881,18 +991,20 @@ class Reading(EntityOwned):
         previous = self.previous_approved()
         new = unit.quantity(self.value)
         if previous is None:
-            return f"{new}: ¿confirma?"
-        return f"{unit.quantity(previous.value)} → {new}: ¿confirma?"
+            return gettext("%(new)s: ¿confirma?") % {"new": new}
+        return gettext("%(before)s → %(new)s: ¿confirma?") % {"before": unit.quantity(previous.value), "new": new}
 
     def outlier_refusal(self) -> str:
         previous = self.previous_approved()
         if previous is None:
-            return f"Valor atípico. {self.outlier_question()} Apruébelo confirmando el valor."
+            return gettext("Valor atípico. %(question)s Apruébelo confirmando el valor.") % {
+                "question": self.outlier_question()
+            }
         before = self.indicator.unit.quantity(previous.value)
-        return (
-            f"Valor atípico, muy lejos de lo aprobado antes (el anterior: {before} en {previous.period:%m/%Y}). "
-            f"{self.outlier_question()} Apruébelo confirmando el valor."
-        )
+        return gettext(
+            "Valor atípico, muy lejos de lo aprobado antes (el anterior: %(before)s en %(period)s). %(question)s "
+            "Apruébelo confirmando el valor."
+        ) % {"before": before, "period": f"{previous.period:%m/%Y}", "question": self.outlier_question()}
 
     @contextmanager
     def _step(self, action=None, states=()):
@@ -922,7 +1034,7 @@ class Reading(EntityOwned):
             .first()
         )
         if current != (self.status, self.updated_at):
-            raise TransitionError(CONCURRENT_CHANGE)
+            raise TransitionError(str(CONCURRENT_CHANGE))
 
     def _forget_unsaved_changes(self, was_new):
         if was_new:
@@ -932,7 +1044,10 @@ class Reading(EntityOwned):
 
     def _require_state(self, states, action):
         if self.status not in states:
-            raise TransitionError(f"No se puede {action} una lectura en estado «{self.get_status_display()}».")
+            raise TransitionError(
+                gettext("No se puede %(step)s en estado «%(status)s».")
+                % {"step": STEP_PHRASES[action], "status": self.get_status_display()}
+            )
 
     def _require_period_free_for_review(self):
         # Submissions and approvals of one indicator queue behind each other (the indicator's row
@@ -946,23 +1061,28 @@ class Reading(EntityOwned):
         )
         if existing is not None:
             raise PeriodInReview(
-                f"Ya hay una lectura de {self.indicator.code} para {self.period:%m/%Y} en revisión "
-                f"(n.º {existing.pk}, valor {number(existing.value)}): espere su revisión o corrija esa lectura "
-                "en lugar de enviar otra.",
+                gettext(
+                    "Ya hay una lectura de %(code)s para %(period)s en revisión (n.º %(number)s, valor %(value)s): "
+                    "espere su revisión o corrija esa lectura en lugar de enviar otra."
+                )
+                % {
+                    "code": self.indicator.code,
+                    "period": f"{self.period:%m/%Y}",
+                    "number": existing.pk,
+                    "value": number(existing.value),
+                },
                 existing,
             )
 
     def _require_reviewer(self, user, action):
         if not access.can_review_for(user, self.indicator):
-            raise PermissionDenied(f"No puede {action} lecturas de {self.indicator.code}: no es revisor de su oficina.")
+            raise PermissionDenied(str(NOT_A_REVIEWER[action]) % {"code": self.indicator.code})
         if user.pk in {self.entered_by_id, self.last_modified_by_id}:
-            raise PermissionDenied(
-                f"No puede {action} una lectura que usted registró o modificó: la revisa otra persona (cuatro ojos)."
-            )
+            raise PermissionDenied(str(FOUR_EYES[action]))
 
     def _record(self, user, reason):
         """Save with the history row naming who and why: the only save of an existing reading.
-        A reading of a closed plan's term is a final result: only a superuser changes it."""
+        A reading of a closed plan's term is a final result: nobody changes it."""
         if refused := locks.refusal(user, self.indicator_id, self.period):
             raise PermissionDenied(refused)
         self._history_user = user

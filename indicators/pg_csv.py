@@ -5,12 +5,13 @@ tens of seconds; PostgreSQL writes them in about a second. The bytes are exactly
 Python path (`spreadsheets.csv_lines` over `ReadingViewSet.csv_rows`), which SQLite keeps and a
 test compares with this one:
 
-- each value is formatted in SQL as the API writes it (ISO dates; local times with their offset,
-  microseconds only when there are some, `Z` for UTC; `True`/`False`; decimals as stored);
+- each value is formatted in SQL as the API writes it (`indicators.cells`: ISO dates; local times
+  with their offset, microseconds only when there are some, `Z` for UTC; `true`/`false`; a value
+  with its unit's decimals, `UnitValue`);
 - `spreadsheets.neutralise` is done in SQL: a text starting with `=`, `+`, `-`, `@`, a tab or a
   carriage return, unless it is a plain number, gets a single quote in front;
-- the quoting is done in SQL too: a row with a `,` or `;` in any cell has every cell quoted;
-  otherwise only cells with a quote, CR or LF are (Python's `QUOTE_MINIMAL`); lines end in CRLF.
+- the quoting is done in SQL too: every cell of every row is quoted (`spreadsheets.QUOTING`,
+  Python's `QUOTE_ALL`), quotes inside doubled; lines end in CRLF.
 
 So each output row is one finished CSV line, sent with `COPY ... TO STDOUT` in the text format
 (which escapes only backslashes and control characters; they are undone here, per line).
@@ -29,6 +30,7 @@ import psycopg2.extensions
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
+from django.db.models import CharField, F, Func
 from django.db.models.constants import LOOKUP_SEP
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -38,7 +40,7 @@ from . import spreadsheets
 # Columns by how they are written. Anything not listed is free text (neutralised and quoted).
 DATETIMES = {"submitted_at", "reviewed_at", "approved_at", "superseded_at", "withdrawn_at", "created_at", "updated_at"}
 DATES = {"period"}
-BOOLEANS = {"is_demo", "is_outlier"}
+BOOLEANS = {"is_demo", "is_outlier", "is_undated"}
 PLAIN = {"id", "uid", "value", "corrects", "provenance", "status"}  # never a trigger, comma, quote or newline
 
 TRIGGERS = ", ".join(f"chr({ord(c)})" for c in spreadsheets.FORMULA_TRIGGERS)
@@ -53,6 +55,28 @@ def available() -> bool:
     return connection.vendor == "postgresql"
 
 
+class UnitValue(Func):
+    """A reading's value as text with its unit's decimals, never dropping a non-zero digit, as
+    `cells.decimal_text` writes it in Python: 16.8000 of a one-decimal unit is `16.8`. PostgreSQL
+    only (the Python path formats the value itself)."""
+
+    output_field = CharField()
+    template = (
+        "(CASE WHEN round(%(expressions)s) = %(value)s THEN round(%(expressions)s)::text"
+        " ELSE trim_scale(%(value)s)::text END)"
+    )
+
+    def __init__(self, value: str = "value", decimals: str = "indicator__unit__decimals"):
+        super().__init__(F(value), F(decimals))
+
+    def as_sql(self, compiler, connection, **extra):
+        value_sql, value_params = compiler.compile(self.source_expressions[0])
+        sql, params = super().as_sql(compiler, connection, value=value_sql, **extra)
+        # %(value)s appears twice more in the template, after the two expressions.
+        first, second = params[: len(value_params)], params[len(value_params) :]
+        return sql, (*first, *second, *value_params, *first, *second, *value_params)
+
+
 def _formatted(name: str, column: str) -> str:
     """SQL for the cell as text (NULL stays NULL). Times are written in the session's time zone,
     which `copy_lines` sets to the site's for the COPY."""
@@ -62,7 +86,7 @@ def _formatted(name: str, column: str) -> str:
     if name in DATES:
         return f"to_char({column}, 'YYYY-MM-DD')"
     if name in BOOLEANS:
-        return f"(CASE WHEN {column} THEN 'True' WHEN NOT {column} THEN 'False' END)"
+        return f"(CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END)"
     if name in PLAIN:
         return f"({column})::text"
     text = f"({column})::text"
@@ -86,25 +110,14 @@ def line_sql(header: list[str], inner_sql: str, hidden: set[int], order: list[bo
         "NULL::text" if i in hidden else _formatted(name, alias)
         for i, (name, alias) in enumerate(zip(header, aliases, strict=True))
     ]
-    text_columns = {f"f{i}" for i, name in enumerate(header) if name not in DATETIMES | DATES | BOOLEANS | PLAIN}
 
     def shown(i):  # UTC is written `Z`, as the API writes it
         if header[i] in DATETIMES:
             return f"(CASE WHEN right(f{i}, 6) = '+00:00' THEN left(f{i}, -6) || 'Z' ELSE f{i} END)"
         return f"f{i}"
 
-    separated = " OR ".join(f"coalesce(strpos({c}, ',') + strpos({c}, ';'), 0) > 0" for c in sorted(text_columns))
-    all_quoted = " || ',' || ".join(
+    quoted = " || ',' || ".join(
         f"'\"' || replace(coalesce({shown(i)}, ''), '\"', '\"\"') || '\"'" for i in range(len(header))
-    )
-    minimal = " || ',' || ".join(
-        (
-            f"(CASE WHEN strpos(f{i}, '\"') + strpos(f{i}, chr(13)) + strpos(f{i}, chr(10)) > 0"
-            f" THEN '\"' || replace(f{i}, '\"', '\"\"') || '\"' ELSE coalesce(f{i}, '') END)"
-        )
-        if f"f{i}" in text_columns
-        else f"coalesce({shown(i)}, '')"
-        for i in range(len(header))
     )
     formatted = ", ".join(f"{cell} AS f{i}" for i, cell in enumerate(cells))
     # OFFSET 0 keeps the formatting subquery from being merged into the outer one, where each
@@ -114,7 +127,7 @@ def line_sql(header: list[str], inner_sql: str, hidden: set[int], order: list[bo
         directions = [" DESC" if descending else "" for descending in order]
         sort = " ORDER BY " + ", ".join(key + direction for key, direction in zip(keys, directions, strict=True))
     return (
-        f"SELECT CASE WHEN {separated or 'false'} THEN {all_quoted} ELSE {minimal} END"
+        f"SELECT {quoted}"
         f" FROM (SELECT {formatted} FROM ({inner_sql}) AS q ({', '.join(aliases + keys)}){sort} OFFSET 0) AS f"
     )
 

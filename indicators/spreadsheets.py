@@ -8,9 +8,10 @@ computer of whoever opens the download. OWASP's CSV-injection guidance
 
 - such a text cell gets a single quote in front (`'=HYPERLINK(...)`), which every spreadsheet
   shows as text and never evaluates; a number stays a number (`-3.5` is not touched);
-- a row with a `,` or `;` inside any cell is written with every cell quoted, so that Excel in
-  another locale (Spanish Excel splits on `;`) cannot cut a cell in two and start a new one
-  with `=`;
+- every cell of every row, the header included, is quoted (`csv.QUOTE_ALL`, one rule for every
+  row of every CSV the product writes), so that Excel in another locale (Spanish Excel splits on
+  `;`) cannot cut a cell in two at a `,` or `;` and start a new one with `=`; a quoted number is
+  still a number to every reader (Excel, LibreOffice, pandas, Frictionless);
 - in XLSX a text cell is always stored as text (openpyxl would otherwise store a string that
   starts with `=` as a formula), with Excel's "quote prefix" flag on the risky ones, so the
   value stays exactly as typed and stays text even when someone edits the cell.
@@ -35,7 +36,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # `-27,8`, `1E+5`. Anything else that starts with a trigger is text and gets neutralised.
 # ASCII digits only (a spreadsheet reads no other digit as a number), as `pg_csv` does in SQL.
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
-SEPARATORS = re.compile(r"[,;]")
+# One quoting rule for every row of every CSV: each cell quoted (see the module's docstring).
+QUOTING = csv.QUOTE_ALL
 # Characters XML 1.0 (so XLSX) cannot hold at all; openpyxl raises on them.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BOM = "\ufeff"
@@ -66,23 +68,25 @@ class _Echo:
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable], *, delimiter: str = ",") -> Iterator[str]:
-    """The CSV text line by line, with a BOM so Excel reads UTF-8 accents right; None is empty."""
-    plain = csv.writer(_Echo(), delimiter=delimiter)
-    quoted = csv.writer(_Echo(), delimiter=delimiter, quoting=csv.QUOTE_ALL)
-    yield BOM + plain.writerow([neutralise(name) for name in header])
+    """The CSV text line by line, with a BOM so Excel reads UTF-8 accents right; None is empty.
+    Every cell quoted, on every row (`QUOTING`); `pg_csv` writes the same bytes in SQL."""
+    writer = csv.writer(_Echo(), delimiter=delimiter, quoting=QUOTING)
+    yield BOM + writer.writerow([neutralise(name) for name in header])
     for row in rows:
-        cells = ["" if value is None else neutralise(value) for value in row]
-        writer = quoted if any(isinstance(c, str) and SEPARATORS.search(c) for c in cells) else plain
-        yield writer.writerow(cells)
+        yield writer.writerow(["" if value is None else neutralise(value) for value in row])
 
 
 def csv_bytes(header: list[str], rows: Iterable[Iterable], *, delimiter: str = ",") -> bytes:
     return "".join(csv_lines(header, rows, delimiter=delimiter)).encode("utf-8")
 
 
-def csv_response(header: list[str], rows: Iterable[Iterable], filename: str) -> StreamingHttpResponse:
+def csv_response(
+    header: list[str], rows: Iterable[Iterable], filename: str, *, delimiter: str = ","
+) -> StreamingHttpResponse:
     """A CSV download written row by row: memory stays flat whatever the number of rows."""
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(header, rows, delimiter=delimiter), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

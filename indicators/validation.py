@@ -1,7 +1,8 @@
 """Pure checks of a reading's fields, shared by the model (so the admin and the API, through the
 workflow), the file imports and the API's serializers: one rule, called everywhere.
 
-Each check returns Spanish messages a registrador understands; an empty list means valid.
+Each check returns messages a registrador understands, in the active language (Spanish first);
+an empty list means valid.
 A message never repeats a long input whole: quoted cells are cut at 40 characters."""
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from .formatting import number
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from .formatting import number, short_date
 
 EARLIEST_PERIOD = date(1990, 1, 1)
 
@@ -25,7 +29,12 @@ NOTE_MAX_LENGTH = 2000
 QUOTE_LENGTH = 40
 # Longer than any number the column holds, written any way (`-123.456.789.012,3456`).
 NUMBER_MAX_LENGTH = 40
-VALUE_LIMIT = f"se admiten hasta {VALUE_MAX_WHOLE_DIGITS} cifras enteras y {VALUE_MAX_DECIMALS} decimales"
+VALUE_LIMIT = _("se admiten hasta %(whole)s cifras enteras y %(decimals)s decimales")
+VALUE_LIMIT_NUMBERS = {"whole": VALUE_MAX_WHOLE_DIGITS, "decimals": VALUE_MAX_DECIMALS}
+
+
+def value_limit() -> str:
+    return VALUE_LIMIT % VALUE_LIMIT_NUMBERS
 
 
 # Unicode's Cc (NUL and the other control characters: PostgreSQL refuses NUL, XML and so XLSX
@@ -78,7 +87,7 @@ def parse_value(cell, decimals: int | None = None) -> Decimal:
     costs nothing. Raises ValueError (AmbiguousValue for 1.150 with decimals) with a Spanish
     message; a result always fits the column."""
     if isinstance(cell, bool):
-        raise ValueError(f"{quoted(cell)} no es un número.")
+        raise ValueError(gettext("%(cell)s no es un número.") % {"cell": quoted(cell)})
     if isinstance(cell, str) and (plain := PLAIN_NUMBER.fullmatch(cell.strip())):
         # The common case of a file's rows, read by the rules below without their machinery:
         # no thousands mark, and a decimal mark followed by other than three digits.
@@ -87,12 +96,15 @@ def parse_value(cell, decimals: int | None = None) -> Decimal:
     typed = isinstance(cell, Decimal | int | float)
     text = str(cell) if typed else str(cell or "").strip()
     if not text:
-        raise ValueError("Falta el valor.")
+        raise ValueError(gettext("Falta el valor."))
     if len(text) > NUMBER_MAX_LENGTH:
-        raise ValueError(f"{quoted(text)} no es un número: tiene más de {NUMBER_MAX_LENGTH} caracteres.")
+        raise ValueError(
+            gettext("%(cell)s no es un número: tiene más de %(count)s caracteres.")
+            % {"cell": quoted(text), "count": NUMBER_MAX_LENGTH}
+        )
     shape = NUMBER_TEXT.fullmatch(SPACES.sub("_", SIGN_AND_SPACE.sub(r"\1", text)))
     if not shape:
-        raise ValueError(f"{quoted(cell)} no es un número.")
+        raise ValueError(gettext("%(cell)s no es un número.") % {"cell": quoted(cell)})
     sign, mantissa, exponent = shape.groups()
     sign = "-" if sign in ("-", "\u2212") else ""
     if typed:
@@ -100,17 +112,22 @@ def parse_value(cell, decimals: int | None = None) -> Decimal:
     else:
         whole, fraction = _whole_and_fraction(mantissa, decimals, cell, sign)
     if not (whole or fraction) or not (whole + fraction).isdigit():
-        raise ValueError(f"{quoted(cell)} no es un número.")
+        raise ValueError(gettext("%(cell)s no es un número.") % {"cell": quoted(cell)})
     whole_digits, significant, _ = _digits_of(whole + fraction, int(exponent or 0) - len(fraction))
     if whole_digits > VALUE_MAX_WHOLE_DIGITS:
-        raise ValueError(f"{quoted(cell)} es demasiado grande: {VALUE_LIMIT}.")
+        raise ValueError(
+            gettext("%(cell)s es demasiado grande: %(limit)s.") % {"cell": quoted(cell), "limit": value_limit()}
+        )
     if significant > VALUE_MAX_DIGITS:
-        raise ValueError(f"{quoted(cell)} tiene más de {VALUE_MAX_DIGITS} cifras: {VALUE_LIMIT}.")
+        raise ValueError(
+            gettext("%(cell)s tiene más de %(count)s cifras: %(limit)s.")
+            % {"cell": quoted(cell), "count": VALUE_MAX_DIGITS, "limit": value_limit()}
+        )
     try:
         number_text = f"{sign}{whole or 0}" + (f".{fraction}" if fraction else "")
         return Decimal(number_text + (f"E{exponent}" if exponent else ""))
     except InvalidOperation as error:
-        raise ValueError(f"{quoted(cell)} no es un número.") from error
+        raise ValueError(gettext("%(cell)s no es un número.") % {"cell": quoted(cell)}) from error
 
 
 def _whole_and_fraction(mantissa: str, decimals: int | None, cell, sign: str) -> tuple[str, str]:
@@ -128,13 +145,18 @@ def _whole_and_fraction(mantissa: str, decimals: int | None, cell, sign: str) ->
             else:
                 thousands, decimal = Decimal(sign + whole + fraction), Decimal(f"{sign}{whole}.{fraction}")
                 raise AmbiguousValue(
-                    f"{quoted(cell)} es ambiguo: ¿{value_text(thousands)} o {value_text(decimal)}? Escriba "
-                    f"{value_text(thousands)} si son miles, o {value_text(decimal)} si es un decimal."
+                    gettext(
+                        "%(cell)s es ambiguo: ¿%(thousands)s o %(decimal)s? Escriba %(thousands)s si son miles, "
+                        "o %(decimal)s si es un decimal."
+                    )
+                    % {"cell": quoted(cell), "thousands": value_text(thousands), "decimal": value_text(decimal)}
                 )
     whole, fraction = mantissa.rsplit(decimal_mark, 1) if decimal_mark else (mantissa, "")
     if not whole.isdigit() and whole:
         if not GROUPED.fullmatch(whole) or (decimal_mark and decimal_mark in whole):
-            raise ValueError(f"{quoted(cell)} no es un número: revise los separadores de miles.")
+            raise ValueError(
+                gettext("%(cell)s no es un número: revise los separadores de miles.") % {"cell": quoted(cell)}
+            )
         whole = re.sub(r"\D", "", whole)
     return whole, fraction
 
@@ -157,8 +179,8 @@ def value_text(value, decimals: int | None = None, *, decimal_comma: bool = Fals
 def decimals_phrase(decimals: int) -> str:
     """'sin decimales', '1 decimal', '2 decimales'."""
     if decimals == 0:
-        return "sin decimales"
-    return "1 decimal" if decimals == 1 else f"{decimals} decimales"
+        return gettext("sin decimales")
+    return ngettext("%(count)s decimal", "%(count)s decimales", decimals) % {"count": decimals}
 
 
 def _digits_of(digits: str, exponent: int) -> tuple[int, int, int]:
@@ -183,10 +205,10 @@ def value_errors(value: Decimal, *, min_value, max_value, decimals: int, unit_na
     errors = []
     value = Decimal(value)
     if not value.is_finite():
-        return [f"El valor {quoted(value)} no es un número válido."]
+        return [gettext("El valor %(value)s no es un número válido.") % {"value": quoted(value)}]
     whole, places = _shape(value)
     if whole > VALUE_MAX_WHOLE_DIGITS:
-        return [f"El valor es demasiado grande: {VALUE_LIMIT}."]
+        return [gettext("El valor es demasiado grande: %(limit)s.") % {"limit": value_limit()}]
 
     # Written out in full only when short; a tiny value like 1E-999999 keeps its short form.
     # Formatted only for a message: a valid value (nearly every row of an import) costs none.
@@ -194,19 +216,29 @@ def value_errors(value: Decimal, *, min_value, max_value, decimals: int, unit_na
         return number(value) if places <= VALUE_MAX_DIGITS else str(value)
 
     if decimals == 0 and (places or (min_value is not None and value < 0)):
-        errors.append(f"Use un número entero no negativo para {unit_name.lower()} (se recibió {shown()}).")
+        errors.append(
+            gettext("Use un número entero no negativo para %(unit)s (se recibió %(value)s).")
+            % {"unit": unit_name.lower(), "value": shown()}
+        )
     elif places > decimals:
         errors.append(
-            f"Se admiten como máximo {decimals_phrase(decimals)} para {unit_name.lower()} (se recibió {shown()})."
+            gettext("Se admiten como máximo %(decimals)s para %(unit)s (se recibió %(value)s).")
+            % {"decimals": decimals_phrase(decimals), "unit": unit_name.lower(), "value": shown()}
         )
     if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
         low = "" if min_value is None else number(min_value)
         high = "" if max_value is None else number(max_value)
         figure = shown()
         if max_value is None:
-            errors.append(f"El valor {figure} está fuera del rango de la unidad {unit_name.lower()} (desde {low}).")
+            errors.append(
+                gettext("El valor %(value)s está fuera del rango de la unidad %(unit)s (desde %(low)s).")
+                % {"value": figure, "unit": unit_name.lower(), "low": low}
+            )
         else:
-            errors.append(f"El valor {figure} está fuera del rango de la unidad {unit_name.lower()} ({low} a {high}).")
+            errors.append(
+                gettext("El valor %(value)s está fuera del rango de la unidad %(unit)s (%(low)s a %(high)s).")
+                % {"value": figure, "unit": unit_name.lower(), "low": low, "high": high}
+            )
     return errors
 
 
@@ -218,20 +250,29 @@ def text_errors(text: str, *, max_length: int, multiline: bool = False) -> list[
     text = text or ""
     errors = []
     if len(text) > max_length:
-        errors.append(f"Tiene {len(text):,} caracteres; el máximo es {max_length:,}.")
+        errors.append(
+            gettext("Tiene %(count)s caracteres; el máximo es %(most)s.")
+            % {"count": number(len(text)), "most": number(max_length)}
+        )
     if found := (CONTROL_EXCEPT_LINES if multiline else CONTROL).search(text):
         character = found.group()
-        kind = "un salto de línea o tabulación" if character in "\t\n\r" else "un carácter invisible"
-        errors.append(
-            f"Contiene {kind} no permitido (U+{ord(character):04X}) en la posición {found.start() + 1}: "
-            "bórrelo y vuelva a escribir el texto."
-        )
+        if character in "\t\n\r":
+            message = gettext(
+                "Contiene un salto de línea o tabulación no permitido (U+%(code)s) en la posición %(position)s: "
+                "bórrelo y vuelva a escribir el texto."
+            )
+        else:
+            message = gettext(
+                "Contiene un carácter invisible no permitido (U+%(code)s) en la posición %(position)s: "
+                "bórrelo y vuelva a escribir el texto."
+            )
+        errors.append(message % {"code": f"{ord(character):04X}", "position": found.start() + 1})
     return errors
 
 
 def source_errors(source: str) -> list[str]:
     if not (source or "").strip():
-        return ["Falta la fuente del dato (documento o sistema)."]
+        return [gettext("Falta la fuente del dato (documento o sistema).")]
     return text_errors(source, max_length=SOURCE_MAX_LENGTH)
 
 
@@ -261,7 +302,10 @@ def normalize_period(period: date, frequency: str) -> date:
 
 def period_errors(period: date, *, today: date) -> list[str]:
     if period > today:
-        return [f"El periodo {period:%Y-%m-%d} está en el futuro."]
+        return [gettext("El periodo %(period)s está en el futuro.") % {"period": short_date(period)}]
     if period < EARLIEST_PERIOD:
-        return [f"El periodo {period:%Y-%m-%d} está fuera del rango admitido (desde {EARLIEST_PERIOD.year})."]
+        return [
+            gettext("El periodo %(period)s está fuera del rango admitido (desde %(year)s).")
+            % {"period": short_date(period), "year": EARLIEST_PERIOD.year}
+        ]
     return []

@@ -4,14 +4,14 @@ The catalogue and an indicator's page show a plan's targets, so they live in goa
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from . import spreadsheets
+from . import cells, spreadsheets
 from .models import Indicator, Reading, ReviewStatus
 
 
 def indicator_csv(request, ubigeo, code):
     """An entity's indicator's public series: codes are unique within an entity."""
-    indicator = get_object_or_404(Indicator, entity__ubigeo=ubigeo, code=code)
-    return series_csv(indicator, f"indicador-{ubigeo}-{code}.csv")
+    indicator = get_object_or_404(Indicator.objects.select_related("unit"), entity__ubigeo=ubigeo, code=code)
+    return series_csv(indicator, f"indicador-{ubigeo}-{code}.csv", request)
 
 
 SERIES_COLUMNS = [
@@ -25,27 +25,37 @@ SERIES_COLUMNS = [
     "corrected",
     "is_demo",
 ]
+# Each column's Table Schema type, for the spreadsheet form (`cells.spreadsheet_row`).
+SERIES_TYPES = ["string", "date", "number", "string", "string", "string", "datetime", "boolean", "boolean"]
 
 
-def series_csv(indicator, filename):
+def series_csv(indicator, filename, request=None):
     """The public series of one indicator, as a citizen downloads it: with each figure's note
-    ("sin año en el plan") and who vouches for it; figures cited from the plan have no approval date."""
+    ("sin año en el plan") and who vouches for it; figures cited from the plan have no approval date.
+    Values with the unit's decimals, yes/no as `true`/`false`, moments in ISO 8601 as the API; with
+    `?formato=excel-es`, for Excel in Spanish: `;`, decimal comma, `sí`/`no`, `2026-01-31 14:05:00`."""
+    decimals = indicator.unit.decimals
     rows = (
         [
             indicator.code,
             reading.period.isoformat(),
-            format(reading.value.normalize(), "f"),
+            cells.decimal_text(reading.value, decimals),
             reading.source,
             reading.note,
             reading.provenance.value,
-            reading.approved_at.isoformat() if reading.approved_at else "",
-            "sí" if reading.corrects_id else "no",
-            "sí" if reading.is_demo else "no",
+            cells.moment(reading.approved_at),
+            cells.boolean(bool(reading.corrects_id)),
+            cells.boolean(reading.is_demo),
         ]
         for reading in Reading.objects.approved().filter(indicator=indicator).order_by("period")
     )
+    delimiter = ","
+    if cells.spreadsheet_asked(request):
+        rows = (cells.spreadsheet_row(row, SERIES_TYPES) for row in rows)
+        delimiter, filename = cells.SPREADSHEET_DELIMITER, cells.spreadsheet_name(filename)
     # A whole response, not a stream: a series is short, and the public cache can keep it.
-    response = HttpResponse(spreadsheets.csv_bytes(SERIES_COLUMNS, rows), content_type="text/csv; charset=utf-8")
+    body = spreadsheets.csv_bytes(SERIES_COLUMNS, rows, delimiter=delimiter)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -12,6 +12,8 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext
+
 from .validation import shortened
 
 MB = 1_000_000
@@ -37,19 +39,26 @@ def bounded_workbook(stream, max_unpacked_bytes: int, limit_label: str, advice: 
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
     except zipfile.BadZipFile as error:
-        raise FileRefused("El archivo no es un XLSX válido (no se puede abrir como libro de Excel).") from error
+        raise FileRefused(
+            gettext("El archivo no es un XLSX válido (no se puede abrir como libro de Excel).")
+        ) from error
     unpacked = sum(member.file_size for member in members)
     if unpacked > max_unpacked_bytes:
         raise FileRefused(
-            f"El XLSX se descomprime en {unpacked / MB:,.0f} MB y el máximo {limit_label} es "
-            f"{max_unpacked_bytes / MB:,.0f} MB: {advice}"
+            gettext("El XLSX se descomprime en %(size)s MB y el máximo %(limit)s es %(most)s MB: %(advice)s")
+            % {
+                "size": f"{unpacked / MB:,.0f}",
+                "limit": limit_label,
+                "most": f"{max_unpacked_bytes / MB:,.0f}",
+                "advice": advice,
+            }
         )
     for member in members:
         bulky = member.filename.startswith("xl/worksheets/") or member.filename == "xl/sharedStrings.xml"
         if not bulky and member.file_size > XLSX_MAX_OTHER_PART_BYTES:
             raise FileRefused(
-                f"La parte {shortened(member.filename)} del XLSX pesa {member.file_size / MB:,.0f} MB: "
-                "guarde el archivo como CSV."
+                gettext("La parte %(part)s del XLSX pesa %(size)s MB: guarde el archivo como CSV.")
+                % {"part": shortened(member.filename), "size": f"{member.file_size / MB:,.0f}"}
             )
     stream.seek(0)
     from openpyxl import load_workbook

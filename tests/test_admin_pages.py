@@ -119,3 +119,11 @@ def test_an_inline_delete_is_ignored(superuser_client, model, related):
     response = superuser_client.post(url, {**changeform_data(page), f"{prefix}-0-DELETE": "on"})
     assert response.status_code == 302  # saved, and the inline row kept
     assert type(child).objects.filter(pk=child.pk).exists()
+
+
+def test_help_texts_are_text_not_html(superuser_client, plan):
+    """The admin writes help texts as HTML: the plan's address (/planes/<identificador>/) keeps its
+    placeholder, on the add and change pages alike."""
+    for url in (reverse("admin:goals_plan_add"), reverse("admin:goals_plan_change", args=[plan.pk])):
+        page = superuser_client.get(url).content.decode()
+        assert "(/planes/&lt;identificador&gt;/)" in page and "(/planes//)" not in page

@@ -103,3 +103,25 @@ def test_the_home_costs_the_same_queries_with_more_work_waiting(client, demo):
     submitted = list(Reading.objects.filter(status="submitted").order_by("submitted_at", "pk"))
     positions = [page.index(f"/reading/{reading.pk}/change/") for reading in submitted]
     assert positions == sorted(positions)  # the oldest waiting first
+
+
+def test_the_to_send_count_leads_to_the_rejected_reading_and_its_reason(client, plan):
+    indicator = Indicator.objects.get(code="AGUA-HORAS")
+    registrador = make_user("rosa", "registrador", [indicator.office])
+    revisor = make_user("raul", "revisor", [indicator.office])
+    reading = Reading.objects.create_draft(
+        user=registrador, indicator=indicator, period=date(2021, 3, 1), value=Decimal("12.5"), source="EPS"
+    )
+    reading.submit(registrador)
+    reading.reject(revisor, "El informe dice 9.8 %")
+    client.force_login(registrador)
+    page = client.get(reverse("admin:index")).content.decode()
+    table = page[page.index('id="por-oficina"') : page.index("</table>", page.index('id="por-oficina"'))]
+    link = table.split("<td>")[3].split('href="')[1].split('"')[0].replace("&amp;", "&")
+    listing = client.get(link)
+    assert listing.status_code == 200 and "?e=1" not in listing.get("Location", "")
+    row = listing.content.decode().split(f"/reading/{reading.pk}/change/")[1].split("</tr>")[0]
+    assert "Motivo: El informe dice 9.8 %" in row
+    opened = client.get(reverse("admin:indicators_reading_change", args=[reading.pk])).content.decode()
+    box = opened[opened.index('id="flujo"') :]
+    assert box.index("El informe dice 9.8 %") < box.index("</div>")

@@ -68,7 +68,7 @@ TARGETS = [
     ),
 ]
 
-# (indicator code, year, value) of section V, each stored as an approved reading citing the plan.
+# (indicator code, year, value) of section V, each stored as a public reading cited from the plan.
 DIAGNOSIS = [
     ("ECE-PRIM-LECTURA", 2010, "47.3"),
     ("ECE-PRIM-LECTURA", 2015, "72.2"),
@@ -204,6 +204,16 @@ def test_no_pdf_markup_is_left_in_any_text(plan):
         assert not model.objects.filter(**{f"{field}__contains": "<"}).exists()
 
 
+def test_a_target_that_names_no_project_is_linked_to_none(plan):
+    # E4.1 names two projects («Ilo Ciudad inteligente» and the «Incubadora de proyectos»); its
+    # target names neither, so the site does not pick one for it.
+    assert Target.objects.get(plan=plan, code="E4.1-M").project is None
+    assert set(Project.objects.filter(objective__code="E4.1").values_list("code", flat=True)) == {
+        "ILO-CIUDAD-INTELIGENTE",
+        "INCUBADORA",
+    }
+
+
 def test_the_projects_the_objectives_name(plan):
     assert set(Project.objects.filter(plan=plan).values_list("code", flat=True)) == {
         "DESALINIZADORA",
@@ -248,6 +258,8 @@ def test_every_diagnosis_figure_is_a_public_reading_cited_from_the_plan(plan, co
     assert reading.value == D(value)
     assert "Plan de Gobierno Municipal 2019-2022" in reading.source
     assert (reading.is_cited, reading.provenance, reading.is_demo) == (True, "cited", False)
+    # Nobody approved it: it has its own status.
+    assert reading.status == "cited"
 
 
 def test_no_plan_figure_carries_an_approval_it_never_had(plan):
@@ -261,11 +273,37 @@ def test_no_plan_figure_carries_an_approval_it_never_had(plan):
     assert not cited.filter(created_at__year=2018).exists()
 
 
-@pytest.mark.parametrize("code", ["OSMORE-ESTIAJE", "PBI-MINERIA", "PUERTO-TONELAJE", "POST-SECUNDARIA"])
+UNDATED = [
+    "OSMORE-ESTIAJE",
+    "OSMORE-AVENIDA",
+    "OSMORE-ECOLOGICO",
+    "PBI-PESCA",
+    "PBI-MINERIA",
+    "VAB-MINERIA-MOQUEGUA",
+    "PUERTO-TONELAJE",
+    "POST-SECUNDARIA",
+    "JOVENES-EMPLEADOS",
+]
+
+
+@pytest.mark.parametrize("code", UNDATED)
 def test_figures_without_a_year_in_the_plan_say_so(plan, code):
     reading = Reading.objects.get(indicator__code=code)
-    assert reading.period == date(2018, 1, 1)
-    assert "sin año" in reading.note.lower()
+    # The period only orders the figure in its series; the site shows «sin año en el plan».
+    assert reading.period == date(2018, 1, 1) and reading.is_undated
+    assert "sin año en el plan" in reading.note.lower()
+    # The plan never says when it was written: no note claims a year for it.
+    assert "2018" not in reading.note and "elabor" not in reading.note
+
+
+def test_only_the_figures_without_a_year_are_undated(plan):
+    assert set(Reading.objects.filter(is_undated=True).values_list("indicator__code", flat=True)) == set(UNDATED)
+
+
+def test_the_tuberculosis_rates_are_cited_from_the_body_of_v4_not_from_its_note(plan):
+    for reading in Reading.objects.filter(indicator__code="TBC-TASA"):
+        assert reading.source == "Plan de Gobierno Municipal 2019-2022, sección V.4 Salud"
+    assert "130 casos por cada 100 mil habitantes en el año 2010 a 151 casos" in normalized(SEED)
 
 
 @pytest.mark.parametrize("code", ["PNP-ALCOHOL", "PNP-TOXICOS"])
@@ -305,6 +343,11 @@ def test_methods_are_the_municipalitys_definitions_and_anemia_counts_under_36_mo
 
 def test_the_plans_own_names(plan):
     assert AlignmentLevel.objects.get(plan=plan, code="national").source_plan == "Plan Bicentenario del Perú"
+    regional = AlignmentLevel.objects.get(plan=plan, code="regional").source_plan
+    assert regional == "Plan de Desarrollo Regional Concertado"
+    assert f"objetivos del {regional}:" in SEED
+    young = Indicator.objects.get(code="JOVENES-EMPLEADOS").name
+    assert "egresad" not in young and "han cursado estudios en institutos y/o universidades de la localidad" in young
     assert not Indicator.objects.filter(source__contains="Evaluación Censal").exists()
     assert Project.objects.get(code="MONITOREO-AIRE").name == "Sistema de monitoreo de calidad de aire"
     for code, target in [("RELLENO-SANITARIO", "A2.1-M"), ("MONITOREO-AIRE", "A3.1-M")]:
@@ -367,7 +410,7 @@ def test_every_line_of_the_plans_text_on_the_site_is_in_the_plan(plan):
         assert normalized(half) in seed
     footnote_3 = normalized(" ".join(FOOTNOTE_3_HALVES).replace("**", ""))
     sections = PlanSection.objects.filter(plan=plan)
-    assert sections.count() == 10
+    assert sections.count() == 15
     for section in sections:
         for line in plan_lines(section):
             assert normalized(line) in seed or normalized(line) == footnote_3, (section.code, line)
@@ -375,7 +418,7 @@ def test_every_line_of_the_plans_text_on_the_site_is_in_the_plan(plan):
 
 def test_the_diagnosis_is_whole(plan):
     codes = list(PlanSection.objects.filter(plan=plan, part="diagnosis").values_list("code", flat=True))
-    assert codes == ["IV", "V.1", "V.2", "V.3", "V.4", "V.5", "V.6", "V.7"]
+    assert codes == ["IV", "V", "V.1", "V.2", "V.3", "V.4", "V.5", "V.6", "V.7"]
     assert plan.location.endswith("es un Puerto natural, que constituye una puerta de ingreso y salida al mundo.")
 
 
@@ -383,6 +426,15 @@ def test_the_diagnosis_is_whole(plan):
     "code, text",
     [
         ("2.2", "Resolución de Alcaldía Nro. 1080-2017-A-MPI de fecha 20 de octubre del 2016"),
+        ("II", "se enmarca en “El Plan Bicentenario del Perú”, en el horizonte temporal del primer Plan Estratégico"),
+        ("II", "- 6. Mejorar la calidad del ambiente, en especial el impacto que ejercen las aguas residuales"),
+        ("III", "- Creemos en la democracia participativa como la forma de organización política y social"),
+        ("III", "- Creemos y aspiramos, como personas, a la justicia social con inversión que garantizará"),
+        ("VI", "nuestro gobierno dará prioridad a las pequeñas y micro empresas"),
+        ("VI", "Impulsaremos el desarrollo sostenible con diversificación productiva"),
+        ("VI", "proporcionándole condiciones para la buena nutrición, salud preventiva"),
+        ("VI", "La política de rendición de cuentas se consolidará a través del empoderamiento a la sociedad civil."),
+        ("VI", "- Mejorar la calidad del ambiente y los impactos de las aguas servidas."),
         ("IV", "10 millones de toneladas de mercancía y 6 millones de personas"),
         ("IV", "Con el tren se acortaría hasta 25 días el transporte comercial entre Brasil y China."),
         ("V.1", "dos fuentes: el Río Osmore alimentado por el Proyecto Especial Pasto Grande y de Ite Norte."),

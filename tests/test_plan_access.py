@@ -171,7 +171,7 @@ def test_every_plan_list_filters_by_plan_and_defaults_to_the_featured_one(client
 def test_a_code_is_found_within_its_plan(client, plan, second):
     assert client.get("/api/v1/targets/S1.1-M/").json()["sentence"] == "En promedio: 18 horas al día de agua potable."
     mine = client.get("/api/v1/targets/S1.1-M/", {"plan": SECOND_SLUG}).json()
-    assert (mine["sentence"], mine["baseline_value"]) == ("Al menos 20 horas de agua al día.", "15.5000")
+    assert (mine["sentence"], mine["baseline_value"]) == ("Al menos 20 horas de agua al día.", "15.5")
     assert client.get("/api/v1/axes/2/", {"plan": SECOND_SLUG}).status_code == 200
     assert client.get("/api/v1/axes/3/", {"plan": SECOND_SLUG}).status_code == 404
 
@@ -242,6 +242,11 @@ def test_a_closed_plans_term_keeps_its_readings_for_the_api_the_workflow_and_imp
     )
     assert not report.ok and "fila 2, columna «periodo»: El periodo 07/2022 es del plan" in report.lines()[0]
 
+    # Nobody, superusers included: a closed plan's result is final (issue 20). A superuser who
+    # must fix one reopens the plan first, and the plan's history records it.
     jefa = make_user("jefa", is_superuser=True)
+    with pytest.raises(PermissionDenied, match="ya no cambian"):
+        draft.approve(jefa)
+    Plan.objects.filter(pk=plan.pk).update(is_closed=False)
     draft.approve(jefa)
     assert Reading.objects.get(pk=draft.pk).status == "approved"

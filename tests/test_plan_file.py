@@ -358,3 +358,85 @@ def test_no_reading_is_written_by_a_plan_file(plan):
     # Indicators the file gives no office go to the entity's default office, never to a new one.
     default = Office.objects.get(entity=plan.entity, is_default=True)
     assert set(Indicator.objects.filter(code__startswith="VALLE-").values_list("office", flat=True)) == {default.pk}
+
+
+# --- the clerk's words: a thing delivered, plural counts, Spanish template, the guide on the site ----
+
+
+def numberless(sheets):
+    for column in plan_file.NUMBERLESS_DELIVERED:
+        set_metas(sheets, 4, column, None)
+
+
+def test_a_delivered_target_needs_no_number(plan):
+    report = plan_file.import_plan(second_plan(numberless))
+    assert report.ok, report.lines()
+    target = Target.objects.get(plan__slug=SECOND_SLUG, code="E1.1-M")
+    assert (target.kind, target.comparator, target.value, target.unit) == ("delivered", ">=", 1, "entregable")
+    # Written out and loaded again, it is the same target.
+    again = plan_file.import_plan(plan_file.plan_workbook(target.plan))
+    assert again.ok and not again.changed
+
+
+def test_a_delivered_target_with_part_of_a_number_is_still_asked_for_the_rest(plan):
+    lines = plan_file.import_plan(second_plan(metas(4, "valor_meta", None))).lines()
+    assert [line.split(":")[0] for line in lines] == ["hoja metas, fila 4, columna valor_meta"]
+
+    # A number target never goes without its number.
+    def numberless_number(sheets):
+        for column in plan_file.NUMBERLESS_DELIVERED:
+            set_metas(sheets, 2, column, None)
+
+    lines = plan_file.import_plan(second_plan(numberless_number)).lines()
+    assert [line.split(":")[0] for line in lines] == [
+        "hoja metas, fila 2, columna comparador",
+        "hoja metas, fila 2, columna valor_meta",
+        "hoja metas, fila 2, columna unidad",
+    ]
+
+
+def test_the_summary_counts_each_noun_in_its_own_number(plan):
+    report = plan_file.import_plan(second_plan(), dry_run=True)
+    summary = report.summary()
+    assert "1 plan de gobierno," in summary and "1 proyecto," in summary and "5 metas" in summary
+    assert "1 planes" not in summary and "1 proyectos" not in summary
+
+
+def test_a_date_is_asked_for_as_the_guide_writes_it(plan):
+    lines = plan_file.import_plan(second_plan(metas(6, "fecha_meta", "el próximo año"))).lines()
+    assert "hoja metas, fila 6, columna fecha_meta: «el próximo año» no es una fecha: use dd/mm/aaaa (31/12/2026)." in (
+        lines
+    )
+
+
+def test_the_templates_instructions_are_in_spanish_and_point_to_the_guide_on_the_site(db):
+    book = load_workbook(io.BytesIO(plan_file.plan_workbook()))
+    lines = [row[0] for row in book["instrucciones"].iter_rows(values_only=True)]
+    assert "plan · inicio: obligatorio (fecha dd/mm/aaaa)" in lines
+    assert "plan · titulo: obligatorio (texto)" in lines and "plan · superficie_km2: opcional (decimal)" in lines
+    assert not [line for line in lines if any(word in line for word in ("(text)", "(date)", "(integer)"))]
+    assert not [line for line in lines if "docs/plan-file.md" in line]
+    assert any("/guia/archivo-de-plan/" in line for line in lines)
+
+
+def test_the_guide_is_a_page_of_the_site(client, db):
+    page = client.get(reverse("plan-file-guide"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "<h1>El archivo de plan</h1>" in body and "<code>fecha_meta</code>" in body
+    # Links to the repository's own files, which the site does not serve, are left as text.
+    assert 'href="../' not in body and 'href="guia-registro.md' not in body
+
+
+def test_the_import_page_says_its_title_once_and_links_the_guide(client, plan):
+    client.force_login(make_user("jefa", is_superuser=True))
+    url = reverse("admin:goals_plan_import")
+    page = client.get(url).content.decode()
+    assert page.count("<h1>Importar un archivo de plan</h1>") == 1
+    assert f'href="{reverse("plan-file-guide")}"' in page and "docs/plan-file.md" not in page
+    upload = io.BytesIO(second_plan())
+    upload.name = "valle.xlsx"
+    preview = client.post(url, {"file": upload}).content.decode()
+    head = preview[preview.index("Las metas del archivo") :].split("</thead>")[0]
+    headers = [cell.split("</th>")[0] for cell in head.split('<th scope="col">')[1:]]
+    assert len(headers) == len(set(headers)), headers

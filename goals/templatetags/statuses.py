@@ -34,13 +34,20 @@ def status_badge(status):
 
 
 @register.inclusion_tag("includes/progress_bar.html")
-def progress_bar(evaluation):
-    """The bar of one target, or the words saying why it has none (no data, not measurable)."""
+def progress_bar(evaluation, row=None):
+    """The bar of one target, or the words saying why it has none (no data, not measurable). Given
+    the target's `row` (`goals.public.TargetStatus`), a target with figures but no baseline says
+    what is known instead: its first and last figure of the term."""
     progress, expected = evaluation.progress, evaluation.expected
+    note = ""
+    if progress is None:
+        note = wording.progress_note(evaluation)
+        if row is not None and evaluation.latest_value is not None:
+            note = wording.unmeasured_note(row.target, evaluation, row.first_term_point)
     return {
         "progress": None if progress is None else round(progress),
         "expected": None if expected is None or evaluation.final else round(expected),
-        "note": wording.progress_note(evaluation) if progress is None else "",
+        "note": note,
     }
 
 

@@ -147,6 +147,10 @@
       }
       if (rule && unit) {
         rule.querySelector(".value-rule-unit").textContent = unit.rule;
+        var hint = rule.querySelector(".value-rule-hint");
+        if (hint && unit.hint) {
+          hint.textContent = unit.hint;
+        }
       }
       update();
     }

@@ -173,7 +173,7 @@ def test_history_and_superseded_values_hold_only_what_was_public(client, history
 
     gone = {int(r["id"]): r for r in rows(body(client.get("/api/v1/export/superseded-readings.csv")))}
     assert set(gone) == {corrected.pk, withdrawn.pk}
-    assert gone[corrected.pk]["value"] == "12.5000" and gone[corrected.pk]["corrected_by"] == str(correction.pk)
+    assert gone[corrected.pk]["value"] == "12.50" and gone[corrected.pk]["corrected_by"] == str(correction.pk)
     assert gone[corrected.pk]["correction_reason"] == "Error de digitación"
     assert gone[withdrawn.pk]["withdrawal_reason"] == "Dato duplicado"
     assert gone[withdrawn.pk]["source"] == '\'=HYPERLINK("http://x","y")'  # inert

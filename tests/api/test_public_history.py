@@ -34,12 +34,12 @@ def history(api, reading):
 
 def test_the_public_sees_only_the_public_versions_and_no_user(api, reading, registrador, revisor):
     rows = history(api, reading)
-    assert [(row["status"], row["value"]) for row in rows] == [("approved", "13.0000")]
+    assert [(row["status"], row["value"]) for row in rows] == [("approved", "13.00")]
     # Compared with no earlier public version: the submitted one it came from (and who reviewed
     # it) was never public.
     assert rows[0]["changes"] == {}
     text = str(rows)
-    assert "12.0000" not in text and "submitted" not in text and "draft" not in text
+    assert "12.00" not in text and "submitted" not in text and "draft" not in text
     for row in rows:
         assert row["history_user"] is None
         for before, after in row["changes"].values():
@@ -57,5 +57,5 @@ def test_its_office_and_auditors_see_every_version(api, reading, registrador, wh
     rows = history(api, reading)
     assert [row["status"] for row in rows] == ["approved", "submitted", "draft", "draft"]
     assert set(rows[0]["changes"]) >= {"status", "reviewed_by"}
-    assert rows[-2]["changes"]["value"] == ["12.0000", "13.0000"]
+    assert rows[-2]["changes"]["value"] == ["12.00", "13.00"]
     assert rows[0]["history_user"] == "raul"

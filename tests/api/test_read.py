@@ -53,6 +53,7 @@ def test_every_list_answers_json_and_the_same_rows_as_csv(api, demo, name):
     assert len(table) == len(rows)
     assert list(table[0]) == list(rows[0])
     first = {k: ("" if v is None else str(v)) for k, v in rows[0].items() if not isinstance(v, list | dict)}
+    first.update({k: ("true" if v else "false") for k, v in rows[0].items() if isinstance(v, bool)})
     assert {k: table[0][k] for k in first} == first
 
 
@@ -75,7 +76,9 @@ def test_every_list_costs_the_same_queries_at_two_data_sizes(api, demo, name):
 
 def test_anonymous_users_see_approved_readings_only_and_no_names(api, demo):
     rows = results(api.get("/api/v1/readings/", {"page_size": 1000}))
-    assert {row["status"] for row in rows} == {"approved"}
+    # Public: approved by the municipality, or cited from the plan (its own status, never "approved").
+    assert {row["status"] for row in rows} == {"approved", "cited"}
+    assert {row["provenance"] for row in rows if row["status"] == "cited"} == {"cited"}
     assert {row["entered_by"] for row in rows} == {None}
     assert results(api.get("/api/v1/readings/", {"status": "draft"})) == []
 
@@ -89,7 +92,8 @@ def test_auditors_see_everything_with_names(api, demo):
 
 def test_a_registrador_of_another_office_sees_only_public_readings(api, demo):
     api.force_authenticate(make_user("otro", ROLE_REGISTRADOR, [make_office("OTRA")]))
-    assert {row["status"] for row in results(api.get("/api/v1/readings/", {"page_size": 1000}))} == {"approved"}
+    statuses = {row["status"] for row in results(api.get("/api/v1/readings/", {"page_size": 1000}))}
+    assert statuses == {"approved", "cited"}
 
 
 @pytest.mark.parametrize(
@@ -216,7 +220,8 @@ def test_the_open_data_zip_holds_one_csv_per_list(api, demo):
     # Every list, plus the package's own tables and its descriptor (tests/api/test_open_data.py).
     assert {f"{name}.csv" for name in LISTS} | {"datapackage.json"} <= set(bundle.namelist())
     readings = list(csv.DictReader(io.StringIO(bundle.read("readings.csv").decode("utf-8-sig"))))
-    assert {row["status"] for row in readings} == {"approved"}
+    assert {row["status"] for row in readings} == {"approved", "cited"}
+    assert {row["status"] for row in readings if row["indicator"] == "TBC-TASA"} == {"cited"}
     assert "TBC-TASA" in {row["indicator"] for row in readings}
 
 

@@ -101,6 +101,12 @@ def test_values_as_people_type_them_and_every_step_on_the_readings_page(browser,
     page.goto(f"{site}/admin/indicators/reading/add/?indicator={anemia.pk}&period=2023-01-01")
     assert page.input_value("#id_period") == "01/01/2023"
     assert "% · de 0 a 100 · 2 decimales" in page.inner_text(".value-rule")
+    assert "Escriba 16.8 o 16,8" in page.inner_text(".value-rule")
+    # An indicator counted in whole numbers asks for one as soon as it is chosen, never for "16,8".
+    page.select_option("#id_indicator", str(Indicator.objects.get(code="VIOLENCIA-FAMILIAR").pk))
+    assert "Escriba un número entero, p. ej. 17." in page.inner_text(".value-rule")
+    page.select_option("#id_indicator", str(anemia.pk))
+    assert "Escriba 16.8 o 16,8" in page.inner_text(".value-rule")
     page.fill("#id_value", "9,8")
     assert page.inner_text(".value-preview") == "= 9.80 %"
     picture(page, "valor")

@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.browser.conftest import SCREENSHOTS
 
 PAGE_TYPES = [
-    ("inicio", "/", "Resultado final: 4 de 15 metas cumplidas"),
+    ("inicio", "/", "Al cierre del periodo: 4 metas cumplidas, 7 no cumplidas y 4 sin datos del periodo"),
     ("eje", "/ejes/2/", "Mejorar el acceso a los servicios básicos"),
     ("dimension", "/dimensiones/social/", "Problema identificado"),
     ("meta", "/metas/S3.1-M/", "¿Por qué este estado?"),

@@ -31,7 +31,7 @@ WIDTH = 360
 BUDGET = 100_000  # bytes on the wire, headers included, for a first visit
 
 PAGES = [
-    ("inicio", "/", "Resultado final"),
+    ("inicio", "/", "Al cierre del periodo"),
     ("planes", "/planes/", "Planes de gobierno"),
     ("eje", "/ejes/2/", "Objetivos y metas"),
     ("dimension", "/dimensiones/social/", "Problema identificado"),

@@ -257,7 +257,11 @@ def test_the_root_search_covers_every_plan_grouped_by_entity_and_plan(client, th
     text = words(html)
     assert "Al menos 20 horas de agua al día." in text
     assert "En promedio: 18 horas al día de agua potable." in text
-    assert "Aguas residuales tratadas Porcentaje · Oficina responsable aún no asignada" in text
+    assert (
+        "Aguas residuales tratadas Porcentaje · responsable asignado por la municipalidad: "
+        "Oficina responsable aún no asignada"
+        in text
+    )
     assert 'href="/entidades/1803/"' in html and 'href="/entidades/180302/"' in html
     second = html.split(f"Metas de «{SECOND_TITLE}»")[1].split("<h3>")[0]
     assert "Al menos 20 horas de agua al día." in second and "En promedio: 18 horas" not in second
@@ -309,15 +313,24 @@ def test_an_indicator_in_the_default_office_reads_no_office_assigned_yet(client,
     assert indicator.office.is_default and indicator.office.entity.ubigeo == "180302"
     assert indicator.source == ""
     text = words(page(client, f"/planes/{MINIMAL}/metas/A1.1-M/"))
-    assert "Responsable: Oficina responsable aún no asignada · Fuente: aún no registrada" in text
+    assert (
+        "Responsable asignado por la municipalidad: Oficina responsable aún no asignada · Fuente: aún no registrada"
+        in text
+    )
     assert indicator.office.name not in text
     catalogue = words(page(client, f"/planes/{MINIMAL}/indicadores/{indicator.code}/"))
-    assert "Oficina responsable Oficina responsable aún no asignada Fuente aún no registrada" in catalogue
+    assert (
+        "Responsable asignado por la municipalidad Oficina responsable aún no asignada Fuente aún no registrada"
+        in catalogue
+    )
 
 
 def test_an_indicator_of_a_named_office_reads_its_office(client, plan):
     text = words(page(client, f"/planes/{SEED}/metas/S1.1-M/"))
-    assert "Responsable: Gerencia de Servicios Públicos" in text and "aún no asignada" not in text
+    assert (
+        "Responsable asignado por la municipalidad: Gerencia de Servicios Públicos" in text
+        and "aún no asignada" not in text
+    )
 
 
 # --- a fixed number of queries -------------------------------------------------------------------

@@ -29,6 +29,7 @@ SEED_PAGES = [
     ("rendicion-de-cuentas/", "Rendición de cuentas 2021"),
     ("rendicion-de-cuentas/2021/", "31 de diciembre de 2021"),
     ("diagnostico/", "20,601"),
+    ("principios-y-objetivos/", "Creemos en la democracia participativa"),
 ]
 SECOND_PAGES = [
     ("", "Plan de Gobierno Municipal del Valle 2023-2026"),
@@ -103,7 +104,14 @@ def test_a_plan_without_axes_alignment_or_diagnosis_renders_what_it_has(client, 
         ("rendicion-de-cuentas/", "Rendición de cuentas 2023"),
     ]:
         assert text in body(client, base + path).decode(), path
-    for path in ["ejes/1/", "alineamiento/", "alineamiento/national/1/", "diagnostico/", "metas/S1.1-M/"]:
+    for path in [
+        "ejes/1/",
+        "alineamiento/",
+        "alineamiento/national/1/",
+        "diagnostico/",
+        "principios-y-objetivos/",
+        "metas/S1.1-M/",
+    ]:
         assert "No encontramos esa página" in body(client, base + path, status=404).decode(), path
 
 

@@ -27,7 +27,9 @@ def demo(plan):
 
 def test_a_term_that_has_ended_reads_as_a_result_with_the_verdict_of_each_target(client, demo):
     page = client.get("/").content.decode()
-    assert "Resultado final: 4 de 15 metas cumplidas" in page
+    # Met, not met, without data of the term; and not "final" while the plan is open (issue 20).
+    assert "Al cierre del periodo: 4 metas cumplidas, 7 no cumplidas y 4 sin datos del periodo" in page
+    assert "Resultado final" not in page and "ya no cambia" not in page
     assert "¿Cómo van" not in page
     verdicts = page[page.index('<ul class="verdicts">') :]
     verdicts = verdicts[: verdicts.index("</ul>")]
@@ -35,7 +37,7 @@ def test_a_term_that_has_ended_reads_as_a_result_with_the_verdict_of_each_target
     # Met targets first, then the missed ones, then those without data: the plan's order within each.
     assert verdicts.index("Meta cumplida") < verdicts.index("No cumplida") < verdicts.index("Sin datos del periodo")
     english = client.get("/en/").content.decode()
-    assert "Final result: 4 of 15 targets met" in english
+    assert "At the end of the term: 4 targets met, 7 not met and 4 without data for the term" in english
 
 
 def test_during_the_term_the_home_asks_how_the_targets_go_with_the_expected_pace(client, plan):
@@ -90,7 +92,9 @@ def test_public_answers_are_gzipped_when_asked_and_the_admin_and_tokens_never(cl
     response = client.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
-    assert gzip.decompress(response.content) == plain.content or b"Resultado final" in gzip.decompress(response.content)
+    assert gzip.decompress(response.content) == plain.content or b"Al cierre del periodo" in gzip.decompress(
+        response.content
+    )
     assert len(response.content) * 3 < len(plain.content)
     # The public API's answers hold no secret (no token, no session): compressed too.
     api = client.get("/api/v1/targets/", HTTP_ACCEPT_ENCODING="gzip")

@@ -157,6 +157,6 @@ def test_reason_values_for_json_are_plain():
 
 
 def test_the_methodology_page_explains_every_reason():
-    methodology = (Path(settings.BASE_DIR) / "docs" / "metodologia.md").read_text(encoding="utf-8")
+    methodology = (Path(settings.BASE_DIR) / "templates" / "methodology_text.html").read_text(encoding="utf-8")
     for code in ReasonCode:
-        assert f"| `{code.value}` |" in methodology, code
+        assert f"<tr><td><code>{code.value}</code></td>" in methodology, code

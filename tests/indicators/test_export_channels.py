@@ -72,7 +72,7 @@ def streamed(response) -> bytes:
 
 def test_the_api_csv_of_readings_and_indicators(client, hostile):
     rows = table(streamed(client.get("/api/v1/readings/", {"format": "csv", "indicator": "VAR-EMPLEO"})))
-    assert_inert(rows, "-3.5000")
+    assert_inert(rows, "-3.50")
     indicators = table(streamed(client.get("/api/v1/indicators/", {"format": "csv"})))
     assert '\'=HYPERLINK("http://x","y")' in [cell for row in indicators for cell in row]
 
@@ -80,7 +80,7 @@ def test_the_api_csv_of_readings_and_indicators(client, hostile):
 def test_the_api_csv_an_auditor_pulls(client, hostile):
     client.force_login(make_user("ana", ROLE_AUDITOR))
     rows = table(streamed(client.get("/api/v1/readings/", {"format": "csv", "indicator": "VAR-EMPLEO"})))
-    assert_inert(rows, "-3.5000")
+    assert_inert(rows, "-3.50")
 
 
 def test_one_reading_and_its_history_as_csv(client, hostile):
@@ -101,14 +101,18 @@ def test_every_member_of_the_open_data_zip(client, hostile):
     for name in [name for name in bundle.namelist() if name.endswith(".csv")]:
         rows = table(bundle.read(name))
         assert not [cell for row in rows for cell in row if is_risky(cell)], name
-    assert_inert(table(bundle.read("readings.csv")), "-3.5000")
+    assert_inert(table(bundle.read("readings.csv")), "-3.50")
 
 
 @pytest.mark.parametrize("url", ["/entidades/1803/indicadores/VAR-EMPLEO/serie.csv", "/metas/S3.1-M/serie.csv"])
 def test_the_public_series_downloads(client, hostile, url):
     response = client.get(url)
     assert response.status_code == 200
-    assert_inert(table(response.content), "-3.5")
+    assert_inert(table(response.content), "-3.50")
+    # The same series for Excel in Spanish: `;`, decimal comma, just as inert.
+    excel = client.get(url, {"formato": "excel-es"})
+    assert excel.status_code == 200 and "excel-es" in excel["Content-Disposition"]
+    assert_inert(table(excel.content, delimiter=";"), "-3,50")
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def test_missing_columns(user):
             "ECE-SEC-LECTURA,2019,130,F,",
             "fila 3, columna «valor»: El valor 130 está fuera del rango de la unidad porcentaje (0 a 100).",
         ),
-        ("ECE-SEC-LECTURA,2099,30,F,", "fila 3, columna «periodo»: El periodo 2099-01-01 está en el futuro."),
+        ("ECE-SEC-LECTURA,2099,30,F,", "fila 3, columna «periodo»: El periodo 01/01/2099 está en el futuro."),
         (
             "ECE-SEC-LECTURA,ayer,30,F,",
             "fila 3, columna «periodo»: «ayer» no es un periodo: use dd/mm/aaaa, aaaa-mm o aaaa.",
@@ -140,7 +140,7 @@ def test_an_approved_period_asks_for_a_correction(user, reading_ind):
     report, written = run(HEADER + "ECE-SEC-LECTURA,2016,28,MINEDU,\n", user)
     assert written == 0
     assert messages(report) == [
-        "fila 2, columna «periodo»: Ya existe una lectura aprobada para ECE-SEC-LECTURA en 2016-01: "
+        "fila 2, columna «periodo»: Ya existe una lectura aprobada para ECE-SEC-LECTURA en 01/2016: "
         "registre una corrección."
     ]
 
@@ -187,8 +187,8 @@ def test_export_and_reimport_round_trip(user, reading_ind, reports_ind):
     run(HEADER + "ECE-SEC-LECTURA,2019,30.5,MINEDU,nota\nVIOLENCIA-FAMILIAR,2019,820,PNP,\n", user)
     readings = Reading.objects.order_by("pk").select_related("indicator__unit")
     exported = exports.to_csv(readings, excel_spanish=True).decode("utf-8")
-    assert exported.startswith("\ufeffcodigo;indicador;unidad;decimales;periodo;valor;fuente;nota")
-    assert '"01/01/2019";"30,50"' in exported  # a cell with a comma quotes its row
+    assert exported.startswith('\ufeff"codigo";"indicador";"unidad";"decimales";"periodo";"valor";"fuente";"nota"')
+    assert '"01/01/2019";"30,50"' in exported and '"0";"01/01/2019";"820"' in exported  # every row quoted alike
     # Someone fixes a value in Excel and uploads the file to another copy of the system.
     Reading.objects.all().delete()
     report, written = run(exported.replace("820", "821"), user)
@@ -241,5 +241,8 @@ def test_the_office_template_lists_its_indicators(client, user, reading_ind, rep
     client.force_login(user)
     url = reverse("admin:indicators_reading_template_kind", args=["EDU", "csv"])
     body = client.get(url).content.decode("utf-8-sig")
-    assert body.splitlines()[0] == "codigo,indicador,unidad,decimales,periodo,valor,fuente,nota"
-    assert {line.split(",")[0] for line in body.splitlines()[1:]} == {"ECE-SEC-LECTURA", "VIOLENCIA-FAMILIAR"}
+    assert body.splitlines()[0] == '"codigo","indicador","unidad","decimales","periodo","valor","fuente","nota"'
+    assert {line.split(",")[0].strip('"') for line in body.splitlines()[1:]} == {
+        "ECE-SEC-LECTURA",
+        "VIOLENCIA-FAMILIAR",
+    }

@@ -100,6 +100,9 @@ def test_the_public_csv_is_the_same_by_postgres_and_by_python(client, monkeypatc
     postgres, python = both(client, monkeypatch, params)
     assert postgres.count(b"\r\n") >= 3
     assert postgres == python
+    # The unit's two decimals, a value's own four kept; yes/no in words.
+    assert b'"-3.50"' in postgres and b'"12.3456"' in postgres and b'"-3.5000"' not in postgres
+    assert b'"true"' in postgres and b'"True"' not in postgres
 
 
 def test_the_auditors_csv_with_names_is_the_same_too(client, monkeypatch, hostile_readings):
@@ -152,7 +155,7 @@ def test_plain_orderings_are_sorted_where_the_cells_are_formatted(client, monkey
     copies, copy_lines = [], pg_csv.copy_lines
     monkeypatch.setattr(pg_csv, "copy_lines", lambda sql, zone: copies.append(sql) or copy_lines(sql, zone))
     client.get("/api/v1/readings/", {"format": "csv", "ordering": "-value"}).getvalue()
-    assert copies[0].endswith("ORDER BY k0 DESC OFFSET 0) AS f")
+    assert copies[0].endswith("ORDER BY k0 DESC, k1 OFFSET 0) AS f"), "the id breaks ties"
 
 
 def show_parallel_workers():

@@ -154,9 +154,9 @@ def test_save_and_submit_from_the_add_form_then_the_next_draft_in_the_queue(clie
     assert (reading.status, reading.value) == ("submitted", Decimal("12.5"))
     assert response.url == change_url(waiting)
     messages = texts(response)
-    assert messages[0].startswith("La lectura “AGUA-HORAS 2021-03-01: 12.5” fue agregada correctamente.")
-    assert "La lectura “AGUA-HORAS 2021-03-01: 12.5” fue enviada a revisión." in messages
-    assert "Siguiente en su cola: AGUA-HORAS 2021-01-01: 11" in messages
+    assert messages[0].startswith("La lectura “AGUA-HORAS 01/03/2021: 12.5” fue agregada correctamente.")
+    assert "La lectura “AGUA-HORAS 01/03/2021: 12.5” fue enviada a revisión." in messages
+    assert "Siguiente en su cola: AGUA-HORAS 01/01/2021: 11" in messages
 
 
 def test_approve_and_reject_from_the_page_then_the_next_in_the_review_queue(client, registrador, revisor, indicator):
@@ -165,7 +165,7 @@ def test_approve_and_reject_from_the_page_then_the_next_in_the_review_queue(clie
     response = client.post(step_url(first, "aprobar"), {"_version": first.updated_at.isoformat()})
     assert Reading.objects.get(pk=first.pk).status == "approved"
     assert response.url == change_url(second)
-    assert "La lectura “AGUA-HORAS 2021-01-01: 12.5” fue aprobada: ya es pública." in texts(response)
+    assert "La lectura “AGUA-HORAS 01/01/2021: 12.5” fue aprobada: ya es pública." in texts(response)
     page = client.post(step_url(second, "rechazar"))
     assert page.status_code == 200 and "Motivo" in page.content.decode()  # asks for the reason first
     assert Reading.objects.get(pk=second.pk).status == "submitted"

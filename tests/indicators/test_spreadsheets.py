@@ -65,7 +65,7 @@ def test_a_separator_inside_a_cell_cannot_start_a_new_cell_in_another_locale(del
 
 def test_none_is_an_empty_cell_and_the_file_starts_with_a_bom():
     text = spreadsheets.csv_bytes(["a", "b"], [[None, 1]]).decode("utf-8")
-    assert text == "\ufeffa,b\r\n,1\r\n"
+    assert text == '\ufeff"a","b"\r\n"","1"\r\n', "every cell quoted, on every row"
 
 
 def test_xlsx_holds_no_formula_and_keeps_numbers_and_text_exact():

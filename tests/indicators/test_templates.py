@@ -51,7 +51,7 @@ def share(office):
         period=date(2022, 1, 1),
         value=Decimal("31.5"),
         source="Plan",
-        status="approved",
+        status="cited",
         is_cited=True,
     )
     return indicator

@@ -65,9 +65,9 @@ def test_periods_are_normalised_to_the_frequency(frequency, given, stored):
 
 def test_period_in_the_future_or_too_old_is_refused():
     today = date(2022, 6, 15)
-    assert period_errors(date(2022, 7, 1), today=today) == ["El periodo 2022-07-01 está en el futuro."]
+    assert period_errors(date(2022, 7, 1), today=today) == ["El periodo 01/07/2022 está en el futuro."]
     assert period_errors(date(1985, 1, 1), today=today) == [
-        "El periodo 1985-01-01 está fuera del rango admitido (desde 1990)."
+        "El periodo 01/01/1985 está fuera del rango admitido (desde 1990)."
     ]
     assert period_errors(date(2022, 6, 1), today=today) == []
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.entities import DEFAULT_LIST, ListRefused, load_list, read_list
 from core.models import Entity
@@ -23,11 +24,13 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"No existe el archivo {file}.")
+            raise CommandError(_("No existe el archivo %(file)s.") % {"file": file})
         try:
             places = read_list(path.read_bytes())
         except ListRefused as refusal:
-            raise CommandError(f"{path.name}: {refusal} No se cargó nada.") from refusal
+            raise CommandError(
+                _("%(file)s: %(refusal)s No se cargó nada.") % {"file": path.name, "refusal": refusal}
+            ) from refusal
         with transaction.atomic():
             report = load_list(places, Entity, Entity.history.model)
             if dry_run:

@@ -6,6 +6,7 @@ current version is left as it is, unless --force."""
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from goals.models import Plan
 from ilo_plan import open_data
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             found = {p.slug: p for p in plans.filter(slug__in=plan)}
             missing = [slug for slug in plan if slug not in found]
             if missing:
-                raise CommandError(f"No existe un plan con el identificador «{missing[0]}».")
+                raise CommandError(_("No existe un plan con el identificador «%(slug)s».") % {"slug": missing[0]})
             plans = [found[slug] for slug in dict.fromkeys(plan)]
         self.report("nacional", lambda: open_data.build_national_package(force=force))
         for chosen in plans:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from goals.models import Plan
 from ilo_plan import plan_file
@@ -20,6 +21,6 @@ class Command(BaseCommand):
         if plan:
             record = Plan.objects.filter(slug=plan).first()
             if record is None:
-                raise CommandError(f"No existe un plan con el slug {plan}.")
+                raise CommandError(_("No existe un plan con el slug %(slug)s.") % {"slug": plan})
         Path(output).write_bytes(plan_file.plan_workbook(record))
         self.stdout.write(self.style.SUCCESS(f"Escrito {output}."))

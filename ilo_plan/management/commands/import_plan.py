@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from core.models import Entity
 from ilo_plan import plan_file
@@ -26,12 +27,14 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, entity, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"No existe el archivo {file}.")
+            raise CommandError(_("No existe el archivo %(file)s.") % {"file": file})
         owner = None
         if entity:
             owner = Entity.objects.filter(ubigeo=entity).first()
             if owner is None:
-                raise CommandError(f"No hay una entidad con el ubigeo {entity} en el directorio.")
+                raise CommandError(
+                    _("No hay una entidad con el ubigeo %(ubigeo)s en el directorio.") % {"ubigeo": entity}
+                )
         with path.open("rb") as stream:
             report = plan_file.import_plan(stream, dry_run=dry_run, entity=owner)
         if not report.ok:

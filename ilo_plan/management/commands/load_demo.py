@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from core import versions
@@ -29,7 +30,7 @@ DEMO_USERS = [
     ("demo-auditor", ROLE_AUDITOR, False, False),
     ("demo-admin", None, True, False),
 ]
-DEMO_SOURCE = "DATO DE DEMOSTRACIÓN (inventado por load_demo; no es un dato real)"
+DEMO_SOURCE = "Dato de demostración (no es un dato real)"
 # One file per plan (fixtures/demo/<slug>.json): a yearly path per indicator from the plan's first
 # year, monthly indicators interpolated with noise, chosen so that the statuses differ from one
 # target to the next; the indicator whose readings wait in the review queue; project milestones.
@@ -48,10 +49,13 @@ class Command(BaseCommand):
             )
         plan = Plan.objects.featured()
         if plan is None:
-            raise CommandError("Primero cargue el plan: python manage.py load_plan")
+            raise CommandError(_("Primero cargue el plan: python manage.py load_plan"))
         demo_file = DEMO_DIR / f"{plan.slug}.json"
         if not demo_file.is_file():
-            raise CommandError(f"No hay datos de demostración para el plan {plan.slug} ({demo_file.name}).")
+            raise CommandError(
+                _("No hay datos de demostración para el plan %(slug)s (%(file)s).")
+                % {"slug": plan.slug, "file": demo_file.name}
+            )
         self.plan, self.demo = plan, json.loads(demo_file.read_text(encoding="utf-8"))
         if Reading.objects.demo().exists() or get_user_model().objects.filter(username__startswith="demo-").exists():
             self.stdout.write(

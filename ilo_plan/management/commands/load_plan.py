@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import versions
 from goals.models import Plan
@@ -25,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, fixtures_dir, **options):
         files = sorted(Path(fixtures_dir).glob("*.json"))
         if not files:
-            raise CommandError(f"No hay archivos de datos en {fixtures_dir}.")
+            raise CommandError(_("No hay archivos de datos en %(folder)s.") % {"folder": fixtures_dir})
         counts: Counter[str] = Counter()
         with transaction.atomic():
             for path in files:
@@ -43,7 +44,9 @@ class Command(BaseCommand):
             with path.open(encoding="utf-8") as stream:
                 yield from serializers.deserialize("json", stream, handle_forward_references=False)
         except serializers.base.DeserializationError as error:
-            raise CommandError(f"{self.name_of(path)}: no se pudo leer: {error}") from error
+            raise CommandError(
+                _("%(file)s: no se pudo leer: %(error)s") % {"file": self.name_of(path), "error": error}
+            ) from error
 
     def save(self, path, record):
         obj = record.object
@@ -56,14 +59,17 @@ class Command(BaseCommand):
             obj.full_clean()
         except ValidationError as error:
             details = "; ".join(
-                f"campo «{field}»: {' '.join(messages)}" for field, messages in error.message_dict.items()
+                _("campo «%(field)s»: %(messages)s") % {"field": field, "messages": " ".join(messages)}
+                for field, messages in error.message_dict.items()
             )
-            raise CommandError(f"{where}, {details}") from error
+            raise CommandError(", ".join((where, details))) from error
         try:
             with transaction.atomic():
                 record.save()
         except DatabaseError as error:
-            raise CommandError(f"{where}: la base de datos lo rechazó: {error}") from error
+            raise CommandError(
+                _("%(where)s: la base de datos lo rechazó: %(error)s") % {"where": where, "error": error}
+            ) from error
 
     @staticmethod
     def keep_site_choices(obj):

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.scoping import scope_for
 from indicators import imports
@@ -22,11 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args, file, user, dry_run, **options):
         path = Path(file)
         if not path.exists():
-            raise CommandError(f"No existe el archivo {file}.")
+            raise CommandError(_("No existe el archivo %(file)s.") % {"file": file})
         try:
             owner = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist as error:
-            raise CommandError(f"No existe el usuario {user}.") from error
+            raise CommandError(_("No existe el usuario %(user)s.") % {"user": user}) from error
         started = time.monotonic()
         # As the person would in the admin: inside their entity (core.scoping).
         with path.open("rb") as stream, scope_for(owner):
@@ -37,7 +39,10 @@ class Command(BaseCommand):
             for line in report.lines(limit=50):
                 self.stderr.write(line)
             count = report.error_count
-            raise CommandError(f"{count:,} {'error' if count == 1 else 'errores'}: no se importó nada.")
+            raise CommandError(
+                ngettext("%(count)s error: no se importó nada.", "%(count)s errores: no se importó nada.", count)
+                % {"count": f"{count:,}"}
+            )
         seconds = time.monotonic() - started
         verb = "validadas (sin escribir)" if dry_run else "importadas como borrador"
         self.stdout.write(self.style.SUCCESS(f"{len(report.readings)} lecturas {verb} en {seconds:.1f} s."))
