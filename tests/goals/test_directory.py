@@ -259,8 +259,7 @@ def test_the_root_search_covers_every_plan_grouped_by_entity_and_plan(client, th
     assert "En promedio: 18 horas al día de agua potable." in text
     assert (
         "Aguas residuales tratadas Porcentaje · responsable asignado por la municipalidad: "
-        "Oficina responsable aún no asignada"
-        in text
+        "Oficina responsable aún no asignada" in text
     )
     assert 'href="/entidades/1803/"' in html and 'href="/entidades/180302/"' in html
     second = html.split(f"Metas de «{SECOND_TITLE}»")[1].split("<h3>")[0]
