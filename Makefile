@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-deep lint serve worker bench audit install clean-db guide-images
+.PHONY: run test test-fast test-deep lint serve worker bench audit install clean-db guide-images
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The edit loop: the suite without the tests marked slow (browser, races, servers, state machines,
+# schemathesis, anything over about 2 s); a few minutes. `make test` stays the whole truth.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
 
 # The property-based tests with many more examples (hypothesis profile `deep`); minutes, not seconds.
 test-deep: $(STAMP)

@@ -49,12 +49,16 @@ def _fast_and_isolated(settings):
     # Data versions read on every request, so a page's query count never depends on how long the
     # request before it took (tests of the remembered version set their own).
     settings.DATA_VERSION_SECONDS = 0
-    # Each test starts without a data version, or a plan, remembered from the one before.
+    # Each test starts without a data version, or a plan, remembered from the one before, and in
+    # the site's language (a request to an /en/ page leaves English active in its thread).
+    from django.utils import translation
+
     from core import versions
     from ilo_plan import plans
 
     versions.forget()
     plans.forget()
+    translation.deactivate()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -65,7 +69,9 @@ def _fast_and_isolated(settings):
 def _reference_data(request):
     """A transactional test starts where the one before it emptied the database: with the
     migrations' reference data given back (tests/reference_data.py)."""
-    if _transactional(request.node):
+    from tests.conftest import is_transactional
+
+    if is_transactional(request.node):
         request.getfixturevalue("transactional_db")
         from tests import reference_data
 
@@ -76,9 +82,29 @@ def pytest_collection_modifyitems(config, items):
     # Browser tests use a live server, whose transactional tests empty the database after
     # them: they run last, so that nothing after them misses the migrations' data.
     # Other transactional tests (real connections in threads) empty it too: they run just before.
-    items.sort(key=lambda item: ("tests/browser" in str(item.fspath), _transactional(item)))
+    # The rest keep the tests that ask for the seed plan together, so that it is loaded a few times
+    # per run, not once per module (tests.conftest.SeedPlan): first the modules where every database
+    # test asks for it, then the modules where some do (its tests first in one module, last in the
+    # next, so the plan stays from one module into the next), then the modules without it.
+    from tests.conftest import is_transactional, uses_database, wants_seed_plan
 
+    kinds = {}  # module -> which of "with the plan", "without it" its database tests are
+    for item in items:
+        if uses_database(item):
+            kinds.setdefault(item.path, set()).add(wants_seed_plan(item))
+    group = {path: 0 if found == {True} else 1 if len(found) == 2 else 2 for path, found in kinds.items()}
+    mixed = [path for path in dict.fromkeys(item.path for item in items) if group.get(path) == 1]
+    plan_last = {path for index, path in enumerate(mixed) if index % 2}
+    order = {path: index for index, path in enumerate(dict.fromkeys(item.path for item in items))}
 
-def _transactional(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in item.fixturenames
+    def key(item):
+        later = wants_seed_plan(item) == (item.path in plan_last)
+        return (
+            "tests/browser" in str(item.fspath),
+            is_transactional(item),
+            group.get(item.path, 2),
+            order[item.path],
+            later,
+        )
+
+    items.sort(key=key)

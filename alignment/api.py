@@ -5,10 +5,10 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
+from core.api_support import ConditionalMixin, CSVListMixin
+from core.api_support import _cell as csv_cell
 from goals.api import AS_OF, PlanScopedMixin, RollupSerializer, RollupViewSetMixin, rollup_data
 from goals.progress import rollup
-from indicators.api_support import ConditionalMixin, CSVListMixin
-from indicators.api_support import _cell as csv_cell
 
 from .models import AlignmentLevel, AlignmentLink, AlignmentObjective, AlignmentRow
 

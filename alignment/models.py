@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scoping import EntityOwned, EntityScopedManager
+from core.text import VisibleText
 from goals.models import Plan, StrategicAxis, same_plan
 
 
@@ -27,9 +28,14 @@ class AlignmentLevel(EntityOwned):
     code = models.SlugField(
         _("identificador"), max_length=40, help_text=_("En las direcciones del sitio. Por ejemplo: national, regional.")
     )
-    name = models.CharField(_("nivel"), max_length=80, help_text=_("Por ejemplo: Nacional."))
+    name = models.CharField(
+        _("nivel"), max_length=80, validators=[VisibleText(_("nivel"))], help_text=_("Por ejemplo: Nacional.")
+    )
     source_plan = models.CharField(
-        _("plan de origen"), max_length=200, help_text=_("Por ejemplo: Plan de Desarrollo Regional Concertado.")
+        _("plan de origen"),
+        max_length=200,
+        validators=[VisibleText(_("plan de origen"))],
+        help_text=_("Por ejemplo: Plan de Desarrollo Regional Concertado."),
     )
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
@@ -74,7 +80,7 @@ class AlignmentObjective(EntityOwned):
     number = models.PositiveSmallIntegerField(
         _("número"), help_text=_("El número con que lo lista el plan (su texto de articulación o el anexo).")
     )
-    text = models.CharField(_("objetivo"), max_length=300)
+    text = models.CharField(_("objetivo"), max_length=300, validators=[VisibleText(_("objetivo"))])
     history = HistoricalRecords()
 
     objects = EntityScopedManager("plan__entity", AlignmentObjectiveManager)

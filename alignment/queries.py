@@ -23,6 +23,14 @@ class Row:
         return self.row.axis
 
 
+def has_alignment(plan) -> bool:
+    """Whether the plan records its alignment (its matrix and the axes' alignment show only then);
+    asked once per plan object, however many times a page asks."""
+    if not hasattr(plan, "_has_alignment"):
+        plan._has_alignment = AlignmentRow.objects.filter(plan=plan).exists()
+    return plan._has_alignment
+
+
 def levels_of(plan) -> list[AlignmentLevel]:
     return list(AlignmentLevel.objects.filter(plan=plan).order_by("order", "pk"))
 

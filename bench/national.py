@@ -276,13 +276,13 @@ def load(count: int):
             """
             INSERT INTO indicators_reading (uid, indicator_id, period, value, source, note, status, is_demo,
                 is_cited, submitted_at, reviewed_at, approved_at, review_note, correction_reason, withdrawal_reason,
-                is_outlier, created_at, updated_at)
+                is_outlier, is_undated, created_at, updated_at)
             SELECT md5('national-' || i.id || '-' || m)::uuid, i.id, (date '2023-01-01' + m * interval '1 month')::date,
                    round(greatest(0, least(100, coalesce(i.baseline_value, 50)
                        + (t.value - coalesce(i.baseline_value, 50)) * (m + 1) / 46.0 * (0.3 + random() * 0.9)
                    ))::numeric, 1),
                    'Benchmark (serie generada)', '', 'approved', false, false, now(), now(), now(), '', '', '',
-                   false, now(), now()
+                   false, false, now(), now()
             FROM goals_target t JOIN indicators_indicator i ON i.id = t.indicator_id,
                  generate_series(0, 45) AS m
             WHERE t.plan_id = ANY(%s) AND t.kind = 'number' AND m < 12 + (i.id %% 35)
@@ -364,7 +364,7 @@ def staff(spec: list[dict]):
         office = indicator.office
         people = {}
         for role in (ROLE_REGISTRADOR, ROLE_REVISOR):
-            name = f"bench-{role}-{plan.pk}"
+            name = f"bench-national-{role}-{plan.pk}"
             user = users.filter(username=name).first()
             if user is None:
                 user = users.create_user(name, is_staff=True)

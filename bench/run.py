@@ -153,10 +153,10 @@ def generate_data():
             """
             INSERT INTO indicators_reading (uid, indicator_id, period, value, source, note, status, is_demo,
                 is_cited, submitted_at, reviewed_at, approved_at, review_note, correction_reason, withdrawal_reason,
-                is_outlier, created_at, updated_at)
+                is_outlier, is_undated, created_at, updated_at)
             SELECT md5(i::text || '-' || d::text)::uuid, i, date '1990-01-01' + d,
                    round((random() * 100)::numeric, 2), 'Benchmark', '', 'approved', false,
-                   false, now(), now(), now(), '', '', '', false, now(), now()
+                   false, now(), now(), now(), '', '', '', false, false, now(), now()
             FROM unnest(%s::bigint[]) AS i, generate_series(0, %s - 1) AS d
             LIMIT %s
             """,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .scoping import EntityOwned, EntityScopedManager
+from .text import VisibleText
 
 ubigeo_validator = RegexValidator(r"^(\d{2}|\d{4}|\d{6})$", _("El ubigeo del INEI tiene 2, 4 o 6 dígitos."))
 
@@ -67,19 +68,21 @@ class Entity(models.Model):
     name = models.CharField(
         _("nombre del lugar"),
         max_length=100,
+        validators=[VisibleText(_("nombre del lugar"))],
         help_text=_("Como lo escribe la lista del INEI cargada (load_entities); no se cambia a mano."),
     )
     display_name = models.CharField(
         _("nombre mostrado"),
         max_length=150,
+        validators=[VisibleText(_("nombre mostrado"))],
         blank=True,
         help_text=_(
             "Vacío: «Municipalidad Provincial de …» con el nombre del lugar tal como lo escribe la fuente. "
             "Escríbalo para corregirlo (tildes, «Municipalidad Metropolitana de Lima»)."
         ),
     )
-    department = models.CharField(_("departamento"), max_length=100)
-    province = models.CharField(_("provincia"), max_length=100, blank=True)
+    department = models.CharField(_("departamento"), max_length=100, validators=[VisibleText(_("departamento"))])
+    province = models.CharField(_("provincia"), max_length=100, validators=[VisibleText(_("provincia"))], blank=True)
     # Lowercase, without accents: names, department and province, for a search that forgives them.
     search_text = models.CharField(max_length=400, editable=False, db_index=True)
     history = HistoricalRecords(excluded_fields=["search_text"])

@@ -28,6 +28,9 @@ from .models import DataVersion
 SHARED = "shared"
 PUBLIC = None  # every public scope: plans and shared (not the offices' work)
 EVERYTHING = "*"  # every scope, the offices' work included: what staff see
+# Who may see what (people's roles and entities): never public, but every staff answer follows it,
+# so a person removed from a role gets no 304 for an answer that showed what the role let them see.
+ACCESS = "access"
 
 
 def plan_scope(plan_id: int) -> str:
@@ -88,10 +91,10 @@ def _committed(scopes: list[str]):
 
 def current(scopes: Iterable[str] | None = PUBLIC) -> Version:
     """The sum of the scopes' counters and their latest change, in one query. PUBLIC: every
-    plan's and the shared one; EVERYTHING: the offices' work too."""
+    plan's and the shared one; EVERYTHING: the offices' work and who may see it too."""
     rows = DataVersion.objects.all()
     if scopes is PUBLIC:
-        rows = rows.exclude(scope__startswith="office:")
+        rows = rows.exclude(scope__startswith="office:").exclude(scope=ACCESS)
     elif scopes != EVERYTHING:
         rows = rows.filter(scope__in=list(scopes))
     found = rows.aggregate(counter=Sum("counter"), changed_at=Max("changed_at"))

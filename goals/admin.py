@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import RecordAdmin, StackedInline, TabularInline
 from indicators import access
-from indicators.admin_base import RecordAdmin, StackedInline, TabularInline
+from indicators.forms import TYPED_DECIMALS
 
 from .models import Dimension, Milestone, Objective, Plan, PlanSection, Problem, Project, StrategicAxis, Target
 
@@ -38,6 +39,8 @@ class PlanScopedMixin:
 
 
 class PlanScopedAdmin(PlanScopedMixin, RecordAdmin):
+    formfield_overrides = TYPED_DECIMALS
+
     def get_queryset(self, request):
         records = super().get_queryset(request)
         if access.sees_everything(request.user):
@@ -119,7 +122,7 @@ class PlanAdmin(PlanScopedAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not (request.user.is_superuser or access.has_role(request.user, access.ROLE_REVISOR)):
+        if not access.acts_as(request.user, access.ROLE_REVISOR):
             actions.pop("close_plans", None)
         return actions
 

@@ -12,9 +12,10 @@ from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from core import cells
+from core.api_support import ConditionalMixin, CSVListMixin, parse_as_of, stream_csv
 from core.models import Entity, EntityKind, fold
 from core.scoping import UBIGEO_MESSAGE, FilterSet, UbigeoFilter
-from indicators import cells
 from indicators.api import (
     READ_ERRORS,
     IndicatorViewSet,
@@ -23,7 +24,6 @@ from indicators.api import (
     RoundedFloatField,
     UnitDecimalField,
 )
-from indicators.api_support import ConditionalMixin, CSVListMixin, parse_as_of, stream_csv
 from indicators.models import Indicator
 
 from . import progress, public, wording

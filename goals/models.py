@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Entity
 from core.scoping import EntityOwned, EntityScopedManager
+from core.text import PARAGRAPH, SECTION, BoundedTextField, VisibleText, length_check
 from indicators import access
 from indicators.models import Indicator
 from indicators.units import find_unit
@@ -122,22 +123,34 @@ class Plan(EntityOwned):
         validators=[plan_slug_not_reserved],
         help_text=_("En las direcciones del sitio (/planes/<identificador>/). Por ejemplo: municipio-2023-2026."),
     )
-    title = models.CharField(_("título"), max_length=250)
-    party = models.CharField(_("organización política"), max_length=150)
+    title = models.CharField(_("título"), max_length=250, validators=[VisibleText(_("título"))])
+    party = models.CharField(
+        _("organización política"), max_length=150, validators=[VisibleText(_("organización política"))]
+    )
     period_start = models.DateField(_("inicio del periodo"))
     period_end = models.DateField(_("fin del periodo"))
     province_created_on = models.DateField(_("fecha de creación de la provincia"), null=True, blank=True)
     area_km2 = models.DecimalField(_("extensión (km²)"), max_digits=10, decimal_places=2, null=True, blank=True)
     population = models.PositiveIntegerField(_("población total"), null=True, blank=True)
-    population_source = models.CharField(_("fuente de la población"), max_length=150, blank=True)
+    population_source = models.CharField(
+        _("fuente de la población"), max_length=150, validators=[VisibleText(_("fuente de la población"))], blank=True
+    )
     population_year = models.PositiveSmallIntegerField(_("año de la población"), null=True, blank=True)
     distance_to_capital_km = models.PositiveIntegerField(_("distancia a Lima (km)"), null=True, blank=True)
     latitude_range = models.CharField(
-        _("latitud"), max_length=100, blank=True, help_text=_("Por ejemplo: 17°38'15\" S")
+        _("latitud"),
+        max_length=100,
+        validators=[VisibleText(_("latitud"))],
+        blank=True,
+        help_text=_("Por ejemplo: 17°38'15\" S"),
     )
-    longitude_range = models.CharField(_("longitud"), max_length=100, blank=True)
-    location = models.TextField(_("ubicación física"), blank=True)
-    source_document = models.CharField(_("documento fuente"), max_length=250, blank=True)
+    longitude_range = models.CharField(
+        _("longitud"), max_length=100, validators=[VisibleText(_("longitud"))], blank=True
+    )
+    location = BoundedTextField(_("ubicación física"), max_length=PARAGRAPH, blank=True)
+    source_document = models.CharField(
+        _("documento fuente"), max_length=250, validators=[VisibleText(_("documento fuente"))], blank=True
+    )
     is_featured = models.BooleanField(
         _("plan destacado"),
         default=False,
@@ -173,6 +186,7 @@ class Plan(EntityOwned):
         verbose_name_plural = _("planes de gobierno")
         ordering = ["-period_start"]
         constraints = [
+            length_check("plan", "location", PARAGRAPH),
             models.CheckConstraint(
                 condition=Q(period_start__lt=models.F("period_end")),
                 name="plan_period_ordered",
@@ -215,10 +229,8 @@ class Plan(EntityOwned):
 
     def may_be_closed_by(self, user) -> bool:
         """Closing a plan is a staff decision: a superuser's, or a revisor's of the plan's entity."""
-        if not user or not user.is_authenticated or not user.is_active:
-            return False
-        return user.is_superuser or (
-            access.has_role(user, access.ROLE_REVISOR) and access.entity_id(user) == self.entity_id
+        return access.acts_as(user, access.ROLE_REVISOR) and (
+            user.is_superuser or access.entity_id(user) == self.entity_id
         )
 
     def close(self, user, today: date | None = None):
@@ -270,19 +282,25 @@ class PlanSection(EntityOwned):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections")
     part = models.CharField(_("parte del sitio"), max_length=10, choices=SectionPart.choices)
     code = models.CharField(
-        _("numeración"), max_length=20, help_text=_("Como la numera el plan, por ejemplo: V.1 o 2.2.")
+        _("numeración"),
+        max_length=20,
+        validators=[VisibleText(_("numeración"))],
+        help_text=_("Como la numera el plan, por ejemplo: V.1 o 2.2."),
     )
     title = models.CharField(_("título"), max_length=200)
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
-    text = models.TextField(
+    text = BoundedTextField(
         _("texto"),
+        max_length=SECTION,
         blank=True,
         help_text=_(
             "Como lo escribe el plan. Párrafos separados por una línea en blanco; «- » empieza un elemento de lista. "
             "Vacío para un título sin texto propio."
         ),
     )
-    notes = models.TextField(_("notas al pie"), blank=True, help_text=_("Las notas del plan en esta sección."))
+    notes = BoundedTextField(
+        _("notas al pie"), max_length=SECTION, blank=True, help_text=_("Las notas del plan en esta sección.")
+    )
     indicators = models.ManyToManyField(
         Indicator,
         verbose_name=_("indicadores citados"),
@@ -299,6 +317,8 @@ class PlanSection(EntityOwned):
         verbose_name_plural = _("secciones del plan")
         ordering = ["plan", "order"]
         constraints = [
+            length_check("plansection", "text", SECTION),
+            length_check("plansection", "notes", SECTION),
             models.UniqueConstraint(fields=["plan", "code"], name="plan_section_code_unique_per_plan"),
             models.CheckConstraint(
                 condition=Q(part__in=SectionPart.values),
@@ -326,10 +346,24 @@ class StrategicAxis(EntityOwned):
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="axes")
     number = models.PositiveSmallIntegerField(_("número"), validators=[MinValueValidator(1)])
-    name = models.CharField(_("eje estratégico"), max_length=300, help_text=_("Como lo enuncia la sección II."))
-    objective = models.CharField(_("objetivo del plan"), max_length=300, help_text=_("Como lo enuncia la sección VI."))
+    name = models.CharField(
+        _("eje estratégico"),
+        max_length=300,
+        validators=[VisibleText(_("eje estratégico"))],
+        help_text=_("Como lo enuncia la sección II."),
+    )
+    objective = models.CharField(
+        _("objetivo del plan"),
+        max_length=300,
+        validators=[VisibleText(_("objetivo del plan"))],
+        help_text=_("Como lo enuncia la sección VI."),
+    )
     annex_objective = models.CharField(
-        _("objetivo en el anexo"), max_length=300, blank=True, help_text=_("Como lo enuncia el anexo VIII.")
+        _("objetivo en el anexo"),
+        max_length=300,
+        validators=[VisibleText(_("objetivo en el anexo"))],
+        blank=True,
+        help_text=_("Como lo enuncia el anexo VIII."),
     )
     history = HistoricalRecords()
 
@@ -366,7 +400,7 @@ class Dimension(EntityOwned):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="dimensions")
     number = models.PositiveSmallIntegerField(_("número"), validators=[MinValueValidator(1)])
     slug = models.SlugField(_("identificador"), max_length=40, help_text=_("Por ejemplo: social."))
-    name = models.CharField(_("nombre"), max_length=100)
+    name = models.CharField(_("nombre"), max_length=100, validators=[VisibleText(_("nombre"))])
     history = HistoricalRecords()
 
     objects = EntityScopedManager("plan__entity", PlanNumberManager)
@@ -408,7 +442,10 @@ class Problem(EntityOwned):
         Dimension, verbose_name=_("dimensión"), on_delete=models.PROTECT, related_name="problems"
     )
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
-    text = models.TextField(_("problema identificado"))
+    text = BoundedTextField(
+        _("problema identificado"),
+        max_length=PARAGRAPH,
+    )
     history = HistoricalRecords()
 
     objects = EntityScopedManager("plan__entity", PlanCodeManager)
@@ -417,7 +454,10 @@ class Problem(EntityOwned):
         verbose_name = _("problema")
         verbose_name_plural = _("problemas")
         ordering = ["dimension__number", "order"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="problem_code_unique_per_plan")]
+        constraints = [
+            length_check("problem", "text", PARAGRAPH),
+            models.UniqueConstraint(fields=["plan", "code"], name="problem_code_unique_per_plan"),
+        ]
 
     def __str__(self):
         return f"{self.code}. {self.text[:80]}"
@@ -451,7 +491,10 @@ class Objective(EntityOwned):
         help_text=_("Vacío si el plan no tiene ejes. Cuando el plan no lo dice, es una decisión editorial."),
     )
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
-    text = models.TextField(_("objetivo estratégico"))
+    text = BoundedTextField(
+        _("objetivo estratégico"),
+        max_length=PARAGRAPH,
+    )
     history = HistoricalRecords()
 
     objects = EntityScopedManager("plan__entity", PlanCodeManager)
@@ -460,7 +503,10 @@ class Objective(EntityOwned):
         verbose_name = _("objetivo estratégico")
         verbose_name_plural = _("objetivos estratégicos")
         ordering = ["problem__dimension__number", "problem__order", "order"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="objective_code_unique_per_plan")]
+        constraints = [
+            length_check("objective", "text", PARAGRAPH),
+            models.UniqueConstraint(fields=["plan", "code"], name="objective_code_unique_per_plan"),
+        ]
 
     def __str__(self):
         return f"{self.code}. {self.text[:80]}"
@@ -481,7 +527,7 @@ class Project(EntityOwned):
     code = models.CharField(
         _("código"), max_length=40, validators=[plan_code_validator], help_text=_("Por ejemplo: PTAR-NORTE.")
     )
-    name = models.CharField(_("nombre"), max_length=250)
+    name = models.CharField(_("nombre"), max_length=250, validators=[VisibleText(_("nombre"))])
     objective = models.ForeignKey(
         Objective, verbose_name=_("objetivo"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -492,7 +538,7 @@ class Project(EntityOwned):
         validators=[RegexValidator(r"^\d{7}$", _("El CUI tiene 7 dígitos."))],
         help_text=_("Del Banco de Inversiones del MEF, cuando el proyecto ya tiene uno."),
     )
-    description = models.TextField(_("descripción"), blank=True)
+    description = BoundedTextField(_("descripción"), max_length=PARAGRAPH, blank=True)
     history = HistoricalRecords()
 
     objects = EntityScopedManager("plan__entity", PlanCodeManager)
@@ -501,7 +547,10 @@ class Project(EntityOwned):
         verbose_name = _("proyecto")
         verbose_name_plural = _("proyectos")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="project_code_unique_per_plan")]
+        constraints = [
+            length_check("project", "description", PARAGRAPH),
+            models.UniqueConstraint(fields=["plan", "code"], name="project_code_unique_per_plan"),
+        ]
 
     def __str__(self):
         return self.name
@@ -527,13 +576,13 @@ class Milestone(EntityOwned):
         Project, verbose_name=_("proyecto"), on_delete=models.CASCADE, related_name="milestones"
     )
     order = models.PositiveSmallIntegerField(_("orden"))
-    name = models.CharField(_("hito"), max_length=250)
+    name = models.CharField(_("hito"), max_length=250, validators=[VisibleText(_("hito"))])
     weight = models.DecimalField(
         _("peso"), max_digits=6, decimal_places=2, default=1, help_text=_("Cuánto pesa en el avance del proyecto.")
     )
     planned_date = models.DateField(_("fecha prevista"), null=True, blank=True)
     done_date = models.DateField(_("fecha de cumplimiento"), null=True, blank=True)
-    evidence = models.CharField(_("evidencia"), max_length=300, blank=True)
+    evidence = models.CharField(_("evidencia"), max_length=300, validators=[VisibleText(_("evidencia"))], blank=True)
     is_demo = models.BooleanField(_("dato de demostración"), default=False)
     history = HistoricalRecords()
 
@@ -588,12 +637,18 @@ class Target(EntityOwned):
     objective = models.ForeignKey(
         Objective, verbose_name=_("objetivo"), on_delete=models.PROTECT, related_name="targets"
     )
-    sentence = models.TextField(_("meta (como la enuncia el plan)"))
+    sentence = BoundedTextField(
+        _("meta (como la enuncia el plan)"),
+        max_length=PARAGRAPH,
+    )
     kind = models.CharField(_("tipo"), max_length=10, choices=TargetKind.choices, default=TargetKind.NUMBER)
     comparator = models.CharField(_("comparador"), max_length=2, choices=Comparator.choices, default=Comparator.GE)
     value = models.DecimalField(_("valor meta"), max_digits=16, decimal_places=4)
     unit = models.CharField(
-        _("unidad"), max_length=80, help_text=_("Como la dice el plan: horas al día, %, denuncias.")
+        _("unidad"),
+        max_length=80,
+        validators=[VisibleText(_("unidad"))],
+        help_text=_("Como la dice el plan: horas al día, %, denuncias."),
     )
     deadline = models.DateField(_("plazo"))
     indicator = models.ForeignKey(
@@ -626,7 +681,12 @@ class Target(EntityOwned):
         ),
     )
     baseline_date = models.DateField(_("fecha de la línea de base propia"), null=True, blank=True)
-    baseline_source = models.CharField(_("fuente de la línea de base propia"), max_length=300, blank=True)
+    baseline_source = models.CharField(
+        _("fuente de la línea de base propia"),
+        max_length=300,
+        validators=[VisibleText(_("fuente de la línea de base propia"))],
+        blank=True,
+    )
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
 
@@ -637,6 +697,7 @@ class Target(EntityOwned):
         verbose_name_plural = _("metas")
         ordering = ["objective__problem__dimension__number", "objective__problem__order", "objective__order", "order"]
         constraints = [
+            length_check("target", "sentence", PARAGRAPH),
             models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique_per_plan"),
             models.CheckConstraint(
                 condition=Q(comparator__in=Comparator.values),

@@ -1,6 +1,6 @@
 """The words of the status rules: status labels and the sentence behind each reason code of
 `goals.progress`, in the active language (Spanish, or English under /en/), with the figures
-written by `indicators.formatting`. Pages, charts, CSV and the API all read their words here."""
+written by `core.formatting`. Pages, charts, CSV and the API all read their words here."""
 
 from collections.abc import Mapping
 from datetime import date
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
-from indicators import formatting
+from core import formatting
 
 from .progress import Evaluation, Reason, ReasonCode, ReasonValue, Status
 

@@ -1,7 +1,7 @@
 """What the project adds to the admin: the API tokens (the superuser's list of everyone's tokens,
 by prefix, to revoke them) and the plan file's upload on the plans' pages.
 
-knox's own admin and DRF's old token admin are replaced. Whatever permissions a group is given,
+knox's own admin is replaced. Whatever permissions a group is given,
 no one but a superuser opens the token pages; each person manages their own at /admin/tokens/."""
 
 import base64
@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 from knox.models import AuthToken
-from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyHistory
@@ -35,7 +34,6 @@ from . import plan_file
 from .models import SiteSettings
 
 admin.site.unregister(AuthToken)
-admin.site.unregister(TokenProxy)
 
 
 class SuperuserOnly:
@@ -124,9 +122,11 @@ admin.site.unregister(Plan)
 @admin.register(Plan)
 class PlanAdmin(goals_admin.PlanAdmin):
     """The plans, with the plan file: a template to download, an upload that is checked whole and
-    previewed (nothing written), then confirmed (all or nothing), and any plan as its file."""
+    previewed (nothing written), then confirmed (all or nothing), and any plan as its file. Its
+    templates are this app's (templates/admin/ilo_plan/plan/), not goals': goals' own admin of the
+    plans knows nothing of the plan file."""
 
-    change_list_template = "admin/goals/plan/change_list.html"
+    change_list_template = "admin/ilo_plan/plan/change_list.html"
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -152,7 +152,7 @@ class PlanAdmin(goals_admin.PlanAdmin):
                 "opts": self.model._meta,
                 "refusal": plan_file.IMPORT_REFUSAL,
             }
-            return render(request, "admin/goals/plan/import.html", context, status=403)
+            return render(request, "admin/ilo_plan/plan/import.html", context, status=403)
         form = PlanFileForm(request.POST or None, request.FILES or None)
         report = None
         if form.is_valid():
@@ -170,7 +170,7 @@ class PlanAdmin(goals_admin.PlanAdmin):
             "form": form,
             "report": report,
         }
-        return render(request, "admin/goals/plan/import.html", context)
+        return render(request, "admin/ilo_plan/plan/import.html", context)
 
     def import_confirm_view(self, request):
         if not self.may_import(request):

@@ -4,7 +4,7 @@ import logging
 
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.urls import include, path
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -14,6 +14,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from alignment.api import AlignmentLevelViewSet, AlignmentObjectiveViewSet, AlignmentRowViewSet
+from core import cells
+from core.conditional import not_modified
 from goals.api import (
     AxisViewSet,
     DimensionViewSet,
@@ -27,7 +29,6 @@ from goals.api import (
     ProjectViewSet,
     TargetViewSet,
 )
-from indicators import cells
 from indicators.api import OfficeViewSet
 
 from . import open_data
@@ -107,7 +108,8 @@ def package_file(
     is_csv = name.endswith(".csv")
     compressed = is_csv and accepts_gzip(request)
     etag = served.etag("gzip" if compressed else "")
-    response = get_conditional_response(request, etag=etag)
+    # Compared as every ETag of the site is (`core.conditional`): a weak If-None-Match matches.
+    response = not_modified(request, etag)
     if response is None:
         stored = name + open_data.GZIP_SUFFIX if compressed else name
         try:

@@ -1,5 +1,11 @@
+from functools import partial
+
 from django.apps import AppConfig, apps
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# The site's own pages that the lower apps' pages link to (through core.slots, by these names).
+SITE_PAGES = ["methodology", "open-data", "plan-file-template"]
 
 # The admin's names of the installed apps that come without Spanish (their sidebar headings and
 # models): django-axes (login attempts), django-rest-knox (API tokens), django-tasks' database
@@ -42,7 +48,12 @@ class IloPlanConfig(AppConfig):
     verbose_name = _("Sitio")
 
     def ready(self):
+        from core import slots
+
         from . import signals, tasks  # noqa: F401 (tasks: what a committed change queues)
+
+        for page in SITE_PAGES:
+            slots.provide_link(page, partial(reverse, page))
 
         signals.connect()
         name_other_apps()

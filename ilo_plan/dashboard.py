@@ -40,8 +40,7 @@ def due_for(user, today=None) -> list[PlanDue]:
     ):
         measured.setdefault(plan_id, set()).add(indicator_id)
     indicators = Indicator.objects.filter(pk__in=set().union(*measured.values())).select_related("office")
-    if not user.is_superuser:
-        indicators = indicators.filter(office_id__in=access.office_ids(user))
+    indicators = access.scope(user, indicators, access.ROLE_REGISTRADOR)
     indicators = {indicator.pk: indicator for indicator in indicators.order_by("order", "code")}
     last_periods = dict(
         Reading.objects.filter(indicator_id__in=list(indicators), status__in=PUBLIC_STATES)
@@ -90,7 +89,7 @@ def counts_by_office(user, due: list):
     """Per office of the user: readings overdue, due soon, in draft or rejected, and in review.
     One query whatever the number of offices (the due items, of every plan, are already computed)."""
     readings = Reading.objects.filter(status__in=[*EDITABLE_STATES, ReviewStatus.SUBMITTED])
-    offices = Office.objects.all() if user.is_superuser else Office.objects.filter(pk__in=access.office_ids(user))
+    offices = access.scope(user, Office.objects.all())
     rows = {
         office.pk: {"office": office, "overdue": 0, "soon": 0, "drafts": 0, "in_review": 0}
         for office in offices.order_by("name")

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.text import VisibleText
+
 CC_BY_4 = ("CC-BY-4.0", "Creative Commons Atribución 4.0 Internacional", "https://creativecommons.org/licenses/by/4.0/")
 
 
@@ -15,6 +17,7 @@ class SiteSettings(models.Model):
     publisher = models.CharField(
         _("publicador de los datos"),
         max_length=200,
+        validators=[VisibleText(_("publicador de los datos"))],
         blank=True,
         help_text=_("La entidad que publica los datos abiertos, por ejemplo «Municipalidad Provincial de …»."),
     )
@@ -29,7 +32,12 @@ class SiteSettings(models.Model):
         default=CC_BY_4[0],
         help_text=_("Por ejemplo CC-BY-4.0, CC0-1.0 u ODbL-1.0 (https://spdx.org/licenses/)."),
     )
-    license_title = models.CharField(_("nombre de la licencia"), max_length=200, default=CC_BY_4[1])
+    license_title = models.CharField(
+        _("nombre de la licencia"),
+        max_length=200,
+        validators=[VisibleText(_("nombre de la licencia"))],
+        default=CC_BY_4[1],
+    )
     license_url = models.URLField(_("dirección de la licencia"), default=CC_BY_4[2])
     history = HistoricalRecords()
 

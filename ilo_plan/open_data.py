@@ -3,7 +3,7 @@ package), each built for a data version by the worker, stored through Django's s
 served as files.
 
 What a package holds (one CSV per table, UTF-8 with a BOM, every cell made inert by
-`indicators.spreadsheets`, and `datapackage.json` describing each column in Spanish):
+`core.spreadsheets`, and `datapackage.json` describing each column in Spanish):
 
 - the API's public lists, with the API's own columns and cells (its querysets and serializers, read
   straight from the database: never through its views, so neither a throttle nor a request can
@@ -59,8 +59,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 from rest_framework import serializers
 
-from core import versions
-from indicators import cells, pg_csv, spreadsheets
+from core import cells, spreadsheets, versions
+from indicators import pg_csv
 from indicators.models import Indicator, Reading, ReviewStatus, Unit
 
 from .models import SiteSettings

@@ -49,15 +49,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    # DRF's plaintext tokens are no longer used (knox replaced them); the app stays installed only
-    # because the migration ilo_plan 0001_roles_see_no_tokens depends on its migrations.
-    "rest_framework.authtoken",
     "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "import_export",
     "axes",
     "csp",
     "django_tasks",
@@ -254,19 +250,25 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON bounded in depth (a body nested 100,000 levels is a 400, not a RecursionError's 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "indicators.api_support.CSVRenderer",
+        "core.api_support.CSVRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "indicators.api_support.Pagination",
-    "DEFAULT_THROTTLE_CLASSES": ["indicators.api_support.AnonThrottle", "indicators.api_support.UserThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "core.api_support.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api_support.AnonThrottle", "core.api_support.UserThrottle"],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
-    "EXCEPTION_HANDLER": "indicators.api_support.exception_handler",
+    "EXCEPTION_HANDLER": "core.api_support.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
@@ -280,7 +282,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "indicators.api_support.add_error_responses",
+        "core.api_support.add_error_responses",
     ],
 }
 

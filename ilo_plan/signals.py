@@ -4,10 +4,12 @@ A public change of a plan bumps that plan: its records (axes, targets, projects,
 and a reading that is or was public (approved, replaced by its correction, withdrawn once
 approved, or cited from the plan) bumps every plan that measures or cites its indicator. Drafts,
 submissions and rejections show on no public page: they bump only their office's counter, which
-staff's answers follow. A change every plan shows (a unit, an entity's name, the site's settings)
-bumps the shared counter. This app sees every layer, so it is the one that knows."""
+staff's answers follow, as they follow a change of a person's roles or entity (`versions.ACCESS`).
+A change every plan shows (a unit, an entity's name, the site's settings) bumps the shared
+counter. This app sees every layer, so it is the one that knows."""
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from alignment.models import AlignmentLink
@@ -78,7 +80,18 @@ def bump_m2m(sender, instance=None, action=None, **kwargs):
             versions.bump(*scopes_of(instance))
 
 
+def bump_access(sender, instance=None, action=None, **kwargs):
+    """A person's roles or entity changed: what their staff answers show changed with them (a
+    person removed from a role must not keep a 304 for a list of the drafts the role showed)."""
+    if kwargs.get("raw") or action not in {None, "post_add", "post_remove", "post_clear"}:
+        return
+    versions.bump(versions.ACCESS)
+
+
 def connect():
+    m2m_changed.connect(bump_access, sender=get_user_model().groups.through, dispatch_uid="bump-access-roles")
+    post_save.connect(bump_access, sender=Membership, dispatch_uid="bump-access-membership-save")
+    post_delete.connect(bump_access, sender=Membership, dispatch_uid="bump-access-membership-delete")
     for app_label in WATCHED_APPS:
         for model in apps.get_app_config(app_label).get_models():
             if model in NOT_PUBLIC or model.__name__.startswith("Historical"):

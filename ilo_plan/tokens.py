@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, DELETION, LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -56,10 +57,24 @@ def live_tokens(user):
     return AuthToken.objects.filter(user=user).exclude(expiry__lt=timezone.now())
 
 
+def too_many_tokens(user) -> str:
+    """Why `user` may not create another token now, or "" when they may."""
+    if live_tokens(user).count() >= MAX_LIVE_TOKENS:
+        return _("Ya tiene %(count)s tokens vigentes: revoque los que no use antes de crear otro.") % {
+            "count": MAX_LIVE_TOKENS
+        }
+    return ""
+
+
 def create_token(user, days: int) -> tuple[AuthToken, str]:
     """A new token of `user` valid `days` days: the stored row and the only copy of the key. The
-    creation is recorded in the admin's log (who, when, which prefix, until when)."""
+    creation is recorded in the admin's log (who, when, which prefix, until when). ValidationError
+    when `user` already has MAX_LIVE_TOKENS live ones: counted and inserted while the user's row is
+    locked, so concurrent creations queue and the last ones are refused."""
     with transaction.atomic():
+        get_user_model().objects.select_for_update(no_key=True).values_list("pk").get(pk=user.pk)
+        if refusal := too_many_tokens(user):
+            raise forms.ValidationError(refusal)
         token, key = AuthToken.objects.create(user=user, expiry=timedelta(days=days))
         _record(user, token, ADDITION, f"Token creado; vence el {timezone.localtime(token.expiry):%Y-%m-%d %H:%M}.")
     return token, key
@@ -104,11 +119,9 @@ class TokenForm(forms.Form):
         self.fields["days"].initial = longest
 
     def clean(self):
-        if live_tokens(self.user).count() >= MAX_LIVE_TOKENS:
-            raise forms.ValidationError(
-                _("Ya tiene %(count)s tokens vigentes: revoque los que no use antes de crear otro.")
-                % {"count": MAX_LIVE_TOKENS}
-            )
+        # Answered early here; create_token decides again under the lock.
+        if refusal := too_many_tokens(self.user):
+            raise forms.ValidationError(refusal)
         return super().clean()
 
 
@@ -127,8 +140,12 @@ def tokens_page(request):
     if request.method == "POST":
         form = TokenForm(request.POST, user=user)
         if form.is_valid():
-            created = create_token(user, form.cleaned_data["days"])
-            form = TokenForm(user=user)
+            try:
+                created = create_token(user, form.cleaned_data["days"])
+            except forms.ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                form = TokenForm(user=user)
     context = {
         **admin.site.each_context(request),
         "title": _("Mis tokens de la API"),

@@ -10,14 +10,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import RecordAdmin, TabularInline
+
 from . import (
     access,
     admin_staff,  # noqa: F401 (registers the staff page)
     terms,
 )
-from .admin_base import RecordAdmin, TabularInline
 from .admin_imports import ReadingImportExportMixin
-from .forms import CorrectionForm, ReadingForm, ReasonForm
+from .forms import TYPED_DECIMALS, CorrectionForm, ReadingForm, ReasonForm
 from .models import (
     OPEN_STATES,
     Indicator,
@@ -26,13 +27,14 @@ from .models import (
     Reading,
     ReviewStatus,
     Unit,
-    reading_visibility,
 )
 
 
 @admin.register(Unit)
 class UnitAdmin(RecordAdmin):
     """The national catalogue (read-only but for superusers) and the entity's own units."""
+
+    formfield_overrides = TYPED_DECIMALS
 
     list_display = ["name", "symbol", "min_value", "max_value", "decimals", "owner"]
     list_filter = [("entity", admin.EmptyFieldListFilter)]
@@ -51,6 +53,7 @@ class UnitAdmin(RecordAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(RecordAdmin):
+    formfield_overrides = TYPED_DECIMALS
     list_display = ["name", "code", "is_default"]
     search_fields = ["name", "code"]
     filter_horizontal = ["members"]
@@ -102,6 +105,7 @@ class ReadingInline(TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(RecordAdmin):
+    formfield_overrides = TYPED_DECIMALS
     list_display = ["code", "name", "unit", "direction", "frequency", "office", "baseline_display", "baseline_date"]
     list_display_links = ["code", "name"]
     list_filter = ["office", "frequency", "direction", "unit"]
@@ -125,6 +129,7 @@ STEPS = {
 
 @admin.register(Reading)
 class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
+    formfield_overrides = TYPED_DECIMALS
     form = ReadingForm
     change_form_template = "admin/indicators/reading/change_form.html"
     list_display = ["indicator", "period", "value_display", "status_display", "is_demo", "entered_by", "approved_at"]
@@ -162,7 +167,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
 
     def visible_history(self, request, records):
         # Another office's staff see the approved versions of a public reading, not its drafts.
-        return records.filter(reading_visibility(request.user))
+        return access.scope(request.user, records)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -195,8 +200,8 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A registrador only picks indicators of its own offices.
-        if db_field.name == "indicator" and not request.user.is_superuser:
-            kwargs["queryset"] = Indicator.objects.filter(office_id__in=access.office_ids(request.user))
+        if db_field.name == "indicator":
+            kwargs["queryset"] = access.scope(request.user, Indicator.objects.all(), access.ROLE_REGISTRADOR)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
@@ -257,13 +262,13 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         steps, notes = [], []
         if obj.can_review(user):
             steps += ["aprobar", "rechazar"]
-        elif obj.status == ReviewStatus.SUBMITTED and access.can_review_for(user, obj.indicator):
+        elif obj.status == ReviewStatus.SUBMITTED and access.may_review(user, obj.indicator):
             notes.append(gettext("Usted registró o modificó esta lectura: la revisa otra persona (cuatro ojos)."))
         elif obj.status == ReviewStatus.SUBMITTED:
             notes.append(gettext("Espera la revisión de un revisor de la oficina."))
         if obj.can_withdraw(user):
             steps.append("retirar")
-        correctable = obj.status == ReviewStatus.APPROVED and access.can_enter_for(user, obj.indicator)
+        correctable = obj.status == ReviewStatus.APPROVED and access.may_enter(user, obj.indicator)
         open_correction = correctable and obj.corrections.filter(status__in=OPEN_STATES).first()
         rejected = obj.status == ReviewStatus.REJECTED
         return {
@@ -273,7 +278,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
             "correct": correctable and not open_correction,
             "open_correction": open_correction or None,
             "notes": notes,
-            "outlier": obj.outlier_question() if obj.is_outlier and obj.status == ReviewStatus.SUBMITTED else "",
+            "outlier": obj.outlier_question() if obj.needs_outlier_confirmation() else "",
             "version": obj.updated_at.isoformat(),
         }
 
@@ -353,7 +358,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         complete and submit after an entry; the dashboard when the queue is empty."""
         user = request.user
         reviewing = step in ("aprobar", "rechazar") or (
-            step == "retirar" and not access.can_enter_for(user, reading.indicator)
+            step == "retirar" and not access.may_enter(user, reading.indicator)
         )
         queue = Reading.objects.review_queue(user) if reviewing else Reading.objects.entry_queue(user)
         # Within the plan the reading belongs to: a queue of one term, then the dashboard.
@@ -393,9 +398,10 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
             return self._take_step(request, reading, step, lambda: reading.submit(user))
         if step == "aprobar":
             confirmed = request.POST.get("confirm_outlier") == "1"
-            if request.method == "POST" and (confirmed or not reading.is_outlier):
+            outlier = reading.needs_outlier_confirmation()
+            if request.method == "POST" and (confirmed or not outlier):
                 return self._take_step(request, reading, step, lambda: reading.approve(user, confirm_outlier=confirmed))
-            if not reading.is_outlier:
+            if not outlier:
                 return redirect(change_url)
             return self._step_page(request, reading, step, None)
         form = ReasonForm(request.POST if "reason" in request.POST else None)
@@ -444,7 +450,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         """Approve the selection; when it holds values flagged atípico, first a page that compares
         each with the previous one, and only the ones confirmed there are approved as such."""
         readings = list(queryset.select_related("indicator__unit", "indicator__office"))
-        outliers = [r for r in readings if r.is_outlier and r.status == ReviewStatus.SUBMITTED]
+        outliers = [r for r in readings if r.needs_outlier_confirmation()]
         if outliers and "apply" not in request.POST:
             context = {
                 **self.admin_site.each_context(request),
@@ -486,8 +492,7 @@ class ReadingAdmin(ReadingImportExportMixin, RecordAdmin):
         )
 
     def has_review_permission(self, request):
-        user = request.user
-        return user.is_superuser or access.has_role(user, access.ROLE_REVISOR)
+        return access.acts_as(request.user, access.ROLE_REVISOR)
 
     def _with_reason(self, request, queryset, action, title, verb, step):
         form = ReasonForm(request.POST if "apply" in request.POST else None)

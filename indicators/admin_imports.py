@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, imports, terms
+from . import access, exports, imports, terms
 from .calendar import due_periods
 from .models import OPEN_STATES, PUBLIC_STATES, Indicator, Office, Reading
 
@@ -116,9 +116,8 @@ class ReadingImportExportMixin:
                 preview = list(zip((line for line, _ in parsed.rows), report.readings[:PREVIEW_ROWS], strict=False))
             else:
                 request.session.pop(SESSION_KEY, None)
-        offices = (Office.objects.all() if request.user.is_superuser else request.user.offices.all()).select_related(
-            "entity"
-        )
+        # The offices whose templates are offered: those where the person enters readings.
+        offices = access.scope(request.user, Office.objects.all(), access.ROLE_REGISTRADOR).select_related("entity")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Importar lecturas"),

@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyHistory
+from core.admin_base import NoDeleteMixin
 from core.models import Entity, Membership
 
 from . import access
-from .admin_base import NoDeleteMixin
 from .models import Office
 
 ROLE_CHOICES = [(role, f"{role.capitalize()}: {access.ROLE_DESCRIPTIONS[role]}") for role in access.ENTITY_ROLES]

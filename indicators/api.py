@@ -18,13 +18,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from core import cells
+from core.api_support import ConditionalMixin, CSVListMixin
 from core.scoping import EntityScopedAPIMixin, FilterSet, UbigeoFilter
 
-from . import access, cells, pg_csv, validation
-from .api_support import ConditionalMixin, CSVListMixin
+from . import access, pg_csv, validation
 from .forms import checked
 from .models import PUBLIC_STATES, Indicator, Office, PeriodInReview, Provenance, Reading, ReviewStatus
 
@@ -462,6 +464,7 @@ class ReadingViewSet(
     ordering_fields = ["period", "value", "approved_at", "created_at", "id"]
     ordering = ["indicator__code", "period", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    permission_classes = [IsAuthenticatedOrReadOnly, access.ReadingPermission]
     csv_filename = "lecturas.csv"
 
     def get_queryset(self):
@@ -596,7 +599,7 @@ class ReadingViewSet(
         user = request.user
         people = access.may_see_people(user, reading.indicator.entity_id)
         records = reading.history.select_related("history_user").order_by("history_date", "history_id")
-        everything = access.sees_everything(user) or reading.indicator.office_id in access.office_ids(user)
+        everything = access.sees_drafts(user, reading.indicator)
         if not everything:
             # Compared only with each other, so no draft value shows even as the "before" of a change.
             records = records.filter(status__in=PUBLIC_STATES)

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from . import formatting
+from core import formatting
+
 from .validation import normalize_period
 
 # Staff get this long after a period ends to have its reading approved.

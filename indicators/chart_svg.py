@@ -1,7 +1,7 @@
 """A series' chart as an accessible inline SVG, drawn on the server: the chart everyone sees,
 with no JavaScript. It draws what `indicators.charts.Chart` describes — the points by group, the
 baseline, the target and reference lines, the deadline and the projection — with the same
-colours and shapes as the interactive chart, figures written by `indicators.formatting`.
+colours and shapes as the interactive chart, figures written by `core.formatting`.
 
 Presentation attributes only (no `style`), so the strict Content-Security-Policy holds."""
 
@@ -12,7 +12,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from . import formatting
+from core import formatting
 
 WIDTH, HEIGHT = 400, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 14, 22, 26

@@ -23,7 +23,9 @@ from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from . import chart_svg, formatting
+from core import formatting
+
+from . import chart_svg
 from .chart_svg import COLOURS
 
 SPARK_WIDTH, SPARK_HEIGHT = 100, 24

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from . import spreadsheets
+from core import spreadsheets
+
 from .imports import COLUMNS
 from .validation import decimals_phrase, value_text
 
@@ -83,7 +84,7 @@ def xlsx_bytes(rows, *, sheet_title: str, checks: bool = False) -> bytes:
             _unit_name(row.indicator.unit),
             row.indicator.unit.decimals,
             spreadsheets.Shown(row.period, PERIOD),
-            spreadsheets.Shown(None if row.value is None else _number(row.value), _number_format(row.indicator.unit)),
+            spreadsheets.Shown(spreadsheets.number_cell(row.value), _number_format(row.indicator.unit)),
             row.source,
             row.note,
         ]
@@ -97,10 +98,6 @@ def xlsx_bytes(rows, *, sheet_title: str, checks: bool = False) -> bytes:
             cells_by_unit.setdefault(unit, []).append(f"{column}{line}")
     allowed = [_allowed(" ".join(cells), unit) for unit, cells in cells_by_unit.items()]
     return spreadsheets.xlsx_bytes(COLUMNS, table, sheet_title=sheet_title, widths=WIDTHS, allowed=allowed)
-
-
-def _number(value: Decimal):
-    return float(value) if value % 1 else int(value)
 
 
 def _number_format(unit) -> str:

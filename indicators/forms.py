@@ -3,12 +3,14 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.formatting import number
+
 from . import validation
-from .formatting import number
 
 
 def checked(check):
@@ -169,6 +171,11 @@ class FlexibleDecimalField(forms.DecimalField):
 
     def prepare_value(self, value):
         return validation.value_text(value) if isinstance(value, Decimal) else value
+
+
+TYPED_DECIMALS = {models.DecimalField: {"form_class": FlexibleDecimalField}}
+"""Every admin's `formfield_overrides` (`core.admin_base` names it): the plan's numbers typed as
+people write them, read by the readings' parser."""
 
 
 class ReadingForm(forms.ModelForm):

@@ -21,7 +21,6 @@ import codecs
 import csv
 import functools
 import io
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,13 +31,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from core import versions
+from core.sheets import CellError, ErrorReport, is_blank, plain_name
+from core.spreadsheets import unescape
 
 from . import access, locks
 from .models import PUBLIC_STATES, Indicator, Reading, ReviewStatus
-from .spreadsheets import unescape
 from .validation import (
     AmbiguousValue,
     normalize_period,
@@ -81,7 +81,6 @@ BATCH_POSTGRESQL = 5000
 # bytes; these bounds are far above any real file and far below what hurts a server.
 MAX_LINE_CHARS = 64 * 1024
 XLSX_BYTES_PER_ROW = 1000
-MAX_MESSAGES = 100
 
 
 @dataclass(frozen=True)
@@ -103,30 +102,16 @@ class Limits:
         return cls(rows=settings.IMPORT_MAX_UPLOAD_ROWS)
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int | None
-    column: str | None
-    message: str
-
-    @property
-    def column_label(self) -> str:
-        """The column as the template names it (valor, periodo…)."""
-        return LABELS.get(self.column, self.column or "")
-
-    def __str__(self):
-        where = []
-        if self.line is not None:
-            where.append(gettext("fila %(row)s") % {"row": self.line})
-        if self.column:
-            where.append(gettext("columna «%(column)s»") % {"column": self.column_label})
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+def row_error(line: int | None, column: str | None, message: str) -> CellError:
+    """The error of `column` (the code's name: value) at `line`, named as the template names it
+    ("fila 3, columna «valor»: …")."""
+    return CellError(line, column, message, label=LABELS.get(column), quote_column=True)
 
 
 @dataclass
 class ParsedFile:
     rows: list[tuple[int, dict]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,44 +128,11 @@ class NewReading:
 
 
 @dataclass
-class ImportReport:
-    """The readings a file would create, or its errors: the first MAX_MESSAGES kept, all counted."""
+class ImportReport(ErrorReport):
+    """The readings a file would create, or its errors (`core.sheets`: the first MAX_MESSAGES
+    kept, all counted)."""
 
     readings: list[NewReading] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.error_count
-
-    def add(self, error: RowError):
-        self.error_count += 1
-        if len(self.errors) < MAX_MESSAGES:
-            self.errors.append(error)
-
-    @property
-    def more(self) -> str:
-        """«… y 1,234 errores más.» when some errors are not kept; empty otherwise."""
-        return _more(self.error_count - len(self.errors))
-
-    def lines(self, limit: int = MAX_MESSAGES) -> list[str]:
-        """The first `limit` errors as sentences, and how many more there are."""
-        shown = [str(error) for error in self.errors[:limit]]
-        if more := _more(self.error_count - len(shown)):
-            shown.append(more)
-        return shown
-
-
-def _more(hidden: int) -> str:
-    if hidden <= 0:
-        return ""
-    return ngettext("… y %(count)s error más.", "… y %(count)s errores más.", hidden) % {"count": f"{hidden:,}"}
-
-
-def _plain(text) -> str:
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return text.strip().lower().replace(" ", "_")
 
 
 def _encoding(stream) -> str:
@@ -238,10 +190,6 @@ def _xlsx_table(stream, limits: Limits):
         yield sheet_rows(workbook.worksheets[0])
 
 
-def _is_blank(cell) -> bool:
-    return cell is None or not str(cell).strip()
-
-
 def _too_many(limits: Limits, line: int) -> FileRefused:
     return FileRefused(
         gettext("El archivo pasa de %(count)s filas de lecturas: divídalo en archivos más pequeños.")
@@ -257,16 +205,16 @@ def _read(table, limits: Limits, parsed: ParsedFile):
         # Blank rows are skipped but still counted, loosely: a sheet of empty rows ends too.
         if line > 2 * (limits.rows + 1):
             raise _too_many(limits, line)
-        if all(_is_blank(cell) for cell in row):
+        if all(is_blank(cell) for cell in row):
             continue
         if positions is None:
-            header = [ALIASES.get(_plain(cell), _plain(cell)) for cell in row]
+            header = [ALIASES.get(plain_name(cell), plain_name(cell)) for cell in row]
             if "indicator_code" not in header and "indicator_name" in header:
                 # Files of the earlier format named the code column «indicador».
                 header[header.index("indicator_name")] = "indicator_code"
             if missing := [LABELS[name] for name in REQUIRED if name not in header]:
                 parsed.errors.append(
-                    RowError(
+                    row_error(
                         line,
                         None,
                         gettext("Faltan columnas: %(missing)s. Se esperan: %(expected)s (o sus nombres en inglés).")
@@ -280,9 +228,9 @@ def _read(table, limits: Limits, parsed: ParsedFile):
             raise _too_many(limits, line)
         parsed.rows.append((line, {name: row[i] if i < len(row) else None for name, i in positions.items()}))
     if positions is None:
-        parsed.errors.append(RowError(None, None, gettext("El archivo está vacío: no tiene encabezado ni filas.")))
+        parsed.errors.append(row_error(None, None, gettext("El archivo está vacío: no tiene encabezado ni filas.")))
     elif not parsed.rows:
-        parsed.errors.append(RowError(None, None, gettext("El archivo solo tiene el encabezado: no hay lecturas.")))
+        parsed.errors.append(row_error(None, None, gettext("El archivo solo tiene el encabezado: no hay lecturas.")))
 
 
 def parse_file(data, filename: str, limits: Limits | None = None) -> ParsedFile:
@@ -298,11 +246,11 @@ def parse_file(data, filename: str, limits: Limits | None = None) -> ParsedFile:
             _read(table, limits, parsed)
     except FileRefused as refusal:
         parsed.rows = []
-        parsed.errors.append(RowError(refusal.line, None, str(refusal)))
+        parsed.errors.append(row_error(refusal.line, None, str(refusal)))
     except Exception as error:  # a corrupt workbook can raise many things; the user needs one sentence
         parsed.rows = []
         parsed.errors.append(
-            RowError(
+            row_error(
                 None,
                 None,
                 gettext("No se pudo leer el archivo %(file)s: %(error)s")
@@ -349,7 +297,7 @@ def validate(parsed: ParsedFile, user, today: date | None = None, consume: bool 
     checked, so a file's rows and its valid readings are not both held whole."""
     report = ImportReport()
     for error in parsed.errors:
-        report.add(error)
+        report.keep(error)
     if not report.ok:
         return report
     today = today or timezone.localdate()
@@ -362,7 +310,7 @@ def validate(parsed: ParsedFile, user, today: date | None = None, consume: bool 
         approved = _approved_among(batch, indicators)
         for line, row in batch:
             for error in _row_errors(line, row, user, today, indicators, approved, seen, report, closed):
-                report.add(error)
+                report.keep(error)
         if consume:
             rows[start : start + BATCH] = [None] * len(batch)
     if consume:
@@ -415,15 +363,15 @@ def _indicators(codes: set[str]) -> dict[str, Indicator]:
     return found
 
 
-def _row_errors(line, row, user, today, indicators, approved, seen, report, closed) -> list[RowError]:
+def _row_errors(line, row, user, today, indicators, approved, seen, report, closed) -> list[CellError]:
     errors = []
     code = _code(row)
     indicator = indicators.get(code)
     if not code:
-        errors.append(RowError(line, "indicator_code", gettext("Falta el código del indicador.")))
+        errors.append(row_error(line, "indicator_code", gettext("Falta el código del indicador.")))
     elif indicator is None and code in indicators:
         errors.append(
-            RowError(
+            row_error(
                 line,
                 "indicator_code",
                 gettext(
@@ -434,15 +382,15 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report, clos
         )
     elif indicator is None:
         errors.append(
-            RowError(
+            row_error(
                 line,
                 "indicator_code",
                 gettext("No existe un indicador con el código %(code)s.") % {"code": shortened(code)},
             )
         )
-    elif not access.can_enter_for(user, indicator):
+    elif not access.may_enter(user, indicator):
         errors.append(
-            RowError(
+            row_error(
                 line,
                 "indicator_code",
                 gettext(
@@ -457,16 +405,16 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report, clos
     except AmbiguousValue as error:
         # Without its indicator the row is already refused; the unit would decide the reading.
         if indicator is not None:
-            errors.append(RowError(line, "value", str(error)))
+            errors.append(row_error(line, "value", str(error)))
         value = None
     except ValueError as error:
-        errors.append(RowError(line, "value", str(error)))
+        errors.append(row_error(line, "value", str(error)))
         value = None
     try:
         period = parse_period(row.get("period"))
     except ValueError:
         errors.append(
-            RowError(
+            row_error(
                 line,
                 "period",
                 gettext("%(cell)s no es un periodo: use dd/mm/aaaa, aaaa-mm o aaaa.")
@@ -478,23 +426,23 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report, clos
     source = unescape(_text(row.get("source"))).strip()
     note = unescape(_text(row.get("note"))).strip()
     for column, messages in reading_text_errors(source=source, note=note).items():
-        errors.extend(RowError(line, column, message) for message in messages)
+        errors.extend(row_error(line, column, message) for message in messages)
     if indicator is not None and value is not None:
         unit = indicator.unit
         for message in value_errors(
             value, min_value=unit.min_value, max_value=unit.max_value, decimals=unit.decimals, unit_name=unit.name
         ):
-            errors.append(RowError(line, "value", message))
+            errors.append(row_error(line, "value", message))
     if indicator is not None and period is not None:
         period = normalize_period(period, indicator.frequency)
         for message in period_errors(period, today=today):
-            errors.append(RowError(line, "period", message))
+            errors.append(row_error(line, "period", message))
         if refused := locks.closed_reason(closed.get(indicator.pk, []), period):
-            errors.append(RowError(line, "period", refused))
+            errors.append(row_error(line, "period", refused))
         key = (indicator.pk, period)
         if key in approved:
             errors.append(
-                RowError(
+                row_error(
                     line,
                     "period",
                     gettext("Ya existe una lectura aprobada para %(code)s en %(period)s: registre una corrección.")
@@ -503,7 +451,7 @@ def _row_errors(line, row, user, today, indicators, approved, seen, report, clos
             )
         elif key in seen:
             errors.append(
-                RowError(
+                row_error(
                     line,
                     "period",
                     gettext("Periodo repetido en el archivo: ya está en la fila %(row)s.") % {"row": seen[key]},

@@ -19,12 +19,14 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.errors import RuleError
+from core.formatting import number, short_date
 from core.models import Entity
 from core.scoping import EntityOwned, EntityScopedManager, active_entity
+from core.text import PARAGRAPH, BoundedTextField, VisibleText, length_check
 
 from . import access, locks
-from .formatting import number, short_date
-from .validation import normalize_period, period_errors, reading_text_errors, value_errors
+from .validation import normalize_period, period_errors, reading_text_errors, reason_errors, value_errors
 
 
 class Direction(models.TextChoices):
@@ -109,14 +111,28 @@ class Unit(EntityOwned):
         help_text=_("Vacío: una unidad del catálogo nacional, que solo un superusuario cambia."),
     )
     code = models.SlugField(_("código"), max_length=40, help_text=_("Por ejemplo: porcentaje."))
-    name = models.CharField(_("nombre"), max_length=80)
-    symbol = models.CharField(_("símbolo"), max_length=40, blank=True, help_text=_("Por ejemplo: %, h/día."))
+    name = models.CharField(_("nombre"), max_length=80, validators=[VisibleText(_("nombre"))])
+    symbol = models.CharField(
+        _("símbolo"),
+        max_length=40,
+        validators=[VisibleText(_("símbolo"))],
+        blank=True,
+        help_text=_("Por ejemplo: %, h/día."),
+    )
     # The English site's words for the unit; empty (an entity's own unit, say): the Spanish ones.
     name_en = models.CharField(
-        _("nombre en inglés"), max_length=80, blank=True, help_text=_("Por ejemplo: Hours a day.")
+        _("nombre en inglés"),
+        max_length=80,
+        validators=[VisibleText(_("nombre en inglés"))],
+        blank=True,
+        help_text=_("Por ejemplo: Hours a day."),
     )
     symbol_en = models.CharField(
-        _("símbolo en inglés"), max_length=40, blank=True, help_text=_("Por ejemplo: %, h/day.")
+        _("símbolo en inglés"),
+        max_length=40,
+        validators=[VisibleText(_("símbolo en inglés"))],
+        blank=True,
+        help_text=_("Por ejemplo: %, h/day."),
     )
     min_value = models.DecimalField(_("valor mínimo"), max_digits=16, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField(
@@ -233,8 +249,8 @@ class OfficeQuerySet(models.QuerySet):
 class Office(EntityOwned):
     entity = models.ForeignKey(Entity, verbose_name=_("entidad"), on_delete=models.PROTECT, related_name="offices")
     code = models.CharField(_("código"), max_length=40, validators=[code_validator])
-    name = models.CharField(_("nombre"), max_length=200)
-    description = models.TextField(_("descripción"), blank=True)
+    name = models.CharField(_("nombre"), max_length=200, validators=[VisibleText(_("nombre"))])
+    description = BoundedTextField(_("descripción"), max_length=PARAGRAPH, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("personal"),
@@ -259,6 +275,7 @@ class Office(EntityOwned):
         verbose_name_plural = _("oficinas")
         ordering = ["name"]
         constraints = [
+            length_check("office", "description", PARAGRAPH),
             models.UniqueConstraint(
                 fields=["entity", "code"],
                 name="office_code_unique_per_entity",
@@ -292,8 +309,8 @@ class Indicator(EntityOwned):
     code = models.CharField(
         _("código"), max_length=40, validators=[code_validator], help_text=_("Por ejemplo: AGUA-HORAS.")
     )
-    name = models.CharField(_("nombre"), max_length=250)
-    description = models.TextField(_("descripción"), blank=True)
+    name = models.CharField(_("nombre"), max_length=250, validators=[VisibleText(_("nombre"))])
+    description = BoundedTextField(_("descripción"), max_length=PARAGRAPH, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("unidad"), on_delete=models.PROTECT, related_name="indicators")
     direction = models.CharField(
         _("sentido"),
@@ -307,11 +324,22 @@ class Indicator(EntityOwned):
     office = models.ForeignKey(
         Office, verbose_name=_("oficina responsable"), on_delete=models.PROTECT, related_name="indicators"
     )
-    source = models.CharField(_("fuente"), max_length=300, blank=True, help_text=_("Por ejemplo: EPS, MINSA."))
-    method = models.TextField(_("método de cálculo"), blank=True)
+    source = models.CharField(
+        _("fuente"),
+        max_length=300,
+        validators=[VisibleText(_("fuente"))],
+        blank=True,
+        help_text=_("Por ejemplo: EPS, MINSA."),
+    )
+    method = BoundedTextField(_("método de cálculo"), max_length=PARAGRAPH, blank=True)
     baseline_value = models.DecimalField(_("línea de base"), max_digits=16, decimal_places=4, null=True, blank=True)
     baseline_date = models.DateField(_("fecha de la línea de base"), null=True, blank=True)
-    baseline_source = models.CharField(_("fuente de la línea de base"), max_length=300, blank=True)
+    baseline_source = models.CharField(
+        _("fuente de la línea de base"),
+        max_length=300,
+        validators=[VisibleText(_("fuente de la línea de base"))],
+        blank=True,
+    )
     reference_value = models.DecimalField(
         _("valor de referencia"),
         max_digits=16,
@@ -320,7 +348,12 @@ class Indicator(EntityOwned):
         blank=True,
         help_text=_("Un umbral externo citado por el plan, por ejemplo menos de 27 casos de TBC por 100 mil."),
     )
-    reference_note = models.CharField(_("nota del valor de referencia"), max_length=300, blank=True)
+    reference_note = models.CharField(
+        _("nota del valor de referencia"),
+        max_length=300,
+        validators=[VisibleText(_("nota del valor de referencia"))],
+        blank=True,
+    )
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
     history = HistoricalRecords()
 
@@ -331,6 +364,8 @@ class Indicator(EntityOwned):
         verbose_name_plural = _("indicadores")
         ordering = ["order", "code"]
         constraints = [
+            length_check("indicator", "description", PARAGRAPH),
+            length_check("indicator", "method", PARAGRAPH),
             models.UniqueConstraint(
                 fields=["entity", "code"],
                 name="indicator_code_unique_per_entity",
@@ -389,9 +424,10 @@ class Indicator(EntityOwned):
                 raise ValidationError({"unit": problem})
 
 
-class TransitionError(ValidationError):
+class TransitionError(RuleError):
     """A workflow step that the reading's current state does not allow, including a step that
-    another person's step on the same reading got to first (the API answers 409)."""
+    another person's step on the same reading got to first (a `core.errors.RuleError`: the API
+    answers 409)."""
 
 
 class PeriodInReview(TransitionError):
@@ -432,23 +468,6 @@ FOUR_EYES = {
 }
 
 
-def reading_visibility(user) -> Q:
-    """Which readings, or versions of one in its history, `user` may see: everything for national
-    auditors and superusers; their entity's readings in any state for an entity's auditor; their
-    offices' readings in any state for registradores and revisores (while they hold the role);
-    and every public one (approved, or cited from the plan) for everybody."""
-    if access.sees_everything(user):
-        return Q()
-    visible = Q(status__in=PUBLIC_STATES)
-    audited = access.audits_entity(user)
-    if audited is not None:
-        visible |= Q(indicator__entity_id=audited)
-    offices = access.office_ids(user)
-    if offices:
-        visible |= Q(indicator__office_id__in=offices)
-    return visible
-
-
 def conflict_from(error: IntegrityError) -> TransitionError:
     """The workflow's refusal for a database rule that a concurrent step tripped: the one place
     where an IntegrityError of a reading becomes a message for people."""
@@ -463,8 +482,8 @@ def conflict_from(error: IntegrityError) -> TransitionError:
 
 class ReadingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """What `user` may see (see `reading_visibility`)."""
-        return self.filter(reading_visibility(user))
+        """What `user` may see (`access.visibility`)."""
+        return access.scope(user, self)
 
     def outside_range_message(self, min_value, max_value, subject) -> str | None:
         """Why a range would leave some of these readings (withdrawn ones aside) outside it, or
@@ -496,21 +515,13 @@ class ReadingQuerySet(models.QuerySet):
     def review_queue(self, user):
         """Submitted readings `user` may review, the longest waiting first: of the offices where
         they are revisor (all for a superuser), never one they entered or changed (four eyes)."""
-        if not (user.is_superuser or access.has_role(user, access.ROLE_REVISOR)):
-            return self.none()
-        queue = self.filter(status=ReviewStatus.SUBMITTED)
-        if not user.is_superuser:
-            queue = queue.filter(indicator__office_id__in=access.office_ids(user))
+        queue = access.scope(user, self, access.ROLE_REVISOR).filter(status=ReviewStatus.SUBMITTED)
         return queue.exclude(entered_by=user).exclude(last_modified_by=user).order_by("submitted_at", "pk")
 
     def entry_queue(self, user):
         """Drafts and rejected readings `user` may complete and submit, the oldest period first:
         of the offices where they are registrador (all for a superuser)."""
-        if not (user.is_superuser or access.has_role(user, access.ROLE_REGISTRADOR)):
-            return self.none()
-        queue = self.filter(status__in=EDITABLE_STATES)
-        if not user.is_superuser:
-            queue = queue.filter(indicator__office_id__in=access.office_ids(user))
+        queue = access.scope(user, self, access.ROLE_REGISTRADOR).filter(status__in=EDITABLE_STATES)
         return queue.order_by("period", "pk")
 
     def approved(self, at=None):
@@ -555,6 +566,8 @@ class Reading(EntityOwned):
     )
     period = models.DateField(_("periodo"), help_text=_("El primer día del mes, trimestre o año que mide la lectura."))
     value = models.DecimalField(_("valor"), max_digits=16, decimal_places=4)
+    # Source and note are checked by `validation.reading_text_errors` (length, control and
+    # invisible characters: core.text's rule), the one door of the model, the API and the imports.
     source = models.CharField(_("fuente"), max_length=300, help_text=_("Documento o sistema de donde sale el dato."))
     note = models.TextField(_("nota"), blank=True)
     status = models.CharField(
@@ -563,7 +576,7 @@ class Reading(EntityOwned):
         choices=ReviewStatus.choices,
         default=ReviewStatus.DRAFT,
         help_text=_(
-            "Público: «approved» (aprobada por un revisor) o «cited» (citada del plan: pública tal como el plan "
+            "Público: `approved` (aprobada por un revisor) o `cited` (citada del plan: pública tal como el plan "
             "la escribe, nadie la registra ni la aprueba). En el flujo: draft, submitted, rejected; fuera de él: "
             "superseded, withdrawn."
         ),
@@ -776,15 +789,15 @@ class Reading(EntityOwned):
     # --- who may do what ------------------------------------------------------------------------
 
     def can_edit(self, user) -> bool:
-        return self.status in EDITABLE_STATES and access.can_enter_for(user, self.indicator)
+        return self.status in EDITABLE_STATES and access.may_enter(user, self.indicator)
 
     def can_submit(self, user) -> bool:
-        return self.status in EDITABLE_STATES and access.can_enter_for(user, self.indicator)
+        return self.status in EDITABLE_STATES and access.may_enter(user, self.indicator)
 
     def can_review(self, user) -> bool:
         return (
             self.status == ReviewStatus.SUBMITTED
-            and access.can_review_for(user, self.indicator)
+            and access.may_review(user, self.indicator)
             and user.pk not in {self.entered_by_id, self.last_modified_by_id}
         )
 
@@ -792,8 +805,8 @@ class Reading(EntityOwned):
         if self.status in {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED, ReviewStatus.CITED}:
             return False
         if self.status == ReviewStatus.APPROVED:
-            return access.can_review_for(user, self.indicator)
-        return access.can_enter_for(user, self.indicator)
+            return access.may_review(user, self.indicator)
+        return access.may_enter(user, self.indicator)
 
     # --- the state machine ------------------------------------------------------------------------
     # Each verb is one transaction that locks the reading's row, checks that the row is still as
@@ -803,7 +816,7 @@ class Reading(EntityOwned):
     def register(self, user):
         """Save this new reading as a draft entered by `user`."""
         with self._step():
-            if not access.can_enter_for(user, self.indicator):
+            if not access.may_enter(user, self.indicator):
                 raise PermissionDenied(
                     gettext(
                         "No puede registrar lecturas de %(code)s: el indicador es de la oficina %(office)s, a la que "
@@ -818,7 +831,7 @@ class Reading(EntityOwned):
 
     def edit(self, user, **fields):
         with self._step("edit", EDITABLE_STATES):
-            if not access.can_enter_for(user, self.indicator):
+            if not access.may_enter(user, self.indicator):
                 raise PermissionDenied(
                     gettext("No puede editar lecturas de %(code)s: no es registrador de su oficina.")
                     % {"code": self.indicator.code}
@@ -836,7 +849,7 @@ class Reading(EntityOwned):
 
     def submit(self, user):
         with self._step("submit", EDITABLE_STATES):
-            if not access.can_enter_for(user, self.indicator):
+            if not access.may_enter(user, self.indicator):
                 raise PermissionDenied(
                     gettext("No puede enviar lecturas de %(code)s: no es registrador de su oficina.")
                     % {"code": self.indicator.code}
@@ -853,6 +866,12 @@ class Reading(EntityOwned):
         `confirm_outlier`: the reviewer has compared it with the previous one (`outlier_question`)."""
         with self._step("approve", {ReviewStatus.SUBMITTED}):
             self._require_reviewer(user, "approve")
+            # Approvals of one indicator queue behind each other, so the checks below see any
+            # approval of the same indicator that committed while this one waited.
+            Indicator.objects.select_for_update(no_key=True, of=("self",)).values_list("pk").get(pk=self.indicator_id)
+            # The flag is decided now, against the approved series as it is at this approval: the
+            # one computed at submission is stale once another value of the indicator is approved.
+            self.is_outlier = self.looks_like_outlier()
             if self.is_outlier and not confirm_outlier:
                 raise ValidationError({"confirm_outlier": self.outlier_refusal()})
             previous = None
@@ -863,9 +882,6 @@ class Reading(EntityOwned):
                         gettext("No se puede aprobar esta corrección: la lectura que corrige está «%(status)s».")
                         % {"status": previous.get_status_display()}
                     )
-            # Approvals of one indicator queue behind each other, so the check below sees any
-            # approval of the same period that committed while this one waited.
-            Indicator.objects.select_for_update(no_key=True, of=("self",)).values_list("pk").get(pk=self.indicator_id)
             if (
                 Reading.objects.filter(indicator_id=self.indicator_id, period=self.period, status__in=PUBLIC_STATES)
                 .exclude(pk__in=[self.pk, self.corrects_id])
@@ -888,10 +904,13 @@ class Reading(EntityOwned):
             self.reviewed_by, self.reviewed_at, self.approved_at = user, now, now
             self.review_note = ""
             self._record(user, "aprobada")
+            self._refresh_outlier_flags()
 
     def reject(self, user, reason: str):
         if not (reason or "").strip():
             raise ValidationError({"review_note": gettext("Escriba el motivo del rechazo.")})
+        if problems := reason_errors(reason):
+            raise ValidationError({"review_note": problems})
         with self._step("reject", {ReviewStatus.SUBMITTED}):
             self._require_reviewer(user, "reject")
             self.status = ReviewStatus.REJECTED
@@ -902,6 +921,8 @@ class Reading(EntityOwned):
     def withdraw(self, user, reason: str):
         if not (reason or "").strip():
             raise ValidationError({"withdrawal_reason": gettext("Escriba el motivo del retiro.")})
+        if problems := reason_errors(reason):
+            raise ValidationError({"withdrawal_reason": problems})
         closed = {ReviewStatus.WITHDRAWN, ReviewStatus.SUPERSEDED, ReviewStatus.CITED}
         with self._step("withdraw", set(ReviewStatus.values) - closed):
             if not self.can_withdraw(user):
@@ -916,18 +937,23 @@ class Reading(EntityOwned):
                         "Esta lectura tiene una corrección en curso: apruébela o retírela antes de retirar la lectura."
                     )
                 )
+            was_public = self.status in PUBLIC_STATES
             self.status = ReviewStatus.WITHDRAWN
             self.withdrawn_at = timezone.now()
             self.withdrawal_reason = reason.strip()
             self.last_modified_by = user
             self._record(user, f"retirada: {self.withdrawal_reason}")
+            if was_public:
+                self._refresh_outlier_flags()
 
     def correct(self, user, *, value, source, note="", reason: str) -> "Reading":
         """A new draft that, once approved, replaces this approved reading; this one stays in history."""
         if not (reason or "").strip():
             raise ValidationError({"correction_reason": gettext("Escriba el motivo de la corrección.")})
+        if problems := reason_errors(reason):
+            raise ValidationError({"correction_reason": problems})
         with self._step("correct", {ReviewStatus.APPROVED}):
-            if not access.can_enter_for(user, self.indicator):
+            if not access.may_enter(user, self.indicator):
                 raise PermissionDenied(
                     gettext("No puede corregir lecturas de %(code)s: no es registrador de su oficina.")
                     % {"code": self.indicator.code}
@@ -973,6 +999,28 @@ class Reading(EntityOwned):
         if spread == 0:
             return self.value != median
         return abs(self.value - median) > 3 * spread
+
+    def needs_outlier_confirmation(self) -> bool:
+        """Whether approving this reading now takes `confirm_outlier`: the flag as the approval
+        would decide it, against the approved series as it is now (the stored one may be older)."""
+        return self.status == ReviewStatus.SUBMITTED and self.looks_like_outlier()
+
+    def _refresh_outlier_flags(self):
+        """After the approved series of the indicator changed: the flag of each of its readings in
+        review, recomputed against it, so the reviewer's lists and the API show it as approving
+        would decide it (`approve` decides it again anyway). Stored without a step of their own:
+        the flag is derived data, not a change anyone made to those readings. A reading another
+        step holds at this moment is skipped (waiting for it could deadlock with that step, which
+        locks the reading before the indicator); its own approval decides its flag."""
+        waiting = (
+            Reading.objects.select_for_update(no_key=True, skip_locked=True, of=("self",))
+            .filter(indicator_id=self.indicator_id, status=ReviewStatus.SUBMITTED)
+            .exclude(pk=self.pk)
+        )
+        for reading in waiting:
+            flagged = reading.looks_like_outlier()
+            if flagged != reading.is_outlier:
+                Reading.objects.filter(pk=reading.pk).update(is_outlier=flagged)
 
     def previous_approved(self) -> "Reading | None":
         """What this value is compared with: the reading it corrects, else the latest approved
@@ -1075,7 +1123,7 @@ class Reading(EntityOwned):
             )
 
     def _require_reviewer(self, user, action):
-        if not access.can_review_for(user, self.indicator):
+        if not access.may_review(user, self.indicator):
             raise PermissionDenied(str(NOT_A_REVIEWER[action]) % {"code": self.indicator.code})
         if user.pk in {self.entered_by_id, self.last_modified_by_id}:
             raise PermissionDenied(str(FOUR_EYES[action]))

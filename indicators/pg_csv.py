@@ -5,7 +5,7 @@ tens of seconds; PostgreSQL writes them in about a second. The bytes are exactly
 Python path (`spreadsheets.csv_lines` over `ReadingViewSet.csv_rows`), which SQLite keeps and a
 test compares with this one:
 
-- each value is formatted in SQL as the API writes it (`indicators.cells`: ISO dates; local times
+- each value is formatted in SQL as the API writes it (`core.cells`: ISO dates; local times
   with their offset, microseconds only when there are some, `Z` for UTC; `true`/`false`; a value
   with its unit's decimals, `UnitValue`);
 - `spreadsheets.neutralise` is done in SQL: a text starting with `=`, `+`, `-`, `@`, a tab or a
@@ -35,7 +35,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from . import spreadsheets
+from core import spreadsheets
 
 # Columns by how they are written. Anything not listed is free text (neutralised and quoted).
 DATETIMES = {"submitted_at", "reviewed_at", "approved_at", "superseded_at", "withdrawn_at", "created_at", "updated_at"}

@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .formatting import number, short_date
+from core.formatting import number, short_date
+from core.text import invisible_message
 
 EARLIEST_PERIOD = date(1990, 1, 1)
 
@@ -245,8 +246,9 @@ def value_errors(value: Decimal, *, min_value, max_value, decimals: int, unit_na
 # --- texts --------------------------------------------------------------------------------------
 
 
-def text_errors(text: str, *, max_length: int, multiline: bool = False) -> list[str]:
-    """Length and invisible characters of a free text; tab and line breaks only when `multiline`."""
+def text_errors(text: str, *, max_length: int, multiline: bool = False, label="") -> list[str]:
+    """Length and invisible characters of a free text; tab and line breaks only when `multiline`.
+    Bidirectional controls and zero-width characters: core.text's rule, naming the field (`label`)."""
     text = text or ""
     errors = []
     if len(text) > max_length:
@@ -267,17 +269,24 @@ def text_errors(text: str, *, max_length: int, multiline: bool = False) -> list[
                 "bórrelo y vuelva a escribir el texto."
             )
         errors.append(message % {"code": f"{ord(character):04X}", "position": found.start() + 1})
+    if invisible := invisible_message(text, label):
+        errors.append(invisible)
     return errors
 
 
 def source_errors(source: str) -> list[str]:
     if not (source or "").strip():
         return [gettext("Falta la fuente del dato (documento o sistema).")]
-    return text_errors(source, max_length=SOURCE_MAX_LENGTH)
+    return text_errors(source, max_length=SOURCE_MAX_LENGTH, label=_("la fuente"))
 
 
 def note_errors(note: str) -> list[str]:
-    return text_errors(note, max_length=NOTE_MAX_LENGTH, multiline=True)
+    return text_errors(note, max_length=NOTE_MAX_LENGTH, multiline=True, label=_("la nota"))
+
+
+def reason_errors(reason: str) -> list[str]:
+    """A rejection's, withdrawal's or correction's reason: a paragraph at most, as a note."""
+    return text_errors(reason, max_length=NOTE_MAX_LENGTH, multiline=True, label=_("el motivo"))
 
 
 def reading_text_errors(*, source: str, note: str) -> dict[str, list[str]]:

@@ -4,7 +4,8 @@ The catalogue and an indicator's page show a plan's targets, so they live in goa
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from . import cells, spreadsheets
+from core import cells, spreadsheets
+
 from .models import Indicator, Reading, ReviewStatus
 
 

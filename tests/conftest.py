@@ -51,15 +51,90 @@ def unload_plan():
     Membership.objects.all().delete()
 
 
-@pytest.fixture(scope="module")
+class SeedPlan:
+    """The seed plan in the test database, committed, loaded once for the tests that ask for it
+    (`seed_plan`, `plan`) and there for no other test.
+
+    Loading it takes seconds, so it is not loaded per test nor per module: it stays loaded from one
+    test that asks for it to the next (each runs in its own rolled-back transaction on top of it),
+    and is removed before the first database test that does not ask for it (the collection order
+    keeps the tests that ask for it together: see conftest.py). What a test writes in its
+    transaction is rolled back; what is committed on top of it (a module's fixture, a
+    transactional test, which empties the database after it) is said with `changed()` or found
+    out, and the plan is loaded afresh for the next test that asks for it."""
+
+    ABSENT, LOADED, CHANGED = "absent", "loaded", "changed"
+
+    def __init__(self):
+        self.state = self.ABSENT
+        self.blocker = None  # pytest-django's database blocker, known once the database exists
+
+    def want(self, wanted: bool):
+        """Make the database hold the seed plan, as load_plan leaves it, or not hold it."""
+        if self.state == (self.LOADED if wanted else self.ABSENT):
+            return
+        with self.blocker.unblock():
+            if self.state != self.ABSENT:
+                unload_plan()
+            if wanted:
+                load_plan()
+        self.state = self.LOADED if wanted else self.ABSENT
+
+    def changed(self):
+        """Something was committed on top of the seed plan: load it afresh when next asked for."""
+        if self.state == self.LOADED:
+            self.state = self.CHANGED
+
+    def emptied(self):
+        """A transactional test emptied the database (the migrations' data is given back by
+        conftest.py's `_reference_data`)."""
+        self.state = self.ABSENT
+
+
+SEED = SeedPlan()
+
+
+@pytest.fixture(scope="session")
 def seed_plan(django_db_setup, django_db_blocker):
-    """The whole seed plan, loaded once per test module and committed; each test still runs
-    in its own rolled-back transaction on top of it."""
-    with django_db_blocker.unblock():
-        load_plan()
-    yield
-    with django_db_blocker.unblock():
-        unload_plan()
+    """The whole seed plan, committed, for the tests that ask for it (see SeedPlan)."""
+    SEED.blocker = django_db_blocker
+    SEED.want(True)
+    yield SEED
+    SEED.want(False)  # a kept test database (--reuse-db) starts the next run without it
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    # Before the test's fixtures (its transaction among them): the seed plan there if it asks for
+    # it, not there if it uses the database without asking. The first test that asks loads it
+    # through the fixture, once the database exists.
+    if SEED.blocker is not None and uses_database(item):
+        SEED.want(wants_seed_plan(item))
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if is_transactional(item):
+            SEED.emptied()
+
+
+def uses_database(item) -> bool:
+    names = item.fixturenames
+    return bool(item.get_closest_marker("django_db")) or "db" in names or "transactional_db" in names
+
+
+def is_transactional(item) -> bool:
+    """Whether the test runs on real commits, and so empties the database after it."""
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in item.fixturenames
+
+
+def wants_seed_plan(item) -> bool:
+    return "seed_plan" in item.fixturenames
 
 
 @pytest.fixture

@@ -13,11 +13,14 @@ from django.conf import settings
 PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
 ROOT = Path(settings.BASE_DIR)
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("pg_dump")
-    or subprocess.run(["pg_isready", "-h", PG["host"], "-p", PG["port"], "-q"]).returncode != 0,
-    reason="PostgreSQL no está disponible en 127.0.0.1:5432: prueba de respaldo omitida.",
-)
+pytestmark = [
+    pytest.mark.slow,  # a real pg_dump and restore
+    pytest.mark.skipif(
+        not shutil.which("pg_dump")
+        or subprocess.run(["pg_isready", "-h", PG["host"], "-p", PG["port"], "-q"]).returncode != 0,
+        reason="PostgreSQL no está disponible en 127.0.0.1:5432: prueba de respaldo omitida.",
+    ),
+]
 
 
 def psql(sql, database="postgres"):

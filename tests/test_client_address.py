@@ -192,6 +192,7 @@ print("codes", [Client().get("/api/v1/", REMOTE_ADDR="{ip}").status_code for _ i
 """
 
 
+@pytest.mark.slow  # Django in subprocesses
 @pytest.mark.skipif(
     not redis_is_up(), reason="Redis no responde en 127.0.0.1:6379: prueba de caché compartida omitida."
 )

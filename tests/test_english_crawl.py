@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import translation
 
-from indicators import formatting
+from core import formatting
 from indicators.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +223,7 @@ def test_the_detector_tells_spanish_sentences_from_english_ones_and_the_plans_wo
     assert findings("<p>Reducir la malaria en niños…</p>", texts, allowed) != []
 
 
+@pytest.mark.slow  # crawls every English page
 def test_english_pages_say_no_spanish_sentence_outside_the_plans_own_words(client, plan):
     with translation.override("en"):
         pages = crawl(client, ["/en/", "/en/metodologia/", "/en/buscar/?q=agua", "/en/planes/", "/en/entidades/"])

@@ -21,6 +21,7 @@ def snapshot():
     return {model.__name__: sorted(map(repr, model.objects.values_list())) for model in PLAN_MODELS_TOP_DOWN}
 
 
+@pytest.mark.slow  # loads the seed plan twice
 def test_loading_twice_changes_nothing():
     call_command("load_plan", stdout=io.StringIO())
     first = snapshot()
@@ -61,6 +62,7 @@ def test_a_reading_out_of_range_in_a_fixture_is_refused_with_its_field(tmp_path)
     assert Reading.objects.count() == 0
 
 
+@pytest.mark.slow  # loads the seed plan twice
 def test_loading_again_keeps_which_plan_the_site_features_and_closes():
     call_command("load_plan", stdout=io.StringIO())
     plan = Plan.objects.get(is_featured=True)

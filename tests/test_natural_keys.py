@@ -18,6 +18,7 @@ def values_without_ids():
     return result
 
 
+@pytest.mark.slow  # loads, dumps and reloads the seed plan
 def test_dumpdata_and_loaddata_round_trip_through_natural_keys(tmp_path):
     call_command("load_plan", stdout=io.StringIO())
     before = values_without_ids()

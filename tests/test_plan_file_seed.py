@@ -14,6 +14,7 @@ from tests.test_plan_file import ILO_FILE, STRUCTURE, content
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # loads the seed plan twice
 def test_the_seed_plans_file_and_its_fixtures_load_the_same_records(tmp_path):
     # The file is the plan; the entity's offices and indicators (units: the national catalogue), and the
     # plan's own text and cited figures, load from their fixtures.

@@ -19,7 +19,7 @@ from django.db import connection
 
 from indicators.models import Reading
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]  # slow: gunicorn servers in subprocesses
 ROOT = Path(django_settings.BASE_DIR)
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 TIMEOUT = 2

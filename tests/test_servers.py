@@ -24,6 +24,7 @@ from tests.factories import make_token, make_user
 from tests.test_serve import free_port, subprocess_database_url
 
 pytestmark = [
+    pytest.mark.slow,  # two servers, Redis and a worker
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="Varios servidores: solo en PostgreSQL."),
 ]

@@ -213,10 +213,47 @@ def test_a_bad_token_gets_401_never_500(header, db):
 
 
 def test_old_drf_tokens_no_longer_authenticate(registrador):
-    from rest_framework.authtoken.models import Token
+    # DRF's plaintext tokens (40 hex characters) are gone with their app.
+    assert not django_apps.is_installed("rest_framework.authtoken")
+    assert token_client("0123456789abcdef0123456789abcdef01234567").get("/api/v1/offices/").status_code == 401
 
-    old = Token.objects.create(user=registrador)
-    assert token_client(old.key).get("/api/v1/offices/").status_code == 401
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_that_had_drf_tokens_loses_their_table_permissions_and_records():
+    """A database from when `rest_framework.authtoken` was installed migrates cleanly without it:
+    the keys' table, its content types (and their permissions, out of every group) and its
+    migrations' records go."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.recorder import MigrationRecorder
+
+    MigrationExecutor(connection).migrate([("ilo_plan", "0004_entity_administrador")])
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id integer NOT NULL)")
+        cursor.execute("INSERT INTO authtoken_token VALUES ('0123456789abcdef0123456789abcdef01234567', 1)")
+    token_type = ContentType.objects.create(app_label="authtoken", model="token")
+    group = Group.objects.create(name="con permisos viejos")
+    group.permissions.add(Permission.objects.create(content_type=token_type, codename="view_token", name="Ver"))
+    recorder = MigrationRecorder(connection)
+    recorder.record_applied("authtoken", "0004_alter_tokenproxy_options")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+
+    assert "authtoken_token" not in connection.introspection.table_names()
+    assert not ContentType.objects.filter(app_label="authtoken").exists()
+    assert not group.permissions.exists()
+    assert not recorder.migration_qs.filter(app="authtoken").exists()
+    assert ("ilo_plan", "0005_drop_drf_tokens") in recorder.applied_migrations()
+
+
+def test_no_migration_depends_on_drf_tokens():
+    from django.db.migrations.loader import MigrationLoader
+
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    assert not [key for key in graph.nodes if key[0] == "authtoken"]
 
 
 def test_the_schema_declares_the_token_scheme(db):

@@ -73,3 +73,17 @@ def test_the_reader_understands_contexts_plurals_and_continued_lines(tmp_path):
         encoding="utf-8",
     )
     assert po_entries(po) == {"reading timing\x04antes": "before", ("uno", 0): "one", ("uno", 1): "many"}
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: path.parts[-3])
+def test_no_entry_is_left_fuzzy(path):
+    """A msgid changed in the code leaves its old translation marked fuzzy, which msgfmt drops: the
+    English site would show the Spanish. Every fuzzy entry is either translated again or removed."""
+    entries = path.read_text(encoding="utf-8").split("\n\n")[1:]  # the first is the header
+    fuzzy = [
+        entry
+        for entry in entries
+        if any(line.startswith("#,") and "fuzzy" in line for line in entry.splitlines())
+        and not any(line.startswith("#~") for line in entry.splitlines())  # obsolete: not compiled
+    ]
+    assert fuzzy == []

@@ -2,8 +2,11 @@
 
 indicators 0003_roles gave every role `view` on DRF's token models, so any staff member could read
 every key (the superuser's included) in the admin. This takes every permission on a token model
-(DRF's authtoken and knox) away from the three role groups, and deletes the old plaintext DRF keys:
-knox replaced them and they no longer authenticate, so nothing is lost but the leak."""
+(DRF's authtoken and knox) away from the three role groups.
+
+It also deleted the old plaintext DRF keys and so depended on DRF's `authtoken` app; that app is no
+longer installed, and 0005_drop_drf_tokens drops the keys' whole table wherever it is left (knox
+replaced them and they no longer authenticate, so nothing is lost but the leak)."""
 
 from django.db import migrations
 
@@ -19,19 +22,13 @@ def remove_token_permissions(apps, schema_editor):
         group.permissions.remove(*token_permissions)
 
 
-def delete_plaintext_tokens(apps, schema_editor):
-    apps.get_model("authtoken", "Token").objects.all().delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("indicators", "0003_roles"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
         ("knox", "0009_extend_authtoken_field"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.RunPython(remove_token_permissions, migrations.RunPython.noop),
-        migrations.RunPython(delete_plaintext_tokens, migrations.RunPython.noop),
     ]

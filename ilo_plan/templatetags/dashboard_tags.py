@@ -10,8 +10,8 @@ register = template.Library()
 @register.inclusion_tag("admin/dashboard.html", takes_context=True)
 def staff_dashboard(context):
     user = context["request"].user
-    enters = user.is_superuser or access.has_role(user, access.ROLE_REGISTRADOR)
-    reviews = user.is_superuser or access.has_role(user, access.ROLE_REVISOR)
+    enters = access.acts_as(user, access.ROLE_REGISTRADOR)
+    reviews = access.acts_as(user, access.ROLE_REVISOR)
     due = dashboard.due_for(user) if enters else None
     queue = dashboard.review_queue(user) if reviews else None
     every_due = [item for group in due or [] for item in group.items]

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import pgettext
 
-from indicators.admin_base import is_feminine
+from core.admin_base import is_feminine
 
 register = template.Library()
 

@@ -1,8 +1,8 @@
-"""Figures a citizen reads at a glance, written by `indicators.formatting` in the page's language."""
+"""Figures a citizen reads at a glance, written by `core.formatting` in the page's language."""
 
 from django import template
 
-from indicators import formatting
+from core import formatting
 from indicators.chart_svg import legend_swatch
 from indicators.charts import sparkline_points
 

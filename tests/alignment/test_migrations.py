@@ -20,6 +20,7 @@ def migrate(targets=None):
     return executor.loader.project_state(targets).apps if targets else None
 
 
+@pytest.mark.slow  # migrates back and forth
 @pytest.mark.django_db(transaction=True)
 def test_the_annex_moves_to_levels_and_ordered_links_and_back():
     apps = migrate(BEFORE_LEVELS)

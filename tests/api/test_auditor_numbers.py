@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 from django.test.utils import override_settings
 
+from core import cells, spreadsheets
 from goals.evaluation import evaluate_targets
 from ilo_plan import open_data
-from indicators import cells, spreadsheets
 from indicators.access import ROLE_AUDITOR
 from indicators.models import Reading
 from tests.factories import make_indicator, make_plan_tree, make_reading, make_unit, make_user

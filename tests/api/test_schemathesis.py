@@ -41,6 +41,7 @@ def settings_override(settings):
     settings.API_THROTTLE_ANON = "100000/min"
 
 
+@pytest.mark.slow  # schemathesis: every GET of the schema
 @schema.parametrize()
 @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db

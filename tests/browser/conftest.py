@@ -23,7 +23,11 @@ ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` selects
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.slow)  # a real browser: seconds per test (`make test-fast` skips them)
     if os.environ.get("SKIP_BROWSER_TESTS") == "1":
         # CI runs the browser once, in the PostgreSQL pass (the production database); see .ci/run.
         reason = "SKIP_BROWSER_TESTS=1: las pruebas de navegador corren en la otra pasada."

@@ -35,6 +35,7 @@ def with_history(apps, model_name, **values):
     return row
 
 
+@pytest.mark.slow  # migrates back and forth
 @pytest.mark.django_db(transaction=True)
 def test_a_database_from_before_entities_moves_into_its_plans_entity():
     apps = migrate(BEFORE_ENTITIES)

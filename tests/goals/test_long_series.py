@@ -47,6 +47,7 @@ def test_english_pages_say_it_in_english(client, demo):
     assert "Show interactive chart" in page
 
 
+@pytest.mark.slow  # every figure at two data sizes
 def test_all_the_figures_cost_the_same_queries_at_two_data_sizes(client, demo):
     urls = [url + suffix for url in LONG for suffix in ("", "?todas=1")]
     small = {url: queries_for(client, url) for url in urls}

@@ -77,6 +77,7 @@ def queries_for(client, url):
     return len(context.captured_queries)
 
 
+@pytest.mark.slow  # every page at two data sizes
 def test_every_page_costs_the_same_queries_at_two_data_sizes(client, demo):
     small = {url: queries_for(client, url) for url in PAGES}
     grow(10)

@@ -50,11 +50,13 @@ SECOND_PAGES = [
 @pytest.fixture(scope="module")
 def plans(seed_plan, django_db_blocker):
     """The seed plan, a second plan and a minimal one (no axes, alignment or diagnosis), loaded
-    once per module; the seed plan's teardown removes them all."""
+    once per module; the next test that asks for the seed plan gets it afresh, without them."""
     with django_db_blocker.unblock():
         for data in (second_plan(), minimal_plan(MINIMAL)):
             report = plan_file.import_plan(data)
             assert report.ok, report.lines()
+    yield
+    seed_plan.changed()
 
 
 @pytest.fixture
@@ -68,6 +70,7 @@ def body(client, url, status=200):
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+@pytest.mark.slow  # every page kind of two plans in two languages
 @pytest.mark.parametrize("slug, pages", [(SEED, SEED_PAGES), (SECOND_SLUG, SECOND_PAGES)], ids=["seed", "second"])
 def test_every_page_kind_renders_for_each_plan_in_both_languages(client, site, slug, pages):
     for path, text in pages:
@@ -153,6 +156,7 @@ def plan_pages():
     yield "/planes/"
 
 
+@pytest.mark.slow  # every page at two data sizes
 def test_every_plan_page_costs_the_same_queries_at_two_data_sizes(client, site):
     urls = list(plan_pages())
     small = {url: queries_for(client, url) for url in urls}

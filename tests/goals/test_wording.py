@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from core import formatting
 from goals import wording
 from goals.progress import (
     Milestone,
@@ -20,7 +21,6 @@ from goals.progress import (
     evaluate_number,
     evaluate_recurring,
 )
-from indicators import formatting
 
 START, DEADLINE = date(2019, 1, 1), date(2022, 12, 31)
 DURING, AFTER = date(2021, 6, 1), date(2023, 6, 30)

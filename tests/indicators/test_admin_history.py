@@ -9,8 +9,8 @@ from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.urls import reverse
 
+from core.admin_base import HISTORY_IS_READ_ONLY, RecordAdmin
 from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
-from indicators.admin_base import HISTORY_IS_READ_ONLY, RecordAdmin
 from indicators.models import Reading, Unit
 from tests.factories import make_office, make_user
 

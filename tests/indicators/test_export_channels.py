@@ -13,12 +13,12 @@ from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.spreadsheets import is_risky
 from goals.models import Target
 from ilo_plan import open_data
 from indicators import imports
 from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR
 from indicators.models import Reading
-from indicators.spreadsheets import is_risky
 from tests.factories import make_indicator, make_office, make_reading, make_unit, make_user
 
 pytestmark = pytest.mark.django_db

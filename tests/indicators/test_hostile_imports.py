@@ -238,6 +238,7 @@ def test_the_admin_refuses_50_mb_by_size_before_reading(client, user, reports, f
     assert "El archivo pasa de 5 MB" in page
 
 
+@pytest.mark.slow  # reads 50 MB
 def test_the_command_refuses_50_mb_at_its_row_limit(user, reports, fifty_megabytes, tmp_path):
     path = tmp_path / "grande.csv"
     path.write_bytes(fifty_megabytes)

@@ -20,6 +20,7 @@ def migrate(targets=None):
     return executor.loader.project_state(targets).apps if targets else None
 
 
+@pytest.mark.slow  # migrates back and forth
 @pytest.mark.django_db(transaction=True)
 def test_duplicate_open_corrections_are_withdrawn_before_the_rule_is_added(monkeypatch):
     # Offices and indicators without a plan to say whose they are: the operator names the entity.

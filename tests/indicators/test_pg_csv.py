@@ -119,6 +119,7 @@ def test_the_copy_is_streamed_in_batches(client, hostile_readings, monkeypatch):
     assert len(chunks) > 10  # header, then one batch per line or so
 
 
+@pytest.mark.slow  # real connections
 @pytest.mark.django_db(transaction=True)
 def test_a_download_cut_short_leaves_the_connection_usable(client, hostile_readings, monkeypatch):
     monkeypatch.setattr(pg_csv, "BATCH_BYTES", 10)

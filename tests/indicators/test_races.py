@@ -19,6 +19,7 @@ from indicators.models import Reading, TransitionError
 from tests.factories import make_reading, make_user
 
 pytestmark = [
+    pytest.mark.slow,  # races on real connections
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",

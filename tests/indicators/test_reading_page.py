@@ -9,8 +9,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 
+from core.admin_base import is_feminine, saved_message
 from indicators.access import ROLE_AUDITOR, ROLE_REGISTRADOR, ROLE_REVISOR
-from indicators.admin_base import is_feminine, saved_message
 from indicators.models import Reading
 from tests.factories import make_count_unit, make_indicator, make_reading, make_unit, make_user
 

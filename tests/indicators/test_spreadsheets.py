@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from indicators import spreadsheets
+from core import spreadsheets
 
 HOSTILE = [
     '=HYPERLINK("http://x","y")',

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.formatting import number
+from core.formatting import number
 from indicators.validation import (
     AmbiguousValue,
     normalize_period,

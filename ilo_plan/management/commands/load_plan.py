@@ -1,4 +1,15 @@
-"""Load the whole plan from fixtures/, in one transaction, idempotently."""
+"""Load the whole plan from fixtures/, in one transaction, idempotently.
+
+Why a second loader beside `ilo_plan.plan_file.import_plan`: the two read different things.
+The fixtures are the seed plan as Django serialises it (natural keys), and hold what a plan file
+has no sheet for: the plan's own sections (II, III, VI, its footnotes: `goals.PlanSection`), the
+figures the plan cites (`indicators.Reading`, cited, 06_diagnosis_readings.json), indicators
+that no target measures, and what the metas sheet does not carry of an indicator (description,
+method, reference value) or of an office (its name, its members). They are written by developers and checked in
+review, so each record is validated (`full_clean`) and saved as it is, stopping at the first
+refusal. A plan file is what staff upload: one workbook for the plan's structure only, every
+cell checked and every problem reported before anything is written. The two agree on the plan
+they share (tests/test_plan_file_seed.py, tests/test_fixtures.py compare them)."""
 
 from collections import Counter
 from pathlib import Path

@@ -28,6 +28,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.http import StreamingHttpResponse
 
@@ -136,6 +137,33 @@ def xlsx_bytes(
     for rule in allowed:
         sheet.data_validations.append(_validation(DataValidation, rule))
 
+    def heading(name):
+        written = WriteOnlyCell(sheet, value=neutralise(name))
+        written.font = Font(bold=True)
+        return written
+
+    sheet.append([heading(name) for name in header])
+    for row in rows:
+        sheet.append(inert_row(sheet, row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def number_cell(value: Decimal | None) -> int | float | None:
+    """A decimal as a spreadsheet cell holds it: a whole number as an integer (45, not 45.0000),
+    any other as a float (27.8); None stays empty."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def inert_row(sheet, values: Iterable) -> list:
+    """A row for `sheet.append` (openpyxl, write-only or not): numbers and dates as themselves,
+    `Shown` values with their format, every text as a text cell that no spreadsheet runs. The one
+    writer of XLSX cells: `xlsx_bytes` and the plan file (`ilo_plan.plan_file.export`) both use it."""
+    from openpyxl.cell import WriteOnlyCell
+
     def cell(value):
         if isinstance(value, Shown):
             shown = WriteOnlyCell(sheet, value=value.value)
@@ -153,17 +181,7 @@ def xlsx_bytes(
         written.quotePrefix = True
         return written
 
-    def heading(name):
-        written = WriteOnlyCell(sheet, value=neutralise(name))
-        written.font = Font(bold=True)
-        return written
-
-    sheet.append([heading(name) for name in header])
-    for row in rows:
-        sheet.append([cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return [cell(value) for value in values]
 
 
 def _validation(DataValidation, rule: Allowed):

@@ -2,8 +2,10 @@
 
 Nothing is hard-deleted (inlines included), history is read-only, a refusal that a
 workflow step raises while saving is a Spanish message, never a 500, the messages after a save
-agree with the model's gender ("La lectura … fue agregada"), and numbers are typed as people
-write them (16,8 or 16.8) and shown without trailing zeros."""
+agree with the model's gender ("La lectura … fue agregada"), and numbers are shown without
+trailing zeros. Typed numbers (16,8 or 16.8) are read by the parser of the app that owns it: each
+admin sets `formfield_overrides` to `indicators.forms.TYPED_DECIMALS` (this bottom app imports
+nothing above it)."""
 
 import functools
 
@@ -21,9 +23,8 @@ from django.utils.translation import pgettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import access
 from .formatting import number
-from .forms import FlexibleDecimalField
+from .roles import entity_id, sees_everything
 
 HISTORY_IS_READ_ONLY = translation.gettext_lazy(
     "El historial es de solo lectura: una versión anterior no se restaura desde aquí. "
@@ -136,8 +137,6 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     the history pages obey too."""
 
     object_history_form_template = "admin/history_version.html"
-    formfield_overrides = {models.DecimalField: {"form_class": FlexibleDecimalField}}
-
     # --- the entity a record belongs to: the person's own, never chosen (core.scoping) ---
 
     def has_entity_field(self) -> bool:
@@ -145,7 +144,7 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
     def get_exclude(self, request, obj=None):
         excluded = list(super().get_exclude(request, obj) or [])
-        if self.has_entity_field() and not access.sees_everything(request.user):
+        if self.has_entity_field() and not sees_everything(request.user):
             excluded.append("entity")  # theirs, set below; only a superuser picks one
         return excluded
 
@@ -164,7 +163,7 @@ class RecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
         # <identificador>. They are plain text, escaped here (editable and read-only fields alike).
         kwargs["help_texts"] = {**escaped_help_texts(self.model), **(kwargs.get("help_texts") or {})}
         form = super().get_form(request, obj, **kwargs)
-        entity = access.entity_id(request.user)
+        entity = entity_id(request.user)
         if obj is not None or entity is None or not self.has_entity_field():
             return form
 

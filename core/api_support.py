@@ -21,13 +21,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import versions
 from core.conditional import data_etag, data_version, last_modified_header, not_modified
 
 from . import cells, spreadsheets
-from .models import TransitionError
+from .errors import RuleError
 
 
 class Pagination(PageNumberPagination):
@@ -209,7 +208,7 @@ def exception_handler(exc, context):
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     if isinstance(exc, NotModified):
         return Response(status=status.HTTP_304_NOT_MODIFIED)
-    if isinstance(exc, TransitionError):
+    if isinstance(exc, RuleError):
         return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
@@ -219,6 +218,11 @@ def exception_handler(exc, context):
         # the model's class name: DRF's own "Not found." in the request's language instead.
         message = str(exc.args[0]) if exc.args else ""
         exc = exceptions.NotFound(None if GENERIC_404.match(message) or not message else message)
+    # Imported here: rest_framework.views reads REST_FRAMEWORK on import, which names this module
+    # (its renderer, pagination, throttles), so importing it above would be a circle whenever
+    # this module is the first to load DRF's views.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     return drf_exception_handler(exc, context)
 
 
