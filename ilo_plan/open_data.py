@@ -53,8 +53,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection, transaction
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.http import quote_etag
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 from rest_framework import serializers
@@ -186,51 +187,53 @@ TABLE_NAMES = [table.name for table in TABLES]
 
 # Descriptions of columns the serializers leave unexplained, and the unit of each measured value.
 DESCRIPTIONS = {
-    "id": "Identificador interno del registro.",
-    "plan": "Identificador (slug) del plan.",
-    "rollup": "Resumen de las metas que cubre: cantidad por estado y avance promedio (clave=valor separados por |).",
-    "objectives": "Objetivos nacionales, regionales y provinciales de la fila (separados por |).",
-    "status_label": "El estado en palabras.",
-    "unit": "Código de la unidad (ver la tabla units).",
-    "unit_symbol": "Símbolo de la unidad.",
-    "unit_symbol_en": "Símbolo de la unidad en inglés (vacío: el mismo que en castellano).",
-    "office": "Código de la oficina responsable (ver la tabla offices).",
-    "indicator": "Código del indicador (ver la tabla `indicators`).",
-    "corrects": "id del dato que esta corrección reemplaza.",
-    "objective": "Código del objetivo.",
-    "project": "Código del proyecto.",
-    "dimension": "Identificador (slug) de la dimensión.",
-    "axis": "Número del eje estratégico.",
-    "problem": "Código del problema.",
-    "baseline_date": "Fecha de la línea de base.",
-    "pace": "Ritmo: avance ÷ avance esperado (1 = al ritmo previsto).",
-    "latest_period": "Periodo del último dato del periodo de la meta.",
-    "axis_objective": "Objetivo del eje como lo enuncia el anexo de alineamiento.",
-    "level_name": "Nombre del nivel de planeamiento.",
-    "source_plan": "Plan de origen del objetivo (nacional, regional o provincial).",
+    "id": _("Identificador interno del registro."),
+    "plan": _("Identificador (slug) del plan."),
+    "rollup": _("Resumen de las metas que cubre: cantidad por estado y avance promedio (clave=valor separados por |)."),
+    "objectives": _("Objetivos nacionales, regionales y provinciales de la fila (separados por |)."),
+    "status_label": _("El estado en palabras."),
+    "unit": _("Código de la unidad (ver la tabla units)."),
+    "unit_symbol": _("Símbolo de la unidad."),
+    "unit_symbol_en": _("Símbolo de la unidad en inglés (vacío: el mismo que en castellano)."),
+    "office": _("Código de la oficina responsable (ver la tabla offices)."),
+    "indicator": _("Código del indicador (ver la tabla `indicators`)."),
+    "corrects": _("id del dato que esta corrección reemplaza."),
+    "objective": _("Código del objetivo."),
+    "project": _("Código del proyecto."),
+    "dimension": _("Identificador (slug) de la dimensión."),
+    "axis": _("Número del eje estratégico."),
+    "problem": _("Código del problema."),
+    "baseline_date": _("Fecha de la línea de base."),
+    "pace": _("Ritmo: avance ÷ avance esperado (1 = al ritmo previsto)."),
+    "latest_period": _("Periodo del último dato del periodo de la meta."),
+    "axis_objective": _("Objetivo del eje como lo enuncia el anexo de alineamiento."),
+    "level_name": _("Nombre del nivel de planeamiento."),
+    "source_plan": _("Plan de origen del objetivo (nacional, regional o provincial)."),
 }
 # Where a serializer's own words are not enough for someone reading the file alone.
 OVERRIDES = {
-    "id": "Identificador interno del registro.",
-    ("targets", "status"): "Estado de la meta a la fecha as_of: no_data, achieved, not_achieved, on_track, at_risk u "
-    "off_track (ver la metodología).",
+    "id": _("Identificador interno del registro."),
+    ("targets", "status"): _(
+        "Estado de la meta a la fecha as_of: no_data, achieved, not_achieved, on_track, at_risk u "
+        "off_track (ver la metodología)."
+    ),
 }
 UNITS = {
-    ("readings", "value"): "la unidad del indicador (`indicators.unit`)",
-    ("reading-history", "value"): "la unidad del indicador (`indicators.unit`)",
-    ("superseded-readings", "value"): "la unidad del indicador (`indicators.unit`)",
-    ("indicators", "baseline_value"): "la unidad del indicador (columna unit)",
-    ("indicators", "reference_value"): "la unidad del indicador (columna unit)",
-    ("targets", "value"): "la unidad de la meta (columna unit)",
-    ("targets", "baseline_value"): "la unidad de la meta (columna unit)",
-    ("targets", "latest_value"): "la unidad de la meta (columna unit)",
-    ("targets", "projection"): "la unidad de la meta (columna unit)",
-    ("targets", "progress"): "porcentaje (0-100)",
-    ("targets", "expected"): "porcentaje (0-100)",
-    ("plans", "area_km2"): "km²",
-    ("plans", "distance_to_capital_km"): "km",
-    ("plans", "population"): "habitantes",
-    ("milestones", "weight"): "peso relativo dentro del proyecto",
+    ("readings", "value"): _("la unidad del indicador (`indicators.unit`)"),
+    ("reading-history", "value"): _("la unidad del indicador (`indicators.unit`)"),
+    ("superseded-readings", "value"): _("la unidad del indicador (`indicators.unit`)"),
+    ("indicators", "baseline_value"): _("la unidad del indicador (columna unit)"),
+    ("indicators", "reference_value"): _("la unidad del indicador (columna unit)"),
+    ("targets", "value"): _("la unidad de la meta (columna unit)"),
+    ("targets", "baseline_value"): _("la unidad de la meta (columna unit)"),
+    ("targets", "latest_value"): _("la unidad de la meta (columna unit)"),
+    ("targets", "projection"): _("la unidad de la meta (columna unit)"),
+    ("targets", "progress"): _("porcentaje (0-100)"),
+    ("targets", "expected"): _("porcentaje (0-100)"),
+    ("plans", "area_km2"): _("km²"),
+    ("plans", "distance_to_capital_km"): _("km"),
+    ("plans", "population"): _("habitantes"),
+    ("milestones", "weight"): _("peso relativo dentro del proyecto"),
 }
 
 
@@ -249,106 +252,135 @@ def _frictionless_type(field) -> str:
 
 
 def _serializer_fields(table: str) -> list[dict]:
+    """The columns of an API table, described in the active language from the serializer's own
+    label and help text. A column whose words are not translatable (a plain string in the
+    serializer) is described in Spanish and marked `lang: "es"` when the language is another."""
     from .api import router
 
     viewset = {prefix: viewset for prefix, viewset, _ in router.registry}[table]
+    # Built in Spanish, and whether a label says more than the column's name decided on the Spanish
+    # label: DRF leaves out a label that repeats the name in the language it is built in, so every
+    # language describes a column from the same parts.
+    with translation.override("es"):
+        serializer_fields = list(viewset.serializer_class().fields.items())
+        automatic = {name: name.replace("_", " ").capitalize() for name, _field in serializer_fields}
+        says_more = {name: bool(f.label) and str(f.label) != automatic[name] for name, f in serializer_fields}
+    spanish = translation.get_language() in ("es", settings.LANGUAGE_CODE)
     fields = []
-    for name, field in viewset.serializer_class().fields.items():
-        automatic_label = name.replace("_", " ").capitalize()
-        label = str(field.label) if field.label and str(field.label) != automatic_label else ""
-        help_text = str(field.help_text or "")
-        parts = [p[:-1] if p.endswith(".") and not p.endswith("...") else p for p in (label, help_text) if p]
-        description = ". ".join(parts) + "." if parts else DESCRIPTIONS.get(name, "")
-        description = OVERRIDES.get((table, name)) or OVERRIDES.get(name) or description
-        if isinstance(field, serializers.ChoiceField) and field.choices:
-            description += " Valores: " + "; ".join(f"`{key}` ({label})" for key, label in field.choices.items()) + "."
-        fields.append({"name": name, "type": _frictionless_type(field), "description": description.strip()})
+    for name, field in serializer_fields:
+        words = [text for text in (field.label if says_more[name] else "", field.help_text or "") if text]
+        if (table, name) in OVERRIDES or name in OVERRIDES:
+            words = []  # described by this module's own (translatable) words
+        if not spanish and not all(isinstance(text, Promise) for text in words):
+            with translation.override("es"):
+                fields.append({**_serializer_field(table, name, field, says_more[name]), "lang": "es"})
+            continue
+        fields.append(_serializer_field(table, name, field, says_more[name]))
     return fields
 
 
+def _serializer_field(table: str, name: str, field, says_more: bool) -> dict:
+    label = str(field.label) if says_more else ""
+    help_text = str(field.help_text or "")
+    parts = [p[:-1] if p.endswith(".") and not p.endswith("...") else p for p in (label, help_text) if p]
+    description = ". ".join(parts) + "." if parts else str(DESCRIPTIONS.get(name, ""))
+    description = str(OVERRIDES.get((table, name)) or OVERRIDES.get(name) or description)
+    if isinstance(field, serializers.ChoiceField) and field.choices:
+        values = "; ".join(f"`{key}` ({choice})" for key, choice in field.choices.items())
+        description += " " + gettext("Valores: %(values)s.") % {"values": values}
+    return {"name": name, "type": _frictionless_type(field), "description": description.strip()}
+
+
 HISTORY_COLUMNS = [
-    ("history_id", "integer", "Identificador del paso en el historial."),
-    ("reading_id", "integer", "id del dato (tabla `readings` o `superseded-readings`)."),
-    ("reading_uid", "string", "Identificador estable (UUID) del dato."),
+    ("history_id", "integer", _("Identificador del paso en el historial.")),
+    ("reading_id", "integer", _("id del dato (tabla `readings` o `superseded-readings`).")),
+    ("reading_uid", "string", _("Identificador estable (UUID) del dato.")),
     ("indicator", "string", DESCRIPTIONS["indicator"]),
     (
         "office",
         "string",
-        "Oficina responsable del indicador: quien registra y revisa sus datos (no se publican nombres).",
+        _("Oficina responsable del indicador: quien registra y revisa sus datos (no se publican nombres)."),
     ),
-    ("period", "date", "Periodo que mide el dato: el primer día del mes, trimestre o año."),
-    ("value", "number", "Valor del dato en este paso."),
-    ("source", "string", "Fuente del dato en este paso."),
-    ("note", "string", "Nota del dato en este paso."),
+    ("period", "date", _("Periodo que mide el dato: el primer día del mes, trimestre o año.")),
+    ("value", "number", _("Valor del dato en este paso.")),
+    ("source", "string", _("Fuente del dato en este paso.")),
+    ("note", "string", _("Nota del dato en este paso.")),
     (
         "status",
         "string",
-        "Estado tras el paso: `approved` (aprobado y publicado), `cited` (citado del plan: público sin registro ni "
-        "aprobación), `superseded` (reemplazado por una corrección) o `withdrawn` (retirado).",
+        _(
+            "Estado tras el paso: `approved` (aprobado y publicado), `cited` (citado del plan: público sin registro "
+            "ni aprobación), `superseded` (reemplazado por una corrección) o `withdrawn` (retirado)."
+        ),
     ),
-    ("step", "string", "Tipo de paso: `created` (creado), `changed` (cambiado), `deleted` (borrado)."),
-    ("step_at", "datetime", "Cuándo se dio el paso."),
+    ("step", "string", _("Tipo de paso: `created` (creado), `changed` (cambiado), `deleted` (borrado).")),
+    ("step_at", "datetime", _("Cuándo se dio el paso.")),
     (
         "reason",
         "string",
-        "El motivo registrado con el paso (abreviado a 100 caracteres; el completo está en `superseded-readings`).",
+        _("El motivo registrado con el paso (abreviado a 100 caracteres; el completo está en `superseded-readings`)."),
     ),
-    ("approved_at", "datetime", "Cuándo se aprobó el dato."),
+    ("approved_at", "datetime", _("Cuándo se aprobó el dato.")),
     ("corrects", "integer", DESCRIPTIONS["corrects"]),
 ]
 SUPERSEDED_COLUMNS = [
-    ("id", "integer", "id del dato que dejó de estar vigente."),
-    ("uid", "string", "Identificador estable (UUID) del dato."),
+    ("id", "integer", _("id del dato que dejó de estar vigente.")),
+    ("uid", "string", _("Identificador estable (UUID) del dato.")),
     ("indicator", "string", DESCRIPTIONS["indicator"]),
     ("office", "string", DESCRIPTIONS["office"]),
-    ("period", "date", "Periodo que mide el dato."),
-    ("value", "number", "El valor que se publicó."),
-    ("source", "string", "Fuente del valor publicado."),
-    ("note", "string", "Nota del valor publicado."),
+    ("period", "date", _("Periodo que mide el dato.")),
+    ("value", "number", _("El valor que se publicó.")),
+    ("source", "string", _("Fuente del valor publicado.")),
+    ("note", "string", _("Nota del valor publicado.")),
     (
         "provenance",
         "string",
-        "Quién respalda la cifra: `cited` (citada del plan), `registered` (registrada por la municipalidad) o `demo`.",
+        _(
+            "Quién respalda la cifra: `cited` (citada del plan), `registered` (registrada por la municipalidad) o "
+            "`demo`."
+        ),
     ),
-    ("status", "string", "`superseded` (reemplazado por una corrección) o `withdrawn` (retirado)."),
-    ("approved_at", "datetime", "Cuándo se aprobó el valor."),
-    ("superseded_at", "datetime", "Cuándo lo reemplazó una corrección aprobada."),
+    ("status", "string", _("`superseded` (reemplazado por una corrección) o `withdrawn` (retirado).")),
+    ("approved_at", "datetime", _("Cuándo se aprobó el valor.")),
+    ("superseded_at", "datetime", _("Cuándo lo reemplazó una corrección aprobada.")),
     (
         "corrected_by",
         "integer",
-        "id de la corrección que lo reemplazó (tabla `readings`, o esta misma si también fue reemplazada).",
+        _("id de la corrección que lo reemplazó (tabla `readings`, o esta misma si también fue reemplazada)."),
     ),
-    ("correction_reason", "string", "Motivo de la corrección que lo reemplazó."),
-    ("withdrawn_at", "datetime", "Cuándo se retiró."),
-    ("withdrawal_reason", "string", "Motivo del retiro."),
+    ("correction_reason", "string", _("Motivo de la corrección que lo reemplazó.")),
+    ("withdrawn_at", "datetime", _("Cuándo se retiró.")),
+    ("withdrawal_reason", "string", _("Motivo del retiro.")),
 ]
 UNIT_COLUMNS = [
-    ("entity", "string", "Ubigeo de la entidad dueña de la unidad; vacío: una unidad del catálogo nacional."),
-    ("code", "string", "Código de la unidad."),
-    ("name", "string", "Nombre de la unidad."),
-    ("symbol", "string", "Símbolo con que se muestran los valores."),
-    ("name_en", "string", "Nombre de la unidad en inglés (vacío: el castellano)."),
-    ("symbol_en", "string", "Símbolo en inglés (vacío: el castellano)."),
-    ("min_value", "number", "Valor mínimo válido (vacío: sin mínimo)."),
-    ("max_value", "number", "Valor máximo válido (vacío: sin máximo)."),
-    ("decimals", "integer", "Decimales con que se registran y muestran los valores."),
+    ("entity", "string", _("Ubigeo de la entidad dueña de la unidad; vacío: una unidad del catálogo nacional.")),
+    ("code", "string", _("Código de la unidad.")),
+    ("name", "string", _("Nombre de la unidad.")),
+    ("symbol", "string", _("Símbolo con que se muestran los valores.")),
+    ("name_en", "string", _("Nombre de la unidad en inglés (vacío: el castellano).")),
+    ("symbol_en", "string", _("Símbolo en inglés (vacío: el castellano).")),
+    ("min_value", "number", _("Valor mínimo válido (vacío: sin mínimo).")),
+    ("max_value", "number", _("Valor máximo válido (vacío: sin máximo).")),
+    ("decimals", "integer", _("Decimales con que se registran y muestran los valores.")),
 ]
 OWN_COLUMNS = {"units": UNIT_COLUMNS, "reading-history": HISTORY_COLUMNS, "superseded-readings": SUPERSEDED_COLUMNS}
 
 
-def table_fields(table: str) -> list[dict]:
-    """Each column of a table as a Table Schema field: name, type, description (Spanish) and, for
-    measured values, the unit."""
-    with translation.override("es"):
+def table_fields(table: str, language: str = "es") -> list[dict]:
+    """Each column of a table as a Table Schema field: name, type, description and, for measured
+    values, the unit. In Spanish, as `datapackage.json` holds them, whatever language is active
+    (a build may run inside an English request); the open-data pages ask for theirs."""
+    with translation.override(language):
         if table in OWN_COLUMNS:
-            fields = [{"name": n, "type": t, "description": d} for n, t, d in OWN_COLUMNS[table]]
+            fields = [{"name": n, "type": t, "description": str(d)} for n, t, d in OWN_COLUMNS[table]]
         else:
             fields = _serializer_fields(table)
-    for field in fields:
-        unit = UNITS.get((table, field["name"]))
-        if unit:
-            field["description"] += f" Unidad: {unit}."
-            field["unit"] = unit
+        for field in fields:
+            unit = UNITS.get((table, field["name"]))
+            if unit:
+                with translation.override(field.get("lang", language)):
+                    field["unit"] = str(unit)
+                    field["description"] += " " + gettext("Unidad: %(unit)s.") % {"unit": field["unit"]}
     return fields
 
 
@@ -363,10 +395,14 @@ TYPE_LABELS = {
 
 
 def dictionary() -> list[dict]:
-    """The data dictionary the open-data page shows: each table with its columns."""
+    """The data dictionary the open-data pages show: each table with its columns, in the active
+    language (the site's words, translated; `datapackage.json` keeps the Spanish)."""
     tables = []
     for table in TABLES:
-        fields = [{**field, "type_label": TYPE_LABELS[field["type"]]} for field in table_fields(table.name)]
+        fields = [
+            {**field, "type_label": TYPE_LABELS[field["type"]]}
+            for field in table_fields(table.name, translation.get_language() or settings.LANGUAGE_CODE)
+        ]
         tables.append({"table": table, "fields": fields})
     return tables
 

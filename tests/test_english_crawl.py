@@ -284,3 +284,35 @@ def test_the_api_gives_the_units_english_symbol_beside_the_spanish_one(client, p
     rows = client.get("/api/v1/indicators/").json()["results"]
     hours = next(row for row in rows if row["code"] == "AGUA-HORAS")
     assert (hours["unit_symbol"], hours["unit_symbol_en"]) == ("h/día", "h/day")
+
+
+def test_the_open_data_dictionary_speaks_the_pages_language_and_the_package_stays_spanish(client, plan):
+    """The dictionary's descriptions are the site's words: English under /en/, not hidden behind
+    lang="es" (only a column the API describes in untranslatable words keeps it); the package's
+    schema stays Spanish whatever language is active."""
+    from ilo_plan import open_data
+
+    texts = plan_texts()
+    allowed = allowed_words(texts)
+    for url in ["/en/datos-abiertos/", f"/en/planes/{plan.slug}/datos/"]:
+        english = client.get(url).content.decode()
+        dictionary = english.split('id="diccionario"', 1)[1]
+        assert "<dd>Code of the indicator (see the <code>indicators</code> table).</dd>" in dictionary, url
+        assert "<dd>Symbol the values are shown with.</dd>" in dictionary
+        assert "Values: <code>monthly</code> (Monthly)" in dictionary  # the choices, translated
+        # A serializer's plain (untranslatable) help text stays Spanish, and says so.
+        assert '<dd lang="es">Usuario que la registró (solo personal y auditores).</dd>' in dictionary
+        assert "Código del indicador (ver la tabla" not in english and "Símbolo con que se muestran" not in english
+        assert '<dd lang="es">Identificador interno del registro.' not in english
+        assert findings(english, texts, allowed) == [], url
+    spanish = client.get("/datos-abiertos/").content.decode().split('id="diccionario"', 1)[1]
+    assert "<dd>Código del indicador (ver la tabla <code>indicators</code>).</dd>" in spanish
+    assert 'lang="es"' not in spanish
+    with translation.override("en"):  # a build run inside an English request
+        history = open_data.table_fields("reading-history")
+        readings = open_data.table_fields("readings")
+    assert history == open_data.table_fields("reading-history", "es")
+    assert history[3]["description"] == "Código del indicador (ver la tabla `indicators`)."
+    value = next(field for field in readings if field["name"] == "value")
+    assert value["description"].endswith("Unidad: la unidad del indicador (`indicators.unit`).")
+    assert value["unit"] == "la unidad del indicador (`indicators.unit`)" and "lang" not in value
