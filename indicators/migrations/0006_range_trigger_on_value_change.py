@@ -62,6 +62,20 @@ def run(postgres, sqlite):
     return operation
 
 
+def drop_value_triggers_on_sqlite(apps, schema_editor):
+    """For later migrations whose SQLite table rebuild the readings' range triggers would block:
+    dropped before the rebuild, made again after (`create_value_triggers_on_sqlite`)."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
+
+
+def create_value_triggers_on_sqlite(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_ON_CHANGE:
+            schema_editor.execute(statement)
+
+
 class Migration(migrations.Migration):
     dependencies = [("indicators", "0005_data_version")]
 

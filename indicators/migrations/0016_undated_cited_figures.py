@@ -13,16 +13,8 @@ from django.db import migrations, models
 VALUE_RANGE = importlib.import_module("indicators.migrations.0006_range_trigger_on_value_change")
 
 
-def drop_value_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in VALUE_RANGE.SQLITE_DROP:
-            schema_editor.execute(statement)
-
-
-def create_value_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in VALUE_RANGE.SQLITE_ON_CHANGE:
-            schema_editor.execute(statement)
+drop_value_triggers = VALUE_RANGE.drop_value_triggers_on_sqlite
+create_value_triggers = VALUE_RANGE.create_value_triggers_on_sqlite
 
 
 def mark_undated(apps, schema_editor):
