@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -19,7 +20,7 @@ from core.models import Entity
 from core.scoping import EntityOwned, EntityScopedManager
 from core.text import PARAGRAPH, SECTION, BoundedTextField, VisibleText, length_check
 from indicators import access
-from indicators.models import Indicator
+from indicators.models import Indicator, Reading
 from indicators.units import find_unit
 
 
@@ -67,6 +68,7 @@ class PlanQuerySet(models.QuerySet):
             has_axes=Exists(StrategicAxis.objects.filter(plan=OuterRef("pk"))),
             has_diagnosis=Exists(PlanSection.objects.filter(plan=OuterRef("pk"), part=SectionPart.DIAGNOSIS)),
             has_principles=Exists(PlanSection.objects.filter(plan=OuterRef("pk"), part=SectionPart.PRINCIPLES)),
+            shows_demo_data=demo_data_of(OuterRef("pk")),
         )
 
     def visible_to(self, user):
@@ -110,6 +112,14 @@ class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
         if len(entities) != 1:
             return None
         return self.for_site().order_by("-period_start", "pk").first()
+
+
+def demo_data_of(plan):
+    """An expression true when the plan (a pk or an OuterRef) shows demo data: a demo reading of an
+    indicator one of its targets measures, or a demo milestone of one of its projects."""
+    return Exists(Reading.objects.filter(is_demo=True, indicator__targets__plan=plan)) | Exists(
+        Milestone.objects.filter(is_demo=True, project__plan=plan)
+    )
 
 
 class Plan(EntityOwned):
@@ -252,6 +262,13 @@ class Plan(EntityOwned):
         self.closed_by = user
         self._history_user = user
         self.save(update_fields=["is_closed", "closed_at", "closed_by"])
+
+    @cached_property
+    def shows_demo_data(self) -> bool:
+        """Whether a page of the plan must say it shows demo data: a demo reading of one of its
+        indicators or a demo milestone of one of its projects. `for_site()` answers it in the
+        plan's own query; a plan got otherwise asks once."""
+        return Plan.objects.filter(pk=self.pk).filter(demo_data_of(OuterRef("pk"))).exists()
 
     @property
     def municipality(self) -> str:
@@ -611,16 +628,23 @@ class Milestone(EntityOwned):
 
 
 class TargetQuerySet(models.QuerySet):
-    def for_public(self):
-        """Targets with everything a public page or the API shows, in one query."""
-        return self.select_related(
-            "plan__entity",
-            "objective__axis",
-            "objective__problem__dimension",
-            "indicator__unit",
-            "indicator__office",
-            "project",
-        )
+    def for_public(self, plan=None):
+        """Targets with everything a public page or the API shows, in one query. Given the `plan`
+        the page already holds, only that plan's targets, without joining the plan again: the
+        caller sets `target.plan` (``goals.public.target_statuses`` does)."""
+        if plan is not None:
+            return self.filter(plan=plan).select_related(*PUBLIC_TARGET_PARTS)
+        return self.select_related("plan__entity", *PUBLIC_TARGET_PARTS)
+
+
+# What a public page shows of a target besides its plan.
+PUBLIC_TARGET_PARTS = (
+    "objective__axis",
+    "objective__problem__dimension",
+    "indicator__unit",
+    "indicator__office",
+    "project",
+)
 
 
 class TargetManager(PlanCodeManager.from_queryset(TargetQuerySet)):

@@ -62,11 +62,17 @@ def get_plan(slug: str | None = None) -> Plan:
 def target_statuses(plan: Plan | None, as_of: date | None = None, **filters) -> list[TargetStatus]:
     """Every target of the plan (of every plan when `plan` is None), optionally filtered,
     evaluated, in three queries."""
-    targets = Target.objects.for_public().filter(**filters)
+    targets = list(Target.objects.for_public(plan).filter(**filters))
     if plan is not None:
-        targets = targets.filter(plan=plan)
-    targets = list(targets)
+        for target in targets:
+            target.plan = plan
     series = approved_series((t.indicator_id for t in targets if t.indicator_id), as_of)
+    return statuses_of(targets, series, as_of)
+
+
+def statuses_of(targets: list[Target], series: dict, as_of: date | None = None) -> list[TargetStatus]:
+    """`targets` (from ``Target.objects.for_public()``) evaluated on the approved `series` the
+    caller has already read (``approved_series``, or a page's own list of the readings)."""
     evaluations = evaluate_targets(targets, as_of, series=series)
     return [TargetStatus(t, evaluations[t.pk], series.get(t.indicator_id, [])) for t in targets]
 

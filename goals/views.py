@@ -130,19 +130,24 @@ def dimension_detail(request, slug, plan_slug=None):
 @csp_update(CHART_STYLES)
 def target_detail(request, code, plan_slug=None):
     plan = public.get_plan(plan_slug)
-    rows = public.target_statuses(plan, code=code)
-    if not rows:
+    # Codes are unique in a plan: no ORDER BY, whose joins cost PostgreSQL more to plan than the query to run.
+    target = next(iter(Target.objects.for_public(plan).filter(code=code).order_by()), None)
+    if target is None:
         raise Http404("No existe esa meta.")
-    row = rows[0]
-    target, evaluation = row.target, row.evaluation
+    target.plan = plan
     indicator = target.indicator
-    baseline, baseline_date, _ = target.baseline
     readings = []
-    figure = None
     if indicator is not None:
         readings = list(
             Reading.objects.approved().filter(indicator=indicator).select_related("corrects").order_by("-period")
         )
+    # The page lists the approved series anyway: the status is computed from that same list.
+    series = {indicator.pk: [progress.Point(r.period, r.value) for r in reversed(readings)]} if indicator else {}
+    row = public.statuses_of([target], series)[0]
+    evaluation = row.evaluation
+    baseline, baseline_date, _ = target.baseline
+    figure = None
+    if indicator is not None:
         for reading in readings:
             reading.timing = progress.timing(reading.period, plan.period_start, target.deadline)
         figure = series_chart(

@@ -1,18 +1,16 @@
-from django.db.models import Q
+from django.db.models import OuterRef
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from goals.models import Plan
-from indicators.models import Reading
+from goals.models import Plan, demo_data_of
 
 
 def plans_with_demo_data() -> dict[int, str]:
     """The plans that show demo data ({id: title}): a demo reading of one of their indicators, or a
     demo milestone of one of their projects. One query."""
-    demo_indicators = Reading.objects.filter(is_demo=True).values("indicator_id")
-    plans = Plan.objects.filter(Q(targets__indicator_id__in=demo_indicators) | Q(projects__milestones__is_demo=True))
-    return dict(plans.values_list("pk", "title").distinct().order_by("title"))
+    plans = Plan.objects.filter(demo_data_of(OuterRef("pk")))
+    return dict(plans.values_list("pk", "title").order_by("title"))
 
 
 def site(request):
