@@ -28,3 +28,8 @@ class AlignmentConfig(AppConfig):
         # What the plan's pages (goals, which knows nothing of the alignment) show of it.
         slots.provide_link("plan-alignment", matrix_address)
         slots.provide_panel("goals.axis", "alignment/axis_panel.html", axis_panel)
+        from goals.models import provide_site_flag
+
+        from .queries import alignment_of
+
+        provide_site_flag("has_alignment", alignment_of)

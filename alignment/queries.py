@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, Prefetch
 
 from goals import public
 
@@ -23,12 +23,18 @@ class Row:
         return self.row.axis
 
 
+def alignment_of(plan) -> Exists:
+    """True when the plan (a pk or an OuterRef) records its alignment."""
+    return Exists(AlignmentRow.objects.filter(plan=plan))
+
+
 def has_alignment(plan) -> bool:
-    """Whether the plan records its alignment (its matrix and the axes' alignment show only then);
-    asked once per plan object, however many times a page asks."""
-    if not hasattr(plan, "_has_alignment"):
-        plan._has_alignment = AlignmentRow.objects.filter(plan=plan).exists()
-    return plan._has_alignment
+    """Whether the plan records its alignment (its matrix and the axes' alignment show only then):
+    from the plan's own query (`Plan.objects.for_site()`, see AlignmentConfig.ready), or asked once
+    per plan object, however many times a page asks."""
+    if not hasattr(plan, "has_alignment"):
+        plan.has_alignment = AlignmentRow.objects.filter(plan=plan).exists()
+    return plan.has_alignment
 
 
 def levels_of(plan) -> list[AlignmentLevel]:

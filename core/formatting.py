@@ -6,11 +6,12 @@ The only place a figure is formatted for reading: template filters, charts, the 
 of `goals.wording` and validation messages call it. Machine formats (CSV cells, JSON) keep
 plain numbers and ISO dates and do not come here."""
 
+import functools
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 DASH = "—"
 
@@ -46,7 +47,17 @@ def percent(value, decimals: int = 0) -> str:
 
 
 def short_date(value: date | None) -> str:
-    return DASH if value is None else formats.date_format(value, "SHORT_DATE_FORMAT")
+    return DASH if value is None else _short_date(value, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_date(value: date, language: str | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def month_year(value: date) -> str:
+    """'marzo 2021': a monthly figure's period in a table."""
+    return _month(value.year, value.month, get_language(), "F Y")
 
 
 def period(value: date | None, frequency: str = "annual") -> str:
@@ -56,5 +67,12 @@ def period(value: date | None, frequency: str = "annual") -> str:
     if frequency == "annual":
         return str(value.year)
     if frequency == "monthly":
-        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+        return _month(value.year, value.month, get_language())
     return short_date(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _month(year: int, month: int, language: str | None, format_name: str = "YEAR_MONTH_FORMAT") -> str:
+    # A chart labels every monthly point and a table lists them: the same few months and days,
+    # formatted once per language (the format depends on nothing else).
+    return formats.date_format(date(year, month, 1), format_name)

@@ -41,7 +41,10 @@ def approved_series(indicator_ids: Iterable[int], as_of: date | None = None) -> 
 
 def project_milestones(project_ids: Iterable[int]) -> dict[int, list[progress.Milestone]]:
     milestones: dict[int, list[progress.Milestone]] = defaultdict(list)
-    rows = Milestone.objects.filter(project_id__in=set(project_ids)).values_list(
+    project_ids = set(project_ids)
+    if not project_ids:  # no deliverable among the targets: not even a query to build
+        return milestones
+    rows = Milestone.objects.filter(project_id__in=project_ids).values_list(
         "project_id", "weight", "planned_date", "done_date"
     )
     for project_id, weight, planned, done in rows:

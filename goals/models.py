@@ -61,14 +61,27 @@ def plan_slug_not_reserved(value):
         raise ValidationError(_("«%(value)s» está reservado: elija otro identificador."), params={"value": value})
 
 
+# What the apps above ask of every plan a public page shows (the alignment app: whether the plan
+# records one), registered by their AppConfig.ready: answered in the plan's own query, where a
+# template tag asking would cost each page one query more. name → a function of the plan's
+# OuterRef giving a boolean expression.
+_site_flags: dict = {}
+
+
+def provide_site_flag(name: str, expression):
+    _site_flags[name] = expression
+
+
 class PlanQuerySet(models.QuerySet):
     def for_site(self):
         """Plans with their entity and what the public pages need to know of their parts, in the same query."""
+        plan = OuterRef("pk")
         return self.select_related("entity").annotate(
-            has_axes=Exists(StrategicAxis.objects.filter(plan=OuterRef("pk"))),
-            has_diagnosis=Exists(PlanSection.objects.filter(plan=OuterRef("pk"), part=SectionPart.DIAGNOSIS)),
-            has_principles=Exists(PlanSection.objects.filter(plan=OuterRef("pk"), part=SectionPart.PRINCIPLES)),
-            shows_demo_data=demo_data_of(OuterRef("pk")),
+            has_axes=Exists(StrategicAxis.objects.filter(plan=plan)),
+            has_diagnosis=Exists(PlanSection.objects.filter(plan=plan, part=SectionPart.DIAGNOSIS)),
+            has_principles=Exists(PlanSection.objects.filter(plan=plan, part=SectionPart.PRINCIPLES)),
+            shows_demo_data=demo_data_of(plan),
+            **{name: expression(plan) for name, expression in _site_flags.items()},
         )
 
     def visible_to(self, user):

@@ -139,7 +139,7 @@ def target_detail(request, code, plan_slug=None):
     readings = []
     if indicator is not None:
         readings = list(
-            Reading.objects.approved().filter(indicator=indicator).select_related("corrects").order_by("-period")
+            Reading.objects.approved().filter(indicator=indicator).with_corrected_value().order_by("-period")
         )
     # The page lists the approved series anyway: the status is computed from that same list.
     series = {indicator.pk: [progress.Point(r.period, r.value) for r in reversed(readings)]} if indicator else {}
@@ -230,7 +230,7 @@ def indicator_detail(request, code, plan_slug=None):
     plan's targets."""
     plan = public.get_plan(plan_slug)
     indicator = get_object_or_404(Indicator.objects.select_related("unit", "office"), entity=plan.entity_id, code=code)
-    readings = list(indicator.readings.approved().select_related("corrects").order_by("period"))
+    readings = list(indicator.readings.approved().with_corrected_value().order_by("period"))
     targets = list(Target.objects.filter(plan=plan, indicator=indicator).select_related("plan"))
     due = None
     if targets:

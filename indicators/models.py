@@ -524,6 +524,11 @@ class ReadingQuerySet(models.QuerySet):
         queue = access.scope(user, self, access.ROLE_REGISTRADOR).filter(status__in=EDITABLE_STATES)
         return queue.order_by("period", "pk")
 
+    def with_corrected_value(self):
+        """Each reading with the value its correction replaced (`corrected_value`, None for one
+        that corrects nothing): what a page's table writes, without reading the replaced reading whole."""
+        return self.annotate(corrected_value=models.F("corrects__value"))
+
     def approved(self, at=None):
         """Readings public at the moment `at` (now when None): approved by then, or cited from
         the plan (public from the start, with no approval of their own), and not yet replaced by

@@ -1,6 +1,10 @@
 """Figures a citizen reads at a glance, written by `core.formatting` in the page's language."""
 
+from dataclasses import dataclass
+
 from django import template
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from core import formatting
 from indicators.chart_svg import legend_swatch
@@ -35,12 +39,63 @@ def swatch(style):
 LATEST_ROWS = 12
 
 
+@dataclass(frozen=True)
+class TableRow:
+    """A public reading as a line of the table of published figures, its words already written:
+    the table is the longest loop of a page, and a template node costs more than a line here."""
+
+    reading: object  # from `Reading.objects.with_corrected_value()`
+    period: str
+    timing: str  # "antes del periodo" / "después del plazo", or "" for a result or on an indicator's page
+    value: str
+    provenance: str
+    approved: str  # "aprobado el 15/02/2020"; "" for a figure cited from the plan
+    correction: str  # "Corregido el … (antes: …)" or ""
+
+
+def table_row(reading, frequency: str, symbol: str) -> TableRow:
+    if reading.is_undated:
+        period = gettext("sin año en el plan")
+    elif frequency == "monthly":
+        period = formatting.month_year(reading.period)
+    else:
+        period = str(reading.period.year)
+    timing = getattr(reading, "timing", None)
+    timing_text = {
+        "before": pgettext("reading timing", "antes del periodo"),
+        "after": pgettext("reading timing", "después del plazo"),
+    }.get(timing, "")
+    approved = correction = ""
+    if reading.is_cited:
+        provenance = gettext("Citado del plan")
+    else:
+        provenance = gettext("demostración") if reading.is_demo else gettext("Registrado por la municipalidad")
+        day = formatting.short_date(timezone.localtime(reading.approved_at).date())
+        approved = gettext("aprobado el %(date)s") % {"date": day}
+        if reading.corrects_id:
+            correction = gettext("Corregido el %(date)s (antes: %(before)s)") % {
+                "date": day,
+                "before": formatting.number(reading.corrected_value),
+            }
+    return TableRow(
+        reading, period, timing_text, f"{formatting.number(reading.value)} {symbol}", provenance, approved, correction
+    )
+
+
 @register.simple_tag(takes_context=True)
-def latest_rows(context, rows, limit=LATEST_ROWS):
+def latest_rows(context, rows, indicator, limit=LATEST_ROWS):
     """A long series' table shows its latest `limit` rows (`rows` come newest first) unless the
-    address asks for all of them with ?todas=1. Slicing the list fetched already: no query more."""
+    address asks for all of them with ?todas=1. Slicing the list fetched already: no query more.
+    Each shown row comes as a `TableRow` of `indicator`'s figures."""
     request = context.get("request")
     everything = request is not None and request.GET.get("todas") == "1"
     rows = list(rows)
     shown = rows if everything else rows[:limit]
-    return {"rows": shown, "total": len(rows), "hidden": len(rows) - len(shown), "all": everything, "limit": limit}
+    symbol = indicator.unit.display_symbol
+    return {
+        "rows": [table_row(reading, indicator.frequency, symbol) for reading in shown],
+        "total": len(rows),
+        "hidden": len(rows) - len(shown),
+        "all": everything,
+        "limit": limit,
+    }

@@ -133,7 +133,12 @@ def test_a_correction_shows_on_the_target_page_and_the_corrections_page(client, 
     correction = reading.correct(reading.entered_by, value=Decimal("31"), source="MINEDU", reason="Error de digitación")
     correction.submit(reading.entered_by)
     correction.approve(reviewer)
-    assert "Corregido el" in client.get("/metas/S3.1-M/").content.decode()
+    spanish = client.get("/metas/S3.1-M/").content.decode()
+    assert "Corregido el" in spanish and "aprobado el" in spanish and "antes del periodo" in spanish
+    # The table's words are written in Python (goals' table_row), in the page's language.
+    english = client.get("/en/metas/S3.1-M/").content.decode()
+    assert "Corrected on" in english and "approved on" in english and "before the term" in english
+    assert "Corregido el" not in english and "aprobado el" not in english
     page = client.get("/correcciones/").content.decode()
     assert "Error de digitación" in page and "31" in page
 
