@@ -35,7 +35,14 @@ def number(value, decimals: int | None = None) -> str:
         amount = amount.normalize()
     if amount == 0:
         amount = abs(amount)  # never "-0"
-    return formats.number_format(amount, use_l10n=True, force_grouping=True)
+    return _number_format(str(amount), get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _number_format(amount: str, language: str | None) -> str:
+    # Keyed by the exact decimal (its exponent too: str keeps it) and the language, the only
+    # things the format depends on: a page writes the same few figures in its table and chart.
+    return formats.number_format(Decimal(amount), use_l10n=True, force_grouping=True)
 
 
 def percent(value, decimals: int = 0) -> str:

@@ -1,6 +1,7 @@
 """The plan's public pages. Each one serves any plan: at /planes/<slug>/… with `plan_slug`, and at
 today's addresses (without it) for the featured plan; `public.get_plan` finds it either way."""
 
+import functools
 from datetime import date
 
 from csp.decorators import csp_update
@@ -9,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from core.models import Entity
 from indicators.charts import CHART_STYLES, series_chart
@@ -138,9 +140,7 @@ def target_detail(request, code, plan_slug=None):
     indicator = target.indicator
     readings = []
     if indicator is not None:
-        readings = list(
-            Reading.objects.approved().filter(indicator=indicator).with_corrected_value().order_by("-period")
-        )
+        readings = list(Reading.objects.approved().filter(indicator=indicator).for_public_table().order_by("-period"))
     # The page lists the approved series anyway: the status is computed from that same list.
     series = {indicator.pk: [progress.Point(r.period, r.value) for r in reversed(readings)]} if indicator else {}
     row = public.statuses_of([target], series)[0]
@@ -185,12 +185,18 @@ def target_detail(request, code, plan_slug=None):
 def term_group(reading) -> tuple[str, str]:
     """A reading's legend entry on a target's chart: results of the term by who vouches for
     them; earlier figures as context; later ones apart, as never judged."""
-    provenance = str(reading.provenance.label).capitalize()
-    if reading.timing == progress.Timing.BEFORE:
-        return f"{provenance} · {wording.timing_label(reading.timing)}", "context"
-    if reading.timing == progress.Timing.AFTER:
-        return wording.timing_label(reading.timing).capitalize(), "after"
-    return provenance, "main"
+    return _term_group(reading.provenance, reading.timing, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _term_group(provenance, timing, language) -> tuple[str, str]:
+    # A handful of (provenance, timing) pairs per language: their words written once, not once a point.
+    label = str(provenance.label).capitalize()
+    if timing == progress.Timing.BEFORE:
+        return f"{label} · {wording.timing_label(timing)}", "context"
+    if timing == progress.Timing.AFTER:
+        return wording.timing_label(timing).capitalize(), "after"
+    return label, "main"
 
 
 def target_csv(request, code, plan_slug=None):
@@ -230,7 +236,7 @@ def indicator_detail(request, code, plan_slug=None):
     plan's targets."""
     plan = public.get_plan(plan_slug)
     indicator = get_object_or_404(Indicator.objects.select_related("unit", "office"), entity=plan.entity_id, code=code)
-    readings = list(indicator.readings.approved().with_corrected_value().order_by("period"))
+    readings = list(indicator.readings.approved().for_public_table().order_by("period"))
     targets = list(Target.objects.filter(plan=plan, indicator=indicator).select_related("plan"))
     due = None
     if targets:

@@ -480,6 +480,22 @@ def conflict_from(error: IntegrityError) -> TransitionError:
     return TransitionError(str(CONCURRENT_CHANGE))
 
 
+# What a public page's chart and table of readings read of each one (`for_public_table`).
+PUBLIC_TABLE_FIELDS = (
+    "indicator_id",
+    "period",
+    "value",
+    "source",
+    "note",
+    "is_demo",
+    "is_cited",
+    "is_undated",
+    "approved_at",
+    "corrects_id",
+    "correction_reason",
+)
+
+
 class ReadingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What `user` may see (`access.visibility`)."""
@@ -528,6 +544,11 @@ class ReadingQuerySet(models.QuerySet):
         """Each reading with the value its correction replaced (`corrected_value`, None for one
         that corrects nothing): what a page's table writes, without reading the replaced reading whole."""
         return self.annotate(corrected_value=models.F("corrects__value"))
+
+    def for_public_table(self):
+        """Readings as a public page's chart and table show them: only the columns they write
+        (who entered or reviewed a reading, and when, stay unread), with `corrected_value`."""
+        return self.only(*PUBLIC_TABLE_FIELDS).with_corrected_value()
 
     def approved(self, at=None):
         """Readings public at the moment `at` (now when None): approved by then, or cited from

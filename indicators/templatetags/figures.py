@@ -44,7 +44,7 @@ class TableRow:
     """A public reading as a line of the table of published figures, its words already written:
     the table is the longest loop of a page, and a template node costs more than a line here."""
 
-    reading: object  # from `Reading.objects.with_corrected_value()`
+    reading: object  # from `Reading.objects.for_public_table()`
     period: str
     timing: str  # "antes del periodo" / "después del plazo", or "" for a result or on an indicator's page
     value: str
@@ -53,32 +53,46 @@ class TableRow:
     correction: str  # "Corregido el … (antes: …)" or ""
 
 
-def table_row(reading, frequency: str, symbol: str) -> TableRow:
+class TableWords:
+    """The table's fixed words in the page's language, translated once per table, not once per row."""
+
+    def __init__(self):
+        self.undated = gettext("sin año en el plan")
+        self.timing = {
+            "before": pgettext("reading timing", "antes del periodo"),
+            "after": pgettext("reading timing", "después del plazo"),
+        }
+        self.cited = gettext("Citado del plan")
+        self.demo = gettext("demostración")
+        self.registered = gettext("Registrado por la municipalidad")
+        self.approved = gettext("aprobado el %(date)s")
+        self.corrected = gettext("Corregido el %(date)s (antes: %(before)s)")
+
+
+def table_row(reading, frequency: str, symbol: str, words: TableWords) -> TableRow:
     if reading.is_undated:
-        period = gettext("sin año en el plan")
+        period = words.undated
     elif frequency == "monthly":
         period = formatting.month_year(reading.period)
     else:
         period = str(reading.period.year)
-    timing = getattr(reading, "timing", None)
-    timing_text = {
-        "before": pgettext("reading timing", "antes del periodo"),
-        "after": pgettext("reading timing", "después del plazo"),
-    }.get(timing, "")
     approved = correction = ""
     if reading.is_cited:
-        provenance = gettext("Citado del plan")
+        provenance = words.cited
     else:
-        provenance = gettext("demostración") if reading.is_demo else gettext("Registrado por la municipalidad")
+        provenance = words.demo if reading.is_demo else words.registered
         day = formatting.short_date(timezone.localtime(reading.approved_at).date())
-        approved = gettext("aprobado el %(date)s") % {"date": day}
+        approved = words.approved % {"date": day}
         if reading.corrects_id:
-            correction = gettext("Corregido el %(date)s (antes: %(before)s)") % {
-                "date": day,
-                "before": formatting.number(reading.corrected_value),
-            }
+            correction = words.corrected % {"date": day, "before": formatting.number(reading.corrected_value)}
     return TableRow(
-        reading, period, timing_text, f"{formatting.number(reading.value)} {symbol}", provenance, approved, correction
+        reading,
+        period,
+        words.timing.get(getattr(reading, "timing", None), ""),
+        f"{formatting.number(reading.value)} {symbol}",
+        provenance,
+        approved,
+        correction,
     )
 
 
@@ -91,9 +105,9 @@ def latest_rows(context, rows, indicator, limit=LATEST_ROWS):
     everything = request is not None and request.GET.get("todas") == "1"
     rows = list(rows)
     shown = rows if everything else rows[:limit]
-    symbol = indicator.unit.display_symbol
+    symbol, words = indicator.unit.display_symbol, TableWords()
     return {
-        "rows": [table_row(reading, indicator.frequency, symbol) for reading in shown],
+        "rows": [table_row(reading, indicator.frequency, symbol, words) for reading in shown],
         "total": len(rows),
         "hidden": len(rows) - len(shown),
         "all": everything,
