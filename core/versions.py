@@ -125,7 +125,10 @@ def cached(scopes: Iterable[str] | None = PUBLIC) -> Version:
 
 
 def forget():
-    """Forget every remembered version (the tests start each from the database)."""
+    """Forget every remembered version, and make memos kept elsewhere forget theirs (the tests
+    start each from the database)."""
+    global generation
+    generation += 1
     _memo.clear()
 
 

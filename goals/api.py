@@ -454,7 +454,7 @@ class PlanViewSet(ConditionalMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet)
         return Plan.objects.select_related("entity").order_by("entity__ubigeo", "period_start", "slug")
 
     def get_serializer_context(self):
-        featured = Plan.objects.featured()
+        featured = Plan.objects.featured(among=Plan.objects.only("pk"))
         return {**super().get_serializer_context(), "featured_id": featured.pk if featured else None}
 
 

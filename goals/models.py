@@ -114,17 +114,21 @@ class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
-    def featured(self):
+    def featured(self, among=None):
         """The plan the site shows at its root: the one flagged as featured; while none is, the
         latest term of a site whose plans are all of one entity (a single-municipality
-        deployment). None otherwise: the root then shows the directory of every entity."""
-        flagged = self.for_site().filter(is_featured=True).first()
+        deployment). None otherwise: the root then shows the directory of every entity.
+        Read from `among` (a queryset of plans: `for_site()` built already, or only their ids
+        for a caller that needs no more), `for_site()` by default."""
+        site = self.for_site() if among is None else among
+        # One plan at most is flagged (a unique constraint): no ORDER BY to compile and plan.
+        flagged = next(iter(site.filter(is_featured=True).order_by()), None)
         if flagged is not None:
             return flagged
         entities = list(self.order_by().values_list("entity_id", flat=True).distinct()[:2])
         if len(entities) != 1:
             return None
-        return self.for_site().order_by("-period_start", "pk").first()
+        return site.order_by("-period_start", "pk").first()
 
 
 def demo_data_of(plan):

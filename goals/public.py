@@ -1,17 +1,21 @@
 """What the public pages and the yearly report show, gathered in a fixed number of queries."""
 
+import copy
 import functools
+import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import F, Max, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from core import versions
 from indicators import calendar
 from indicators.models import Indicator, Reading
 
@@ -61,17 +65,44 @@ def site_plans():
         return Plan.objects.for_site()
 
 
+# slug (None: the featured plan) → (the plan, its data version when it was read, versions.generation
+# then, until when the featured plan's choice holds).
+_plans: dict = {}
+
+
 def get_plan(slug: str | None = None) -> Plan:
     """The plan a public page or API call is about: the one named by `slug`, or the featured one
     (`Plan.objects.featured()`) when no slug is given; Http404 when there is none. It carries the
-    `for_site()` flags (has_axes, has_diagnosis). The one way every view finds its plan."""
+    `for_site()` flags (has_axes, has_diagnosis). The one way every view finds its plan.
+
+    Each process remembers the plan it read while the plan's data version stays the same (any
+    change to the plan, to what its flags say, or to what every plan shows bumps it): an uncached
+    page of an unchanged plan, and each page the worker renders ahead after a change but the
+    first, skip the plan's query, the costliest to build of a page (its five EXISTS). Which plan
+    is featured is remembered for PLAN_ADDRESS_SECONDS, as the middleware's addresses are."""
+    now = time.monotonic()
+    remembered = _plans.get(slug)
+    version = None
+    if remembered is not None:
+        plan, read_at, generation, until = remembered
+        if generation == versions.generation and (slug is not None or until > now):
+            # Read before the plan: a change committed meanwhile makes the next call read it again.
+            version = versions.cached(versions.of_plan(plan.pk))
+            if version == read_at:
+                return copy.copy(plan)
     if slug is None:
-        plan = Plan.objects.featured()
+        plan = Plan.objects.featured(among=site_plans())
     else:  # a slug is unique: no ORDER BY to compile and plan
         plan = next(iter(site_plans().filter(slug=slug).order_by()), None)
     if plan is None:
+        _plans.pop(slug, None)
         raise Http404("No existe ese plan.")
-    return plan
+    if remembered is None or remembered[0].pk != plan.pk:
+        version = None  # the version read (if any) was another plan's: the next call reads this one's
+    if not versions._bumped_here():  # never what a transaction not yet committed sees
+        # A plan read with no version read before it is stored without one: the next call reads it.
+        _plans[slug] = (plan, version, versions.generation, now + settings.PLAN_ADDRESS_SECONDS)
+    return copy.copy(plan)
 
 
 def target_statuses(plan: Plan | None, as_of: date | None = None, **filters) -> list[TargetStatus]:

@@ -35,7 +35,7 @@ def id_of(slug: str) -> int | None:
 
 
 def featured_id() -> int | None:
-    return _remembered("featured", lambda: getattr(Plan.objects.featured(), "pk", None))
+    return _remembered("featured", lambda: getattr(Plan.objects.featured(among=Plan.objects.only("pk")), "pk", None))
 
 
 def forget():

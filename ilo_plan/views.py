@@ -31,7 +31,7 @@ PLAN_FILE_GUIDE = Path(settings.BASE_DIR) / "docs" / "plan-file.md"
 def home(request):
     """The featured plan's home (a single-municipality deployment's plan); without one, the
     national directory of every entity."""
-    if Plan.objects.featured() is None:
+    if Plan.objects.featured(among=Plan.objects.only("pk")) is None:  # which one, the plan's home reads
         return plan_views.directory(request)
     return plan_views.plan_home(request)
 
@@ -39,7 +39,7 @@ def home(request):
 def methodology(request):
     """The rules of progress and status in words (templates/methodology_text.html, Spanish with
     its English translation), and the featured plan's objective → axis reading, from the data."""
-    plan = Plan.objects.featured()
+    plan = Plan.objects.featured(among=Plan.objects.only("pk"))
     axes = plan.axes.prefetch_related("objectives").order_by("number") if plan is not None else []
     html = render_to_string("methodology_text.html", {"axes": axes}, request)
     # The text's first heading is the page's h1. Each table scrolls on its own on a phone, first

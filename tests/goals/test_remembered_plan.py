@@ -1,0 +1,67 @@
+"""The plan a page is about, remembered by each process while the plan's data version holds
+(`goals.public.get_plan`): an unchanged plan is read once, a change is seen at once."""
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from core import versions
+from core.models import DataVersion
+from goals.models import Plan
+
+
+@pytest.fixture
+def outside_a_bump(monkeypatch):
+    # Each test runs in a transaction that bumped versions (the seed plan's load): nothing read
+    # there is remembered. Pretend it committed, as a web request's reads are.
+    monkeypatch.setattr(connection, "_data_version_bumped", False, raising=False)
+
+
+def visit(client, url):
+    """The page's text, and how many times it read its plan (the query with the plan's flags)."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    reads = [q for q in context.captured_queries if '"has_axes"' in q["sql"]]
+    return response.content.decode(), len(reads)
+
+
+@pytest.mark.parametrize("url", ["/planes/ilo-2019-2022/metas/S1.1-M/", "/metas/S1.1-M/"])
+def test_an_unchanged_plan_is_read_once(client, plan, outside_a_bump, url):
+    first, reads = visit(client, url)
+    assert reads == 1
+    visit(client, url)  # its version read before the plan, this time
+    again, reads = visit(client, url)
+    assert reads == 0
+    assert again == first
+
+
+def test_a_change_through_this_process_shows_at_once(client, plan, outside_a_bump):
+    url = f"/planes/{plan.slug}/"
+    for _ in range(3):
+        visit(client, url)
+    plan.source_document = "Plan de Gobierno Municipal, versión corregida"
+    plan.save()  # bumps the plan's version in this process
+    page, reads = visit(client, url)
+    assert reads == 1 and "versión corregida" in page
+
+
+def test_a_change_through_another_server_shows_once_its_version_is_read(client, plan, outside_a_bump):
+    url = f"/planes/{plan.slug}/"
+    for _ in range(3):
+        visit(client, url)
+    # Another server's change: the row and its plan's counter, with nothing said to this process.
+    Plan.objects.filter(pk=plan.pk).update(source_document="Plan de Gobierno Municipal, desde otro servidor")
+    DataVersion.objects.filter(scope=versions.plan_scope(plan.pk)).update(counter=F("counter") + 1)
+    page, reads = visit(client, url)  # DATA_VERSION_SECONDS=0 in the tests: the version read anew
+    assert reads == 1 and "desde otro servidor" in page
+
+
+def test_a_plan_that_is_gone_is_not_found(client, plan, outside_a_bump):
+    url = f"/planes/{plan.slug}/"
+    for _ in range(3):
+        visit(client, url)
+    Plan.objects.filter(pk=plan.pk).update(slug="otro-nombre")
+    DataVersion.objects.filter(scope=versions.plan_scope(plan.pk)).update(counter=F("counter") + 1)
+    assert client.get(url).status_code == 404
