@@ -140,7 +140,7 @@ def target_detail(request, code, plan_slug=None):
     indicator = target.indicator
     readings = []
     if indicator is not None:
-        readings = list(Reading.objects.approved().filter(indicator=indicator).for_public_table().order_by("-period"))
+        readings = Reading.objects.approved().filter(indicator=indicator).order_by("-period").public_rows()
     # The page lists the approved series anyway: the status is computed from that same list.
     series = {indicator.pk: [progress.Point(r.period, r.value) for r in reversed(readings)]} if indicator else {}
     row = public.statuses_of([target], series)[0]
@@ -236,7 +236,7 @@ def indicator_detail(request, code, plan_slug=None):
     plan's targets."""
     plan = public.get_plan(plan_slug)
     indicator = get_object_or_404(Indicator.objects.select_related("unit", "office"), entity=plan.entity_id, code=code)
-    readings = list(indicator.readings.approved().for_public_table().order_by("period"))
+    readings = indicator.readings.approved().order_by("period").public_rows()
     targets = list(Target.objects.filter(plan=plan, indicator=indicator).select_related("plan"))
     due = None
     if targets:

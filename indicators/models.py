@@ -7,6 +7,9 @@ nothing of plans, axes or targets."""
 import statistics
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -480,20 +483,42 @@ def conflict_from(error: IntegrityError) -> TransitionError:
     return TransitionError(str(CONCURRENT_CHANGE))
 
 
-# What a public page's chart and table of readings read of each one (`for_public_table`).
-PUBLIC_TABLE_FIELDS = (
-    "indicator_id",
-    "period",
-    "value",
-    "source",
-    "note",
-    "is_demo",
-    "is_cited",
-    "is_undated",
-    "approved_at",
-    "corrects_id",
-    "correction_reason",
-)
+def provenance_of(is_cited: bool, is_demo: bool) -> "Provenance":
+    """Who vouches for a public figure: the plan that cites it, the demo, or the municipality."""
+    if is_cited:
+        return Provenance.CITED
+    return Provenance.DEMO if is_demo else Provenance.REGISTERED
+
+
+@dataclass(slots=True)
+class PublicReading:
+    """A public reading as a page's chart and table show it (`ReadingQuerySet.public_rows`): its
+    figure, its source and who vouches for it; who entered or reviewed it, and when, stay unread.
+    A plain object, not a model instance: a page lists the whole series, and building a model
+    instance a row cost more than the query."""
+
+    pk: int
+    indicator_id: int
+    period: date
+    value: Decimal
+    source: str
+    note: str
+    is_demo: bool
+    is_cited: bool
+    is_undated: bool
+    approved_at: datetime | None
+    corrects_id: int | None
+    correction_reason: str
+    corrected_value: Decimal | None  # the value its correction replaced
+    timing: str | None = None  # set by a target's page: before, during or after its term
+
+    @property
+    def provenance(self) -> "Provenance":
+        return provenance_of(self.is_cited, self.is_demo)
+
+
+# Its columns in the order of its fields (`timing` is the page's, not a column).
+PUBLIC_READING_COLUMNS = tuple(field.name for field in fields(PublicReading) if field.name != "timing")
 
 
 class ReadingQuerySet(models.QuerySet):
@@ -545,10 +570,9 @@ class ReadingQuerySet(models.QuerySet):
         that corrects nothing): what a page's table writes, without reading the replaced reading whole."""
         return self.annotate(corrected_value=models.F("corrects__value"))
 
-    def for_public_table(self):
-        """Readings as a public page's chart and table show them: only the columns they write
-        (who entered or reviewed a reading, and when, stay unread), with `corrected_value`."""
-        return self.only(*PUBLIC_TABLE_FIELDS).with_corrected_value()
+    def public_rows(self) -> list[PublicReading]:
+        """These readings, in their order, as `PublicReading`s: what a public page's chart and table show."""
+        return [PublicReading(*row) for row in self.with_corrected_value().values_list(*PUBLIC_READING_COLUMNS)]
 
     def approved(self, at=None):
         """Readings public at the moment `at` (now when None): approved by then, or cited from
@@ -756,9 +780,7 @@ class Reading(EntityOwned):
 
     @property
     def provenance(self) -> Provenance:
-        if self.is_cited:
-            return Provenance.CITED
-        return Provenance.DEMO if self.is_demo else Provenance.REGISTERED
+        return provenance_of(self.is_cited, self.is_demo)
 
     @staticmethod
     def provenance_expression():

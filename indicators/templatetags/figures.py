@@ -4,9 +4,12 @@ from dataclasses import dataclass
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
 from core import formatting
+from core.templatetags.plan_words import es
 from indicators.chart_svg import legend_swatch
 from indicators.charts import sparkline_points
 
@@ -44,7 +47,7 @@ class TableRow:
     """A public reading as a line of the table of published figures, its words already written:
     the table is the longest loop of a page, and a template node costs more than a line here."""
 
-    reading: object  # from `Reading.objects.for_public_table()`
+    reading: object  # a `PublicReading` (`Reading.objects.public_rows()`)
     period: str
     timing: str  # "antes del periodo" / "después del plazo", or "" for a result or on an indicator's page
     value: str
@@ -96,18 +99,53 @@ def table_row(reading, frequency: str, symbol: str, words: TableWords) -> TableR
     )
 
 
+# A row of the table of published figures. Written here rather than in the template: the table is
+# a page's longest loop, and each template node of each row cost more than this whole line.
+ROW_HTML = (
+    '<tr>\n    <th scope="row" data-label="{}">{}{}</th>\n    <td data-label="{}">{}</td>\n'
+    '    <td data-label="{}">{}{}</td>\n    <td data-label="{}">{}{}{}</td>\n  </tr>'
+)
+
+
+def row_html(row: TableRow, labels) -> str:
+    period_label, value_label, source_label, provenance_label = labels
+    reading = row.reading
+    return format_html(
+        ROW_HTML,
+        period_label,
+        row.period,
+        format_html('<br><span class="tag">{}</span>', row.timing) if row.timing else "",
+        value_label,
+        row.value,
+        source_label,
+        es(reading.source),
+        format_html(' <span class="small">({})</span>', es(reading.note)) if reading.note else "",
+        provenance_label,
+        format_html('<span class="tag">{}</span>', row.provenance)
+        if reading.is_demo and not reading.is_cited
+        else row.provenance,
+        format_html('<br><span class="small">{}</span>', row.approved) if row.approved else "",
+        format_html("<br><strong>{}</strong>", row.correction) if row.correction else "",
+    )
+
+
 @register.simple_tag(takes_context=True)
 def latest_rows(context, rows, indicator, limit=LATEST_ROWS):
     """A long series' table shows its latest `limit` rows (`rows` come newest first) unless the
     address asks for all of them with ?todas=1. Slicing the list fetched already: no query more.
-    Each shown row comes as a `TableRow` of `indicator`'s figures."""
+    The shown rows come as `rows` (each a `TableRow` of `indicator`'s figures) and as `html`,
+    the table's body written with the column labels its cards show on a phone."""
     request = context.get("request")
     everything = request is not None and request.GET.get("todas") == "1"
     rows = list(rows)
     shown = rows if everything else rows[:limit]
     symbol, words = indicator.unit.display_symbol, TableWords()
+    table_rows = [table_row(reading, indicator.frequency, symbol, words) for reading in shown]
+    labels = (gettext("Periodo"), gettext("Valor"), gettext("Fuente"), gettext("Procedencia"))
     return {
-        "rows": [table_row(reading, indicator.frequency, symbol, words) for reading in shown],
+        "rows": table_rows,
+        "labels": labels,
+        "html": mark_safe("".join(row_html(row, labels) for row in table_rows)),  # noqa: S308 (each row escaped)
         "total": len(rows),
         "hidden": len(rows) - len(shown),
         "all": everything,
