@@ -10,6 +10,7 @@ counter. This app sees every layer, so it is the one that knows."""
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from alignment.models import AlignmentLink
@@ -88,8 +89,23 @@ def bump_access(sender, instance=None, action=None, **kwargs):
     versions.bump(versions.ACCESS)
 
 
+def bump_access_of_user(sender, instance=None, update_fields=None, **kwargs):
+    """A person saved: being a superuser, staff or active changes what their answers show. A
+    login's own save (its date alone) changes nothing they may see."""
+    if kwargs.get("raw") or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    versions.bump(versions.ACCESS)
+
+
 def connect():
-    m2m_changed.connect(bump_access, sender=get_user_model().groups.through, dispatch_uid="bump-access-roles")
+    user_model = get_user_model()
+    m2m_changed.connect(bump_access, sender=user_model.groups.through, dispatch_uid="bump-access-roles")
+    post_save.connect(bump_access_of_user, sender=user_model, dispatch_uid="bump-access-user")
+    # What a role (a group) or a person may do, permission by permission.
+    m2m_changed.connect(bump_access, sender=Group.permissions.through, dispatch_uid="bump-access-role-permissions")
+    m2m_changed.connect(
+        bump_access, sender=user_model.user_permissions.through, dispatch_uid="bump-access-user-permissions"
+    )
     post_save.connect(bump_access, sender=Membership, dispatch_uid="bump-access-membership-save")
     post_delete.connect(bump_access, sender=Membership, dispatch_uid="bump-access-membership-delete")
     for app_label in WATCHED_APPS:

@@ -68,6 +68,32 @@ def test_a_change_of_entity_changes_the_staff_etag_too(registrador, draft):
     assert api.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
 
 
+def test_a_change_of_superuser_status_or_of_a_roles_permissions_changes_the_staff_etag(registrador, draft):
+    """Being a superuser, or what a role may do, changes what a person's answers show: their
+    token must not get a 304 for a list fetched before."""
+    api = token_client(registrador)
+    url = "/api/v1/readings/"
+    before = api.get(url)
+    registrador.is_superuser = True
+    registrador.save()
+    promoted = api.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert promoted.status_code == 200
+    role = registrador.groups.get()
+    permission = role.permissions.first()
+    assert permission is not None
+    role.permissions.remove(permission)
+    assert api.get(url, HTTP_IF_NONE_MATCH=promoted["ETag"]).status_code == 200
+
+
+def test_a_login_alone_keeps_the_staff_etag(registrador, draft):
+    api = token_client(registrador)
+    url = "/api/v1/readings/"
+    before = api.get(url)
+    assert api.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    registrador.save(update_fields=["last_login"])
+    assert api.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+
+
 def test_membership_alone_gives_nothing(office, indicator, draft):
     """An office's member without a working role (an administrador listed there, say) sees no
     draft of it, enters and reviews nothing, and has no queue."""
