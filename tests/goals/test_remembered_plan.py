@@ -37,10 +37,22 @@ def test_an_unchanged_plan_is_read_once(client, plan, outside_a_bump, url):
     assert again == first
 
 
-def test_a_change_through_this_process_shows_at_once(client, plan, outside_a_bump):
+def remembered(client, plan) -> str:
+    """The plan's home visited until its plan is remembered (its version read before it)."""
     url = f"/planes/{plan.slug}/"
     for _ in range(3):
         visit(client, url)
+    return url
+
+
+def changed_by_another_server(plan, **fields):
+    """Another server's change: the plan's row and its counter, with nothing said to this process."""
+    Plan.objects.filter(pk=plan.pk).update(**fields)
+    DataVersion.objects.filter(scope=versions.plan_scope(plan.pk)).update(counter=F("counter") + 1)
+
+
+def test_a_change_through_this_process_shows_at_once(client, plan, outside_a_bump):
+    url = remembered(client, plan)
     plan.source_document = "Plan de Gobierno Municipal, versión corregida"
     plan.save()  # bumps the plan's version in this process
     page, reads = visit(client, url)
@@ -48,20 +60,13 @@ def test_a_change_through_this_process_shows_at_once(client, plan, outside_a_bum
 
 
 def test_a_change_through_another_server_shows_once_its_version_is_read(client, plan, outside_a_bump):
-    url = f"/planes/{plan.slug}/"
-    for _ in range(3):
-        visit(client, url)
-    # Another server's change: the row and its plan's counter, with nothing said to this process.
-    Plan.objects.filter(pk=plan.pk).update(source_document="Plan de Gobierno Municipal, desde otro servidor")
-    DataVersion.objects.filter(scope=versions.plan_scope(plan.pk)).update(counter=F("counter") + 1)
+    url = remembered(client, plan)
+    changed_by_another_server(plan, source_document="Plan de Gobierno Municipal, desde otro servidor")
     page, reads = visit(client, url)  # DATA_VERSION_SECONDS=0 in the tests: the version read anew
     assert reads == 1 and "desde otro servidor" in page
 
 
 def test_a_plan_that_is_gone_is_not_found(client, plan, outside_a_bump):
-    url = f"/planes/{plan.slug}/"
-    for _ in range(3):
-        visit(client, url)
-    Plan.objects.filter(pk=plan.pk).update(slug="otro-nombre")
-    DataVersion.objects.filter(scope=versions.plan_scope(plan.pk)).update(counter=F("counter") + 1)
+    url = remembered(client, plan)
+    changed_by_another_server(plan, slug="otro-nombre")
     assert client.get(url).status_code == 404
