@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Entity
 from core.scoping import EntityOwned, EntityScopedManager
+from core.search import SearchTextField, keep_search_text
 from core.text import PARAGRAPH, SECTION, BoundedTextField, VisibleText, length_check
 from indicators import access
 from indicators.models import Indicator, Reading
@@ -729,7 +730,8 @@ class Target(EntityOwned):
         blank=True,
     )
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
-    history = HistoricalRecords()
+    search_text = SearchTextField()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = EntityScopedManager("plan__entity", TargetManager)
 
@@ -803,6 +805,10 @@ class Target(EntityOwned):
             indicator = self.indicator
             return Baseline(indicator.baseline_value, indicator.baseline_date, indicator.baseline_source)
         return Baseline(None, None, "")
+
+
+# What a search reads of a target: its code, its sentence, its objective's text and its unit.
+keep_search_text(Target, ("code", "sentence", "objective__text", "unit"), dependents=[(Objective, "objective")])
 
 
 class Baseline(NamedTuple):

@@ -3,7 +3,6 @@
 import copy
 import functools
 import time
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from core import versions
+from core.search import matching, query_words
 from indicators import calendar
 from indicators.models import Indicator, Reading
 
@@ -311,13 +311,6 @@ def plan_framing(plan: Plan, rows: list[TargetStatus], today: date | None = None
 SEARCH_MAX_CHARS = 100
 
 
-def fold(text: str) -> str:
-    """Text for comparing as a person reads it: without accents, case or extra spaces
-    ("Educación" and "educacion" are the same word)."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
-
-
 @dataclass(frozen=True)
 class SearchResults:
     query: str
@@ -331,32 +324,22 @@ class SearchResults:
 
 def search(plan: Plan, query: str) -> SearchResults:
     """The plan's targets and indicators whose words hold every word of `query`, regardless of
-    accents and case. A plan has tens of targets and indicators, so both are read whole (five
-    queries, whatever the query) and matched here, the same on SQLite and PostgreSQL."""
+    accents and case (`core.search`: the database matches each record's folded words), in five
+    queries whatever the query, the same on SQLite and PostgreSQL."""
     query = " ".join((query or "").split())[:SEARCH_MAX_CHARS]
-    words = fold(query).split()
+    words = query_words(query)
     if not words:
         return SearchResults(query, [], [])
-
-    def matches(*texts) -> bool:
-        haystack = fold(" ".join(str(t) for t in texts if t))
-        return all(word in haystack for word in words)
-
-    targets = [
-        row
-        for row in target_statuses(plan)
-        if matches(row.target.code, row.target.sentence, row.target.objective.text, row.target.unit)
-    ]
+    targets = target_statuses(plan, pk__in=matching(Target.objects.filter(plan=plan), words).values("pk"))
     indicators = (
-        plan_indicators(plan)
+        matching(plan_indicators(plan), words)
         .select_related("unit", "office")
         .prefetch_related(
             Prefetch("readings", queryset=Reading.objects.approved().order_by("period"), to_attr="public")
         )
         .order_by("order", "code")
     )
-    found = [i for i in indicators if matches(i.code, i.name, i.unit.name, i.office.name, i.source)]
-    return SearchResults(query, targets, found)
+    return SearchResults(query, targets, list(indicators))
 
 
 SEARCH_ALL_LIMIT = 60
@@ -389,31 +372,23 @@ class NationalResults:
 
 def search_everywhere(query: str, limit: int = SEARCH_ALL_LIMIT) -> NationalResults:
     """Every plan's targets and every entity's indicators whose words hold every word of `query`
-    (accents and case forgiven), grouped by entity and plan. Their words are read in two queries
-    and matched here; only what matched is then loaded and evaluated: eight queries in all."""
+    (accents and case forgiven), grouped by entity and plan. The database finds them (`core.search`:
+    a trigram index on PostgreSQL), at most `limit` + 1 of each to know whether there were more;
+    only those are loaded and evaluated: eight queries in all, whatever the number of plans."""
     query = " ".join((query or "").split())[:SEARCH_MAX_CHARS]
-    words = fold(query).split()
+    words = query_words(query)
     if not words:
         return NationalResults(query, [], 0, False)
-
-    def matches(texts) -> bool:
-        haystack = fold(" ".join(str(t) for t in texts if t))
-        return all(word in haystack for word in words)
-
-    target_ids = [
-        row[0]
-        for row in Target.objects.values_list("pk", "code", "sentence", "objective__text", "unit").order_by(
-            "plan__entity__ubigeo", "-plan__period_start", "pk"
-        )
-        if matches(row[1:])
-    ]
-    indicator_ids = [
-        row[0]
-        for row in Indicator.objects.values_list("pk", "code", "name", "unit__name", "office__name", "source").order_by(
-            "entity__ubigeo", "order", "code"
-        )
-        if matches(row[1:])
-    ]
+    target_ids = list(
+        matching(Target.objects.all(), words)
+        .order_by("plan__entity__ubigeo", "-plan__period_start", "pk")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+    indicator_ids = list(
+        matching(Indicator.objects.all(), words)
+        .order_by("entity__ubigeo", "order", "code")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
     truncated = len(target_ids) > limit or len(indicator_ids) > limit
     target_ids, indicator_ids = target_ids[:limit], indicator_ids[:limit]
     rows = target_statuses(None, pk__in=target_ids) if target_ids else []

@@ -26,6 +26,7 @@ from core.errors import RuleError
 from core.formatting import number, short_date
 from core.models import Entity
 from core.scoping import EntityOwned, EntityScopedManager, active_entity
+from core.search import SearchTextField, keep_search_text
 from core.text import PARAGRAPH, BoundedTextField, VisibleText, length_check
 
 from . import access, locks
@@ -358,7 +359,8 @@ class Indicator(EntityOwned):
         blank=True,
     )
     order = models.PositiveSmallIntegerField(_("orden"), default=0)
-    history = HistoricalRecords()
+    search_text = SearchTextField()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = EntityScopedManager("entity", EntityCodeManager)
 
@@ -425,6 +427,12 @@ class Indicator(EntityOwned):
                 unit.min_value, unit.max_value, gettext("La unidad %(unit)s") % {"unit": unit.name}
             ):
                 raise ValidationError({"unit": problem})
+
+
+# What a search reads of an indicator: its code, name, unit, office and source.
+keep_search_text(
+    Indicator, ("code", "name", "unit__name", "office__name", "source"), dependents=[(Unit, "unit"), (Office, "office")]
+)
 
 
 class TransitionError(RuleError):

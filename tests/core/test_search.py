@@ -1,0 +1,103 @@
+"""The search's words are kept by the database (`core.search`): every way a target or an indicator
+is written fills them (fixtures, plan files, saves), a renamed objective, unit or office reaches
+the records that read from it, and a query's wildcards are words like any other."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core import search
+from goals import public
+from goals.models import Objective, Target
+from ilo_plan import plan_file
+from indicators.models import Indicator, Office, Unit
+from tests.plan_workbooks import minimal_plan, second_plan
+
+pytestmark = pytest.mark.django_db
+
+TARGET_PATHS = ("code", "sentence", "objective__text", "unit")
+INDICATOR_PATHS = ("code", "name", "unit__name", "office__name", "source")
+
+
+def target_codes(plan, query):
+    return [row.target.code for row in public.search(plan, query).targets]
+
+
+def indicator_codes(plan, query):
+    return [indicator.code for indicator in public.search(plan, query).indicators]
+
+
+def test_the_seed_plan_and_plan_files_arrive_with_their_words(plan):
+    for data in (second_plan(), minimal_plan("sin-ejes-2023-2026")):
+        assert plan_file.import_plan(data).ok
+    assert Target.objects.values("plan").distinct().count() == 3 and Indicator.objects.count() > 10
+    # Nothing left to rewrite: every record's words are what its fields say.
+    assert search.refresh(Target.objects.all(), TARGET_PATHS) == 0
+    assert search.refresh(Indicator.objects.all(), INDICATOR_PATHS) == 0
+    target = Target.objects.select_related("objective").get(plan=plan, code="S1.1-M")
+    assert target.search_text == search.words_of(target.code, target.sentence, target.objective.text, target.unit)
+    assert "s1.1-m" in target.search_text and target.search_text == target.search_text.lower()
+
+
+def test_words_forgive_accents_and_case_both_ways(plan):
+    assert "S1.1-M" in target_codes(plan, "AGUA potable")
+    accented = target_codes(plan, "anemia")
+    assert accented and target_codes(plan, "ANEMÍA") == accented
+    assert target_codes(plan, "agua anemia zzz") == []
+
+
+def test_a_renamed_objective_reaches_its_targets(plan):
+    objective = Objective.objects.get(plan=plan, code="S1.1")
+    assert "S1.1-M" not in target_codes(plan, "Quebradagrande")
+    objective.text = "Llevar agua a Quebradagrande."
+    objective.save()
+    assert target_codes(plan, "quebradagrande") == ["S1.1-M"]
+    assert "S1.1-M" in [
+        row.target.code for row in public.search_everywhere("quebradágrande").entities[0].plans[0].targets
+    ]
+
+
+def test_a_renamed_unit_or_office_reaches_its_indicators(plan):
+    indicator = Indicator.objects.select_related("unit", "office").filter(entity=plan.entity).first()
+    unit, office = indicator.unit, indicator.office
+    unit.name = "Cántaros por vecino"
+    unit.save()
+    assert indicator.code in indicator_codes(plan, "cantaros")
+    office.name = "Subgerencia de Ñandúes"
+    office.save()
+    assert indicator.code in indicator_codes(plan, "ñandues")
+    assert Indicator.objects.get(pk=indicator.pk).search_text.count("nandues") == 1
+    assert Unit.objects.get(pk=unit.pk).name == "Cántaros por vecino"
+    assert Office.objects.get(pk=office.pk).name == "Subgerencia de Ñandúes"
+
+
+def test_a_target_saved_again_keeps_its_words_up_to_date(plan):
+    target = Target.objects.get(plan=plan, code="S1.1-M")
+    target.sentence = "Veinticuatro horas de agua al día."
+    target.save()
+    assert target_codes(plan, "veinticuatro") == ["S1.1-M"]
+    assert "en promedio" not in Target.objects.get(pk=target.pk).search_text
+
+
+@pytest.mark.parametrize("query", ["_", "_gua", "a%e", "%%", "\\", "agua%"])
+def test_wildcards_in_a_query_are_plain_characters(plan, client, query):
+    assert public.search(plan, query).count == 0
+    assert public.search_everywhere(query).count == 0
+    assert client.get("/buscar/", {"q": query}).status_code == 200
+
+
+def test_a_percent_sign_finds_exactly_what_holds_one(plan):
+    holding = sorted(t.code for t in Target.objects.filter(plan=plan) if "%" in t.search_text)
+    assert holding  # the seed plan's units hold "%"
+    assert sorted(target_codes(plan, "%")) == holding
+    assert set(target_codes(plan, "% anemia")) < set(holding)
+
+
+def test_the_search_of_every_plan_reads_a_fixed_number_of_queries_and_stops_at_its_limit(plan):
+    assert plan_file.import_plan(second_plan()).ok
+    with CaptureQueriesContext(connection) as few:
+        results = public.search_everywhere("agua", limit=2)
+    assert results.truncated and results.count == 4  # two targets and two indicators of the limit
+    with CaptureQueriesContext(connection) as many:
+        public.search_everywhere("agua")
+    assert len(many.captured_queries) == len(few.captured_queries) <= 8
