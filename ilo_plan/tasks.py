@@ -100,8 +100,7 @@ def plan_pages(plan) -> list[str]:
         paths.append("diagnostico/")
     if plan.has_principles:
         paths.append("principios-y-objetivos/")
-    paths.append("datos/")
-    addresses = [base + path for path in paths]
+    addresses = [base + path for path in [*paths, "datos/"]]  # a plan's open data has no address at the root
     if plan.pk == plans.featured_id():
         addresses += ["/" + path for path in paths]
     return addresses + ["/en" + address for address in addresses]

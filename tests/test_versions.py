@@ -201,6 +201,9 @@ def test_a_refresh_renders_every_page_of_the_plan_so_the_first_visitor_pays_no_r
         count, response = queries(client, path)
         assert response.status_code == 200 and response["X-Cache"] == "hit", path  # rendered ahead
         assert count <= 2, path
+    featured = tasks.plan_pages(Plan.objects.for_site().get(pk=seed.pk))
+    assert "/metas/S1.1-M/" in featured and "/planes/ilo-2019-2022/datos/" in featured
+    assert tasks.render_pages(featured) == len(featured)  # at the root too: every address answers
 
 
 def test_a_page_not_rendered_again_yet_is_never_the_previous_versions(client, plans, cached):
