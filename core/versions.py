@@ -13,7 +13,9 @@ its commit), one made by another server within DATA_VERSION_SECONDS. Nothing is 
 inside a transaction that bumped, whose counters others cannot see yet. Apps above register what
 must follow a committed change (`on_commit`): re-rendering a plan's pages, rebuilding packages."""
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import NamedTuple
@@ -154,3 +156,36 @@ def _bumped_here() -> bool:
         return True
     connection._data_version_bumped = False  # that transaction committed or rolled back
     return False
+
+
+class RememberedByPlan:
+    """Records of a plan that each process keeps while the plan's data version stays the same
+    (`of_plan`): what a page reads of a plan's structure (a target with its objective, axis,
+    indicator, unit and office) changes only by a change that bumps it. A change through this
+    process forgets every record at once (`generation`), one through another server once that
+    version is read (within DATA_VERSION_SECONDS). The version is read before the record, so a
+    change committed in between makes the next call read it again; nothing read inside a
+    transaction that bumped a version is kept. At most `size` records, the least recently used
+    forgotten first. Callers get the record itself: they copy it before changing it."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._records: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, plan_id: int, key, read: Callable[[], object]):
+        seen = generation
+        version = cached(of_plan(plan_id))
+        with self._lock:
+            found = self._records.get((plan_id, key))
+            if found is not None and found[0] == seen and found[1] == version:
+                self._records.move_to_end((plan_id, key))
+                return found[2]
+        record = read()
+        if record is not None and not _bumped_here():
+            with self._lock:
+                self._records[(plan_id, key)] = (seen, version, record)
+                self._records.move_to_end((plan_id, key))
+                while len(self._records) > self.size:
+                    self._records.popitem(last=False)
+        return record

@@ -105,6 +105,28 @@ def get_plan(slug: str | None = None) -> Plan:
     return copy.copy(plan)
 
 
+# What a target's page reads of its target, per plan and code (about 2,000 targets: an hour of a
+# national crawl's distinct pages, a few MB per process).
+_targets = versions.RememberedByPlan(size=2000)
+
+
+def get_target(plan: Plan, code: str) -> Target:
+    """The target of `plan` with that code, with what its page shows of it (`for_public`), or
+    Http404. Each process remembers it while the plan's data version stays the same, as
+    `get_plan` does the plan: an uncached target page of an unchanged plan reads only its readings."""
+
+    def read():
+        # Codes are unique in a plan: no ORDER BY, whose joins cost PostgreSQL more to plan than the query to run.
+        return next(iter(Target.objects.for_public(plan).filter(code=code).order_by()), None)
+
+    target = _targets.get(plan.pk, code, read)
+    if target is None:
+        raise Http404("No existe esa meta.")
+    target = copy.copy(target)
+    target.plan = plan
+    return target
+
+
 def target_statuses(plan: Plan | None, as_of: date | None = None, **filters) -> list[TargetStatus]:
     """Every target of the plan (of every plan when `plan` is None), optionally filtered,
     evaluated, in three queries."""

@@ -132,11 +132,7 @@ def dimension_detail(request, slug, plan_slug=None):
 @csp_update(CHART_STYLES)
 def target_detail(request, code, plan_slug=None):
     plan = public.get_plan(plan_slug)
-    # Codes are unique in a plan: no ORDER BY, whose joins cost PostgreSQL more to plan than the query to run.
-    target = next(iter(Target.objects.for_public(plan).filter(code=code).order_by()), None)
-    if target is None:
-        raise Http404("No existe esa meta.")
-    target.plan = plan
+    target = public.get_target(plan, code)
     indicator = target.indicator
     readings = []
     if indicator is not None:
@@ -155,7 +151,7 @@ def target_detail(request, code, plan_slug=None):
             title=indicator.name,
             unit=indicator.unit.label,
             frequency=indicator.frequency,
-            group=term_group,
+            group=term_group(get_language()),
             baseline=baseline,
             baseline_date=baseline_date,
             target=target.value,
@@ -182,10 +178,11 @@ def target_detail(request, code, plan_slug=None):
     )
 
 
-def term_group(reading) -> tuple[str, str]:
-    """A reading's legend entry on a target's chart: results of the term by who vouches for
-    them; earlier figures as context; later ones apart, as never judged."""
-    return _term_group(reading.provenance, reading.timing, get_language())
+def term_group(language: str):
+    """A reading's legend entry on a target's chart, in `language`: results of the term by who
+    vouches for them; earlier figures as context; later ones apart, as never judged. The language
+    is asked once per chart, not once per point."""
+    return lambda reading: _term_group(reading.provenance, reading.timing, language)
 
 
 @functools.lru_cache(maxsize=64)

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core import versions
 from core.models import DataVersion
-from goals.models import Plan
+from goals.models import Objective, Plan, Target
 
 
 @pytest.fixture
@@ -70,3 +70,71 @@ def test_a_plan_that_is_gone_is_not_found(client, plan, outside_a_bump):
     url = remembered(client, plan)
     changed_by_another_server(plan, slug="otro-nombre")
     assert client.get(url).status_code == 404
+
+
+# --- the target a target's page is about (`goals.public.get_target`) -----------------------------
+
+
+def target_reads(client, url):
+    """The page's text, and how many times it read its target (the query with the target's joins)."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    reads = [q for q in context.captured_queries if 'FROM "goals_target"' in q["sql"]]
+    return response, len(reads)
+
+
+def remembered_target(client, url):
+    for _ in range(3):
+        target_reads(client, url)
+
+
+@pytest.mark.parametrize("url", ["/planes/ilo-2019-2022/metas/S1.1-M/", "/metas/S1.1-M/"])
+def test_an_unchanged_target_is_read_once_in_either_language(client, plan, outside_a_bump, url):
+    first, reads = target_reads(client, url)
+    assert reads == 1
+    remembered_target(client, url)
+    again, reads = target_reads(client, url)
+    assert reads == 0 and again.content == first.content
+    english, reads = target_reads(client, f"/en{url}")
+    assert reads == 0 and english.status_code == 200
+    assert 'lang="en"' in english.content.decode() and "Deadline:" in english.content.decode()
+    assert target_reads(client, url)[0].content == first.content
+
+
+def test_a_target_changed_through_this_process_or_another_server_shows_at_once(client, plan, outside_a_bump):
+    url = "/metas/S1.1-M/"
+    remembered_target(client, url)
+    target = Target.objects.get(plan=plan, code="S1.1-M")
+    target.sentence = "Veinticuatro horas de agua al día, corregida aquí."
+    target.save()
+    page, reads = target_reads(client, url)
+    assert reads == 1 and "corregida aquí" in page.content.decode()
+    remembered_target(client, url)
+    Objective.objects.filter(pk=target.objective_id).update(text="Objetivo escrito desde otro servidor.")
+    DataVersion.objects.filter(scope=versions.plan_scope(plan.pk)).update(counter=F("counter") + 1)
+    page, reads = target_reads(client, url)
+    assert reads == 1 and "Objetivo escrito desde otro servidor." in page.content.decode()
+
+
+def test_a_target_whose_code_changed_elsewhere_is_not_found(client, plan, outside_a_bump):
+    url = "/metas/S1.1-M/"
+    remembered_target(client, url)
+    Target.objects.filter(plan=plan, code="S1.1-M").update(code="S1.1-X")
+    DataVersion.objects.filter(scope=versions.plan_scope(plan.pk)).update(counter=F("counter") + 1)
+    assert client.get(url).status_code == 404
+    assert client.get("/metas/S1.1-X/").status_code == 200
+
+
+def test_a_process_keeps_at_most_its_size_of_records(plan, outside_a_bump):
+    kept = versions.RememberedByPlan(size=2)
+    reads = []
+
+    def reader(key):
+        return lambda: reads.append(key) or key
+
+    for key in ["a", "b", "a", "c", "a", "b"]:
+        assert kept.get(plan.pk, key, reader(key)) == key
+    # "a" stays (used last but one each time), "b" was forgotten for "c" and read again.
+    assert reads == ["a", "b", "c", "b"]
+    assert kept.get(plan.pk, "nothing", lambda: None) is None
+    assert len(kept._records) == 2
