@@ -188,6 +188,7 @@ def generate_data():
         )
         cursor.execute("UPDATE core_dataversion SET counter = counter + 1, changed_at = now()")
     conn.autocommit = True
+    manage("refresh_search", capture=True)  # the synthetic indicators were written in SQL: their search words
     with conn.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # hint bits set, as on long-committed data
     conn.close()

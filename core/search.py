@@ -8,7 +8,8 @@ The column is kept by signals, never by hand: `keep_search_text(Model, paths, de
 it before every save of the record (raw fixture loads included) from the values at `paths`
 (`"objective__text"` follows a foreign key), and rewrites it for the records of a dependent model
 when a record they read from is saved (an objective's new text reaches its targets). Code that
-writes those fields with `QuerySet.update()` or `bulk_create()` must call `refresh()` itself."""
+writes those fields with `QuerySet.update()`, `bulk_create()` or SQL calls `refresh_all()` (or
+`refresh()`) after it; a row inserted by SQL without the column gets '' (found by no search) until then."""
 
 from django.db import models
 from django.db.models.signals import post_save, pre_save
@@ -25,12 +26,19 @@ class SearchTextField(models.TextField):
         kwargs.setdefault("editable", False)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
+        kwargs.setdefault("db_default", "")  # a row inserted by SQL is valid, found by nothing until refreshed
         kwargs.setdefault("serialize", False)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        for key, value in (("editable", False), ("blank", True), ("default", ""), ("serialize", False)):
+        for key, value in (
+            ("editable", False),
+            ("blank", True),
+            ("default", ""),
+            ("db_default", ""),
+            ("serialize", False),
+        ):
             if kwargs.get(key, value) == value:
                 kwargs.pop(key, None)
         return name, path, args, kwargs
@@ -73,11 +81,21 @@ def refresh(queryset, paths) -> int:
     return len(changed)
 
 
+# model → the paths its words are read from, for each model whose words are kept.
+_kept: dict = {}
+
+
+def refresh_all() -> int:
+    """Rewrite the words of every searchable record that does not hold what its fields say."""
+    return sum(refresh(model._base_manager.all(), paths) for model, paths in _kept.items())
+
+
 def keep_search_text(model, paths, dependents=()):
     """Connect the signals that keep `model`'s words: its own pre_save, and for each (`source`
     model, `lookup` from `model` to it) of `dependents`, a post_save of `source` that refreshes
     the records of `model` reading from it."""
     paths = tuple(paths)
+    _kept[model] = paths
 
     def fill(sender, instance, **kwargs):
         setattr(instance, FIELD, words_of(*(value_at(instance, path) for path in paths)))

@@ -2,7 +2,10 @@
 is written fills them (fixtures, plan files, saves), a renamed objective, unit or office reaches
 the records that read from it, and a query's wildcards are words like any other."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -101,3 +104,26 @@ def test_the_search_of_every_plan_reads_a_fixed_number_of_queries_and_stops_at_i
     with CaptureQueriesContext(connection) as many:
         public.search_everywhere("agua")
     assert len(many.captured_queries) == len(few.captured_queries) <= 8
+
+
+def test_rows_written_in_sql_get_their_words_from_the_command(plan):
+    indicator = Indicator.objects.filter(entity=plan.entity).first()
+    with connection.cursor() as cursor:  # as a bulk load in SQL would: no signal, the column's default
+        cursor.execute(
+            "INSERT INTO indicators_indicator (code, name, description, unit_id, direction, frequency, office_id, "
+            'source, method, baseline_source, reference_note, "order", entity_id) '
+            "SELECT 'SQL-1', 'Pozos tubulares', '', unit_id, direction, frequency, office_id, 'Censo', '', '', '', 0, "
+            "entity_id FROM indicators_indicator WHERE id = %s",
+            [indicator.pk],
+        )
+    written = Indicator.objects.select_related("unit", "office").get(code="SQL-1")
+    assert written.search_text == ""  # the column's default: found by no search yet
+    assert public.search_everywhere("pozos tubulares").count == 0
+    out = io.StringIO()
+    call_command("refresh_search", stdout=out)
+    assert out.getvalue().strip() == "Palabras de búsqueda rehechas: 1."
+    expected = search.words_of("SQL-1", "Pozos tubulares", written.unit.name, written.office.name, "Censo")
+    assert Indicator.objects.get(code="SQL-1").search_text == expected
+    assert public.search_everywhere("pozos tubulares").count == 1
+    call_command("refresh_search", stdout=out)
+    assert out.getvalue().strip().endswith("Palabras de búsqueda rehechas: 0.")
