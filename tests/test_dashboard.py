@@ -125,3 +125,16 @@ def test_the_to_send_count_leads_to_the_rejected_reading_and_its_reason(client, 
     opened = client.get(reverse("admin:indicators_reading_change", args=[reading.pk])).content.decode()
     box = opened[opened.index('id="flujo"') :]
     assert box.index("El informe dice 9.8 %") < box.index("</div>")
+
+
+def test_each_due_period_reads_as_its_frequency_a_year_or_a_month(client, next_term):
+    client.force_login(Reading.objects.demo().first().entered_by)
+    page = client.get(reverse("admin:index")).content.decode()
+    hearings = Indicator.objects.get(code="RENDICION-CUENTAS")
+    water = Indicator.objects.get(code="AGUA-HORAS")
+    assert (hearings.frequency, water.frequency) == ("annual", "monthly")
+    rows = {
+        code: row for row in page.split("<tr>") for code in ("RENDICION-CUENTAS", "AGUA-HORAS") if f">{code} · " in row
+    }
+    assert "<td>2023</td>" in rows["RENDICION-CUENTAS"] and "enero" not in rows["RENDICION-CUENTAS"]
+    assert "<td>enero de 2023</td>" in rows["AGUA-HORAS"] or "de 2023</td>" in rows["AGUA-HORAS"]

@@ -23,6 +23,12 @@ def num(value, decimals=None):
 
 
 @register.filter
+def period(value, frequency="annual"):
+    """A reading's period as its frequency reads it: '2019' for a year, 'marzo de 2021' for a month."""
+    return formatting.period(value, frequency)
+
+
+@register.filter
 def pct(value):
     """40.4 → '40 %'; None → '—'."""
     return formatting.percent(value)
