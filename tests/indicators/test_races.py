@@ -16,7 +16,7 @@ from django_scopes import scopes_disabled
 from core import versions
 from indicators.access import ROLE_REGISTRADOR, ROLE_REVISOR
 from indicators.models import Reading, TransitionError
-from tests.factories import make_reading, make_user
+from tests.factories import entity_of, make_plan_tree, make_reading, make_user
 
 pytestmark = [
     pytest.mark.slow,  # races on real connections
@@ -239,3 +239,51 @@ def test_the_public_cache_never_serves_a_withdrawn_reading_once_the_withdrawal_c
     assert Reading.objects.get(pk=reading.pk).status == "withdrawn"
     assert public.get(url).json()["count"] == 0
     cache.clear()
+
+
+def test_approvals_in_two_plans_never_wait_for_each_other():
+    """Each plan has its own data version (core.versions): an approval holding its transaction
+    open after bumping plan A's counter leaves an approval in plan B free to commit."""
+    first = make_plan_tree("plan-a", entity=entity_of("1803"))
+    second = make_plan_tree("plan-b", entity=entity_of("180302"))
+    held, free = (
+        submitted(target.indicator, make_user(None, ROLE_REGISTRADOR, [target.indicator.office]), 1)
+        for target in (first, second)
+    )
+    revisor_a = make_user("ana-revisora", ROLE_REVISOR, [first.indicator.office])
+    revisor_b = make_user("beto-revisor", ROLE_REVISOR, [second.indicator.office])
+    bumped, release = threading.Event(), threading.Event()
+    bump = versions.bump
+    holder = {}
+
+    def bump_then_hold_if_plan_a(*scopes):
+        bump(*scopes)
+        if threading.current_thread() is holder.get("thread"):
+            bumped.set()
+            release.wait(timeout=30)
+
+    def approve(reading, user, seconds):
+        try:
+            with scopes_disabled():
+                with connection.cursor() as cursor:  # a wait on plan A's row would fail, not hang
+                    cursor.execute("SET lock_timeout = %s", [f"{seconds}s"])
+                Reading.objects.get(pk=reading.pk).approve(user)
+            return "ok"
+        except Exception as error:
+            return repr(error)
+        finally:
+            connection.close()
+
+    outcome = {}
+    with mock.patch.object(versions, "bump", bump_then_hold_if_plan_a):
+        holder["thread"] = threading.Thread(target=lambda: outcome.setdefault("a", approve(held, revisor_a, 60)))
+        holder["thread"].start()
+        assert bumped.wait(timeout=30)  # plan A's counter written, its transaction open
+        other = threading.Thread(target=lambda: outcome.setdefault("b", approve(free, revisor_b, 5)))
+        other.start()
+        other.join(timeout=20)
+        b_done_while_a_held = not other.is_alive() and holder["thread"].is_alive()
+        release.set()
+        holder["thread"].join(timeout=30)
+    assert b_done_while_a_held and outcome == {"a": "ok", "b": "ok"}, outcome
+    assert Reading.objects.get(pk=held.pk).status == Reading.objects.get(pk=free.pk).status == "approved"
