@@ -105,9 +105,9 @@ def get_plan(slug: str | None = None) -> Plan:
     return copy.copy(plan)
 
 
-# What a target's page reads of its target, per plan and code (about 2,000 targets: an hour of a
-# national crawl's distinct pages, a few MB per process).
-_targets = versions.RememberedByPlan(size=2000)
+# What a target's page reads of its target, per plan and code: the visited targets of about 50
+# plans (a plan has 15-40), about 11 KB each with its related records, so 11 MB per process at most.
+_targets = versions.RememberedByPlan(size=1000)
 
 
 def get_target(plan: Plan, code: str) -> Target:
