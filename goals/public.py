@@ -364,7 +364,9 @@ def search(plan: Plan, query: str) -> SearchResults:
     return SearchResults(query, targets, list(indicators))
 
 
-SEARCH_ALL_LIMIT = 60
+# Targets and indicators per page of a search of every plan: what a phone shows and a person reads
+# before adding a word; the rest is on the next pages.
+SEARCH_ALL_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -382,37 +384,68 @@ class EntityFound:
 
 
 @dataclass(frozen=True)
+class ResultsPage:
+    """Which page of a search of every plan this is, with what `includes/pagination.html` reads
+    of a Django page (each page holds up to SEARCH_ALL_LIMIT targets and as many indicators)."""
+
+    number: int
+    num_pages: int
+
+    @property
+    def paginator(self):
+        return self  # the template reads page.paginator.num_pages
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass(frozen=True)
 class NationalResults:
-    """What a search of every plan found, by entity and plan; `truncated` when there was more
-    than SEARCH_ALL_LIMIT targets or indicators."""
+    """What a search of every plan found on one page, by entity and plan; `count` is every target
+    and indicator found, on every page."""
 
     query: str
     entities: list[EntityFound]
     count: int
-    truncated: bool
+    page: ResultsPage
 
 
-def search_everywhere(query: str, limit: int = SEARCH_ALL_LIMIT) -> NationalResults:
+def search_everywhere(query: str, page: int = 1, limit: int = SEARCH_ALL_LIMIT) -> NationalResults:
     """Every plan's targets and every entity's indicators whose words hold every word of `query`
-    (accents and case forgiven), grouped by entity and plan. The database finds them (`core.search`:
-    a trigram index on PostgreSQL), at most `limit` + 1 of each to know whether there were more;
-    only those are loaded and evaluated: eight queries in all, whatever the number of plans."""
+    (accents and case forgiven), grouped by entity and plan, `limit` of each per page (a page past
+    the last is the last). The database finds and counts them (`core.search`: a trigram index on
+    PostgreSQL); only the page's are loaded and evaluated: ten queries in all, whatever the number
+    of plans or of results."""
     query = " ".join((query or "").split())[:SEARCH_MAX_CHARS]
     words = query_words(query)
     if not words:
-        return NationalResults(query, [], 0, False)
+        return NationalResults(query, [], 0, ResultsPage(1, 1))
+    targets = matching(Target.objects.all(), words)
+    indicators = matching(Indicator.objects.all(), words)
+    target_count, indicator_count = targets.count(), indicators.count()
+    pages = ResultsPage(1, max(1, -(-max(target_count, indicator_count) // limit)))
+    pages = ResultsPage(min(max(1, page), pages.num_pages), pages.num_pages)
+    start = (pages.number - 1) * limit
     target_ids = list(
-        matching(Target.objects.all(), words)
-        .order_by("plan__entity__ubigeo", "-plan__period_start", "pk")
-        .values_list("pk", flat=True)[: limit + 1]
+        targets.order_by("plan__entity__ubigeo", "-plan__period_start", "pk").values_list("pk", flat=True)[
+            start : start + limit
+        ]
     )
     indicator_ids = list(
-        matching(Indicator.objects.all(), words)
-        .order_by("entity__ubigeo", "order", "code")
-        .values_list("pk", flat=True)[: limit + 1]
+        indicators.order_by("entity__ubigeo", "order", "code").values_list("pk", flat=True)[start : start + limit]
     )
-    truncated = len(target_ids) > limit or len(indicator_ids) > limit
-    target_ids, indicator_ids = target_ids[:limit], indicator_ids[:limit]
     rows = target_statuses(None, pk__in=target_ids) if target_ids else []
     indicators = list(
         Indicator.objects.filter(pk__in=indicator_ids)
@@ -440,4 +473,4 @@ def search_everywhere(query: str, limit: int = SEARCH_ALL_LIMIT) -> NationalResu
                 latest.get(entity.pk),
             )
         )
-    return NationalResults(query, found, len(rows) + len(indicators), truncated)
+    return NationalResults(query, found, target_count + indicator_count, pages)

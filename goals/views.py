@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from core.models import Entity
@@ -315,12 +316,22 @@ def principles(request, plan_slug=None):
     return render(request, "goals/principles.html", {"plan": plan, "sections": sections})
 
 
+def page_number(request) -> int:
+    """?page=N as a number from 1 on; anything else (absent, text, zero) is the first page."""
+    value = request.GET.get("page", "")
+    return int(value) if value.isdigit() and 0 < len(value) < 7 and int(value) > 0 else 1
+
+
 def search(request, plan_slug=None):
     """Targets and indicators found by words (`?q=`): a plain GET form, no script. Inside a plan,
     that plan's; at the root (/buscar/), every plan's, grouped by entity and plan."""
     if plan_slug is None:
-        results = public.search_everywhere(request.GET.get("q", ""))
-        return render(request, "goals/search_all.html", {"results": results})
+        results = public.search_everywhere(request.GET.get("q", ""), page=page_number(request))
+        return render(
+            request,
+            "goals/search_all.html",
+            {"results": results, "page": results.page, "page_query": urlencode({"q": results.query})},
+        )
     plan = public.get_plan(plan_slug)
     results = public.search(plan, request.GET.get("q", ""))
     return render(request, "goals/search.html", {"plan": plan, "results": results})

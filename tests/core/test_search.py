@@ -96,14 +96,45 @@ def test_a_percent_sign_finds_exactly_what_holds_one(plan):
     assert set(target_codes(plan, "% anemia")) < set(holding)
 
 
-def test_the_search_of_every_plan_reads_a_fixed_number_of_queries_and_stops_at_its_limit(plan):
+def found_on(results):
+    """(target pks, indicator pks) shown on a page of a search of every plan."""
+    targets = [row.target.pk for e in results.entities for p in e.plans for row in p.targets]
+    return targets, [i.pk for e in results.entities for i in e.indicators]
+
+
+def test_the_search_of_every_plan_counts_everything_and_pages_through_it_in_fixed_queries(plan):
     assert plan_file.import_plan(second_plan()).ok
+    everything = public.search_everywhere("agua", limit=1000)
+    all_targets, all_indicators = found_on(everything)
+    assert len(all_targets) >= 3 and len(all_indicators) >= 2 and everything.page.num_pages == 1
     with CaptureQueriesContext(connection) as few:
-        results = public.search_everywhere("agua", limit=2)
-    assert results.truncated and results.count == 4  # two targets and two indicators of the limit
+        first = public.search_everywhere("agua", limit=2)
+    assert first.count == everything.count == len(all_targets) + len(all_indicators)
+    assert first.page.num_pages == -(-max(len(all_targets), len(all_indicators)) // 2) and first.page.has_next()
+    seen_targets, seen_indicators = [], []
+    for number in range(1, first.page.num_pages + 1):
+        targets, indicators = found_on(public.search_everywhere("agua", page=number, limit=2))
+        assert len(targets) <= 2 and len(indicators) <= 2
+        seen_targets += targets
+        seen_indicators += indicators
+    assert sorted(seen_targets) == sorted(all_targets) and sorted(seen_indicators) == sorted(all_indicators)
+    past = public.search_everywhere("agua", page=999, limit=2)
+    assert past.page.number == first.page.num_pages and not past.page.has_next()
     with CaptureQueriesContext(connection) as many:
         public.search_everywhere("agua")
-    assert len(many.captured_queries) == len(few.captured_queries) <= 8
+    assert len(many.captured_queries) == len(few.captured_queries) <= 10
+
+
+def test_the_root_search_links_its_pages_keeping_the_words(client, plan, monkeypatch):
+    assert plan_file.import_plan(second_plan()).ok
+    monkeypatch.setattr(public, "SEARCH_ALL_LIMIT", 1)
+    monkeypatch.setattr(public.search_everywhere, "__defaults__", (1, 1))
+    html = client.get("/buscar/", {"q": "Agua", "page": "2"}).content.decode()
+    assert 'href="?q=Agua&amp;page=1" rel="prev"' in html  # the words as typed
+    assert 'href="?q=Agua&amp;page=3" rel="next"' in html and "Página 2 de " in html
+    for odd in ["0", "-1", "dos", "9999999999", ""]:
+        page = client.get("/buscar/", {"q": "Agua", "page": odd})
+        assert page.status_code == 200 and "Página 1 de " in page.content.decode(), odd
 
 
 def test_rows_written_in_sql_get_their_words_from_the_command(plan):
