@@ -1286,7 +1286,7 @@ def goal_values(found):
         f"{'query' if queries == 1 else 'queries'} in-process with the version read on every request",
         f"{parallel['seconds'][0]:.1f} s and {parallel['seconds'][1]:.1f} s started together, against "
         f"{imported['seconds']:.1f} s alone",
-        f"{cold['p50']:.1f} ms (`{cold['url']}`, {cold['queries']} queries)",
+        f"{cold['p50']:.1f} ms (`{cold['url']}`, {cold['queries']} quer{'y' if cold['queries'] == 1 else 'ies'})",
         f"at 1 → {found['loaded']['plans'] + 1} plans, in-process: {national}",
     ]
 
