@@ -5,7 +5,7 @@ those LIKEs without reading every row, so a search of every plan in the country 
 a search of one plan costs; SQLite reads the column whole, which is what `make run` needs.
 
 The column is kept by signals, never by hand: `keep_search_text(Model, paths, dependents)` fills
-it before every save of the record (raw fixture loads included) from the values at `paths`
+it on every save of the record (raw fixture loads and `update_fields` included) from the values at `paths`
 (`"objective__text"` follows a foreign key), and rewrites it for the records of a dependent model
 when a record they read from is saved (an objective's new text reaches its targets). Code that
 writes those fields with `QuerySet.update()`, `bulk_create()` or SQL calls `refresh_all()` (or
@@ -70,7 +70,7 @@ def value_at(instance, path: str):
 
 def refresh(queryset, paths) -> int:
     """Rewrite the words of every record of `queryset` whose words are not what its fields say
-    (two queries: one read, one bulk update). Returns how many changed."""
+    (one read, then one UPDATE per 500 changed). Returns how many changed."""
     model = queryset.model
     changed = []
     for pk, stored, *values in queryset.order_by().values_list("pk", FIELD, *paths).iterator(chunk_size=2000):
@@ -100,7 +100,13 @@ def keep_search_text(model, paths, dependents=()):
     def fill(sender, instance, **kwargs):
         setattr(instance, FIELD, words_of(*(value_at(instance, path) for path in paths)))
 
+    def written(sender, instance, update_fields=None, **kwargs):
+        # save(update_fields=[...]) writes only those columns: the words follow in their own UPDATE.
+        if update_fields is not None and FIELD not in update_fields:
+            model._base_manager.filter(pk=instance.pk).update(**{FIELD: getattr(instance, FIELD)})
+
     pre_save.connect(fill, sender=model, weak=False, dispatch_uid=f"search_text:{model._meta.label}")
+    post_save.connect(written, sender=model, weak=False, dispatch_uid=f"search_text:{model._meta.label}:written")
     for source, lookup in dependents:
 
         def follow(sender, instance, created, raw=False, lookup=lookup, **kwargs):

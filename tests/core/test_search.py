@@ -82,6 +82,14 @@ def test_a_target_saved_again_keeps_its_words_up_to_date(plan):
     assert "en promedio" not in Target.objects.get(pk=target.pk).search_text
 
 
+def test_a_save_of_some_fields_writes_the_words_too(plan):
+    target = Target.objects.get(plan=plan, code="S1.1-M")
+    target.sentence = "Cisternas para cada barrio."
+    target.save(update_fields=["sentence"])
+    assert "cisternas" in Target.objects.get(pk=target.pk).search_text
+    assert target_codes(plan, "cisternas") == ["S1.1-M"]
+
+
 @pytest.mark.parametrize("query", ["_", "_gua", "a%e", "%%", "\\", "agua%"])
 def test_wildcards_in_a_query_are_plain_characters(plan, client, query):
     assert public.search(plan, query).count == 0
