@@ -2,6 +2,7 @@
 objectives by level, its axis, and the roll-up of the targets beneath it at `as_of`."""
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -23,7 +24,7 @@ class AlignmentLevelSerializer(serializers.ModelSerializer):
 
 class AlignmentObjectiveSerializer(serializers.ModelSerializer):
     plan = serializers.CharField(source="plan.slug", read_only=True)
-    level = serializers.CharField(source="level.code", read_only=True, help_text="Identificador del nivel.")
+    level = serializers.CharField(source="level.code", read_only=True, help_text=_("Identificador del nivel."))
     level_name = serializers.CharField(source="level.name", read_only=True)
     source_plan = serializers.CharField(source="level.source_plan", read_only=True)
 
@@ -44,11 +45,11 @@ class AlignmentRowSerializer(serializers.ModelSerializer):
         source="links",
         many=True,
         read_only=True,
-        help_text="Los objetivos de la fila, por nivel y en el orden del anexo.",
+        help_text=_("Los objetivos de la fila, por nivel y en el orden del anexo."),
     )
     axis = serializers.IntegerField(source="axis.number", read_only=True)
     axis_objective = serializers.CharField(source="axis.annex_objective", read_only=True)
-    rollup = serializers.SerializerMethodField(help_text="Metas del eje por estado, a la fecha as_of.")
+    rollup = serializers.SerializerMethodField(help_text=_("Metas del eje por estado, a la fecha as_of."))
 
     class Meta:
         model = AlignmentRow

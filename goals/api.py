@@ -4,7 +4,9 @@ projects and milestones. `?as_of=AAAA-MM-DD` gives the statuses as they stood th
 import django_filters
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers, viewsets
@@ -36,11 +38,11 @@ AS_OF = OpenApiParameter(
 
 
 ALL_PLANS = "all"
-PLAN_HELP = (
+PLAN_HELP = _(
     "Identificador del plan (p. ej. ilo-2019-2022); `all`: todos los planes. Sin él, el plan destacado "
     "(el que muestra la portada del sitio), o todos los planes de la entidad que nombre `entity`."
 )
-ENTITY_FILTER_HELP = "Ubigeo de la entidad (p. ej. 1803): solo sus registros."
+ENTITY_FILTER_HELP = _("Ubigeo de la entidad (p. ej. 1803): solo sus registros.")
 
 
 def entity_param(request) -> str | None:
@@ -85,12 +87,18 @@ class PlanFilterBackend(BaseFilterBackend):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": "plan", "required": False, "in": "query", "description": PLAN_HELP, "schema": {"type": "string"}},
+            {
+                "name": "plan",
+                "required": False,
+                "in": "query",
+                "description": str(PLAN_HELP),
+                "schema": {"type": "string"},
+            },
             {
                 "name": "entity",
                 "required": False,
                 "in": "query",
-                "description": ENTITY_FILTER_HELP,
+                "description": str(ENTITY_FILTER_HELP),
                 "schema": {"type": "string"},
             },
         ]
@@ -107,9 +115,9 @@ class RollupSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     mean_progress = serializers.FloatField(
         allow_null=True,
-        help_text="Promedio del avance de las metas con avance medible (cumplidas = 100), redondeado a un decimal.",
+        help_text=_("Promedio del avance de las metas con avance medible (cumplidas = 100), redondeado a un decimal."),
     )
-    measured = serializers.IntegerField(help_text="Cuántas metas cubre el promedio.")
+    measured = serializers.IntegerField(help_text=_("Cuántas metas cubre el promedio."))
     achieved = serializers.IntegerField()
     on_track = serializers.IntegerField()
     at_risk = serializers.IntegerField()
@@ -148,28 +156,30 @@ class ReasonValuesField(serializers.Field):
 
 class PlanSerializer(serializers.ModelSerializer):
     featured = serializers.SerializerMethodField(
-        help_text="El plan de la portada (/): el marcado como destacado o, sin marca, el del periodo más reciente."
+        help_text=_("El plan de la portada (/): el marcado como destacado o, sin marca, el del periodo más reciente.")
     )
     closed = serializers.BooleanField(
         source="is_closed",
         read_only=True,
-        help_text=(
+        help_text=_(
             "Cerrado por el personal tras su periodo: su resultado es final y las lecturas de su periodo ya no "
             "cambian. Mientras no se cierre, un dato del periodo aprobado más tarde todavía cuenta."
         ),
     )
     closed_at = serializers.DateTimeField(
-        read_only=True, allow_null=True, help_text="Cuándo se cerró el plan (null: abierto)."
+        read_only=True, allow_null=True, help_text=_("Cuándo se cerró el plan (null: abierto).")
     )
-    entity = serializers.CharField(source="entity.ubigeo", read_only=True, help_text="Ubigeo de la entidad.")
+    entity = serializers.CharField(source="entity.ubigeo", read_only=True, help_text=_("Ubigeo de la entidad."))
     municipality = serializers.CharField(
-        source="entity.title", read_only=True, help_text="La entidad: municipalidad o gobierno regional."
+        source="entity.title", read_only=True, help_text=_("La entidad: municipalidad o gobierno regional.")
     )
     department = serializers.CharField(
-        source="entity.department", read_only=True, help_text="Departamento de la entidad, como lo escribe el INEI."
+        source="entity.department", read_only=True, help_text=_("Departamento de la entidad, como lo escribe el INEI.")
     )
     province = serializers.CharField(
-        source="entity.province", read_only=True, help_text="Provincia de la entidad (vacía en un gobierno regional)."
+        source="entity.province",
+        read_only=True,
+        help_text=_("Provincia de la entidad (vacía en un gobierno regional)."),
     )
 
     class Meta:
@@ -232,7 +242,7 @@ class ProblemSerializer(serializers.ModelSerializer):
 
 
 # The objective → axis link is the site team's reading, not the plan's (the methodology page, /metodologia/).
-AXIS_HELP = (
+AXIS_HELP = _(
     "Número del eje estratégico del objetivo. La agrupación de los objetivos por eje la hizo el equipo del "
     "sitio; el plan no la indica (ver /metodologia/)."
 )
@@ -298,67 +308,71 @@ class TargetSerializer(serializers.ModelSerializer):
     dimension = serializers.CharField(source="objective.problem.dimension.slug", read_only=True)
     indicator = serializers.CharField(source="indicator.code", read_only=True, allow_null=True, default=None)
     project = serializers.CharField(source="project.code", read_only=True, allow_null=True, default=None)
-    status = serializers.CharField(source="evaluation.status", read_only=True, help_text="achieved, on_track, ...")
+    status = serializers.CharField(source="evaluation.status", read_only=True, help_text=_("achieved, on_track, ..."))
     status_label = StatusLabelField(source="evaluation.status", read_only=True)
     reason = serializers.CharField(
-        source="evaluation.reason.code", read_only=True, help_text="Código del motivo del estado (metodología)."
+        source="evaluation.reason.code", read_only=True, help_text=_("Código del motivo del estado (metodología).")
     )
     reason_values = ReasonValuesField(
-        source="evaluation.reason", read_only=True, help_text="Las cifras del motivo: fechas ISO, cifras, años."
+        source="evaluation.reason", read_only=True, help_text=_("Las cifras del motivo: fechas ISO, cifras, años.")
     )
     explanation = ExplanationField(
-        source="*", read_only=True, help_text="El motivo en palabras (Accept-Language: es o en)."
+        source="*", read_only=True, help_text=_("El motivo en palabras (Accept-Language: es o en).")
     )
     final = serializers.BooleanField(
-        source="evaluation.final", read_only=True, help_text="El plazo venció: el estado es el resultado final."
+        source="evaluation.final", read_only=True, help_text=_("El plazo venció: el estado es el resultado final.")
     )
     maintain = serializers.BooleanField(
-        source="evaluation.maintain", read_only=True, help_text="La línea de base ya cumplía la meta: mantenerla."
+        source="evaluation.maintain", read_only=True, help_text=_("La línea de base ya cumplía la meta: mantenerla.")
     )
-    value = UnitDecimalField(lambda target: target_decimals(target), help_text="Valor meta, como lo fija el plan.")
+    value = UnitDecimalField(lambda target: target_decimals(target), help_text=_("Valor meta, como lo fija el plan."))
     progress = RoundedFloatField(
         cells.PERCENT_DECIMALS,
         source="evaluation.progress",
         allow_null=True,
-        help_text="Avance 0-100 desde la línea de base hacia la meta; 100 si está cumplida; "
-        "nulo sin datos del periodo o sin línea de base. Redondeado a un decimal (57.3); el estado se decide "
-        "con el valor sin redondear.",
+        help_text=_(
+            "Avance 0-100 desde la línea de base hacia la meta; 100 si está cumplida; "
+            "nulo sin datos del periodo o sin línea de base. Redondeado a un decimal (57.3); el estado se decide "
+            "con el valor sin redondear."
+        ),
     )
     expected = RoundedFloatField(
         cells.PERCENT_DECIMALS,
         source="evaluation.expected",
         allow_null=True,
-        help_text="Avance esperado 0-100 a la fecha, redondeado a un decimal.",
+        help_text=_("Avance esperado 0-100 a la fecha, redondeado a un decimal."),
     )
     pace = RoundedFloatField(
         cells.PACE_DECIMALS,
         source="evaluation.pace",
         allow_null=True,
-        help_text="Ritmo: avance ÷ avance esperado (1 = al ritmo previsto), redondeado a dos decimales.",
+        help_text=_("Ritmo: avance ÷ avance esperado (1 = al ritmo previsto), redondeado a dos decimales."),
     )
     projection = RoundedFloatField(
         lambda target: target_decimals(target, computed=True),
         source="evaluation.projection",
         allow_null=True,
-        help_text="Valor proyectado al plazo (mínimos cuadrados); nulo tras el plazo. Redondeado a los decimales "
-        "de la unidad del indicador (16.9 en horas al día con un decimal); el estado se decide con el valor sin "
-        "redondear.",
+        help_text=_(
+            "Valor proyectado al plazo (mínimos cuadrados); nulo tras el plazo. Redondeado a los decimales "
+            "de la unidad del indicador (16.9 en horas al día con un decimal); el estado se decide con el valor sin "
+            "redondear."
+        ),
     )
     latest_value = UnitDecimalField(
         lambda target: target_decimals(target),
         source="evaluation.latest_value",
         allow_null=True,
-        help_text="El último dato del periodo de la meta.",
+        help_text=_("El último dato del periodo de la meta."),
     )
     latest_period = serializers.DateField(source="evaluation.latest_period", read_only=True, allow_null=True)
     baseline_value = UnitDecimalField(
         lambda target: target_decimals(target),
         source="baseline.value",
         allow_null=True,
-        help_text="La línea de base de la meta: la propia si el plan fija una, si no la del indicador.",
+        help_text=_("La línea de base de la meta: la propia si el plan fija una, si no la del indicador."),
     )
     baseline_date = serializers.DateField(source="baseline.date", read_only=True, allow_null=True)
-    as_of = serializers.DateField(read_only=True, help_text="Fecha de la evaluación.")
+    as_of = serializers.DateField(read_only=True, help_text=_("Fecha de la evaluación."))
 
     class Meta:
         model = Target
@@ -403,7 +417,7 @@ class TargetFilter(FilterSet):
     status = django_filters.ChoiceFilter(
         choices=[(s.value, wording.STATUS_LABELS[s]) for s in progress.Status],
         method="by_status",
-        help_text="Estado calculado a la fecha as_of.",
+        help_text=_("Estado calculado a la fecha as_of."),
     )
 
     class Meta:
@@ -417,9 +431,9 @@ class TargetFilter(FilterSet):
 class PlanFilter(FilterSet):
     entity = UbigeoFilter(field_name="entity__ubigeo", help_text=ENTITY_FILTER_HELP)
     department = django_filters.CharFilter(
-        method="by_place", help_text="Código (2 dígitos) o nombre del departamento de la entidad."
+        method="by_place", help_text=_("Código (2 dígitos) o nombre del departamento de la entidad.")
     )
-    province = django_filters.CharFilter(method="by_place", help_text="Código (4 dígitos) o nombre de la provincia.")
+    province = django_filters.CharFilter(method="by_place", help_text=_("Código (4 dígitos) o nombre de la provincia."))
 
     class Meta:
         model = Plan
@@ -465,11 +479,13 @@ class EntityPlanSerializer(serializers.ModelSerializer):
 
 
 class EntitySerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="title", read_only=True, help_text="Como la nombra el sitio.")
+    name = serializers.CharField(source="title", read_only=True, help_text=_("Como la nombra el sitio."))
     place = serializers.CharField(
-        source="name", read_only=True, help_text="El lugar, como lo escribe la lista del INEI."
+        source="name", read_only=True, help_text=_("El lugar, como lo escribe la lista del INEI.")
     )
-    plans = EntityPlanSerializer(many=True, read_only=True, help_text="Sus planes cargados, el más reciente primero.")
+    plans = EntityPlanSerializer(
+        many=True, read_only=True, help_text=_("Sus planes cargados, el más reciente primero.")
+    )
 
     class Meta:
         model = Entity
@@ -477,11 +493,13 @@ class EntitySerializer(serializers.ModelSerializer):
 
 
 class EntityFilter(FilterSet):
-    kind = django_filters.ChoiceFilter(choices=EntityKind.choices, help_text="region, provincial o distrital.")
-    department = django_filters.CharFilter(method="by_place", help_text="Código (2 dígitos) o nombre del departamento.")
-    province = django_filters.CharFilter(method="by_place", help_text="Código (4 dígitos) o nombre de la provincia.")
-    has_plan = django_filters.BooleanFilter(method="by_plan", help_text="true: solo las que tienen un plan cargado.")
-    q = django_filters.CharFilter(method="by_text", help_text="Busca por nombre o ubigeo.")
+    kind = django_filters.ChoiceFilter(choices=EntityKind.choices, help_text=_("region, provincial o distrital."))
+    department = django_filters.CharFilter(
+        method="by_place", help_text=_("Código (2 dígitos) o nombre del departamento.")
+    )
+    province = django_filters.CharFilter(method="by_place", help_text=_("Código (4 dígitos) o nombre de la provincia."))
+    has_plan = django_filters.BooleanFilter(method="by_plan", help_text=_("true: solo las que tienen un plan cargado."))
+    q = django_filters.CharFilter(method="by_text", help_text=_("Busca por nombre o ubigeo."))
 
     class Meta:
         model = Entity
@@ -659,10 +677,12 @@ TARGET_LOOKUPS = {
 class PlanReadingFilter(ReadingFilter):
     """The readings filters that know of plans: `indicators` knows nothing of targets or axes."""
 
-    plan = django_filters.CharFilter(method="by_plan", help_text=PLAN_HELP + " Filtra por los indicadores del plan.")
-    target = django_filters.CharFilter(method="by_target", help_text="Código de la meta (en el plan de `plan`).")
-    axis = django_filters.NumberFilter(method="by_target", min_value=1, max_value=99, help_text="Número del eje.")
-    dimension = django_filters.CharFilter(method="by_target", help_text="Dimensión, p. ej. social.")
+    plan = django_filters.CharFilter(
+        method="by_plan", help_text=format_lazy("{} {}", PLAN_HELP, _("Filtra por los indicadores del plan."))
+    )
+    target = django_filters.CharFilter(method="by_target", help_text=_("Código de la meta (en el plan de `plan`)."))
+    axis = django_filters.NumberFilter(method="by_target", min_value=1, max_value=99, help_text=_("Número del eje."))
+    dimension = django_filters.CharFilter(method="by_target", help_text=_("Dimensión, p. ej. social."))
 
     class Meta(ReadingFilter.Meta):
         fields = [*ReadingFilter.Meta.fields, "plan", "target", "axis", "dimension"]
@@ -690,7 +710,8 @@ class PlanReadingViewSet(ReadingViewSet):
 class PlanIndicatorFilter(FilterSet):
     entity = UbigeoFilter(field_name="entity__ubigeo", help_text=ENTITY_FILTER_HELP)
     plan = django_filters.CharFilter(
-        method="by_plan", help_text=PLAN_HELP + " Los indicadores de sus metas y de su diagnóstico."
+        method="by_plan",
+        help_text=format_lazy("{} {}", PLAN_HELP, _("Los indicadores de sus metas y de su diagnóstico.")),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, F, When
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -44,8 +45,10 @@ ERRORS = {
 READ_ERRORS = {k: ERRORS[k] for k in (400, 404, 429)}
 
 
-ENTITY_HELP = "Ubigeo de la entidad (municipalidad o gobierno regional) dueña del registro."
-UNIT_DECIMALS_HELP = "Con los decimales de su unidad (16.8, no 16.8000), sin quitar nunca una cifra distinta de cero."
+ENTITY_HELP = _("Ubigeo de la entidad (municipalidad o gobierno regional) dueña del registro.")
+UNIT_DECIMALS_HELP = _(
+    "Con los decimales de su unidad (16.8, no 16.8000), sin quitar nunca una cifra distinta de cero."
+)
 
 
 class UnitDecimalField(serializers.DecimalField):
@@ -57,7 +60,8 @@ class UnitDecimalField(serializers.DecimalField):
         kwargs.setdefault("max_digits", 16)
         kwargs.setdefault("decimal_places", 4)
         kwargs.setdefault("read_only", True)
-        kwargs["help_text"] = f"{kwargs.get('help_text', '')} {UNIT_DECIMALS_HELP}".strip()
+        help_text = kwargs.get("help_text")
+        kwargs["help_text"] = format_lazy("{} {}", help_text, UNIT_DECIMALS_HELP) if help_text else UNIT_DECIMALS_HELP
         super().__init__(**kwargs)
 
     def get_attribute(self, instance):
@@ -98,17 +102,17 @@ class OfficeSerializer(serializers.ModelSerializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     entity = serializers.CharField(source="entity.ubigeo", read_only=True, help_text=ENTITY_HELP)
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código de la unidad.")
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("Código de la unidad."))
     unit_symbol = serializers.CharField(source="unit.symbol", read_only=True)
     unit_symbol_en = serializers.CharField(
-        source="unit.symbol_en", read_only=True, help_text="Símbolo de la unidad en inglés (vacío: el castellano)."
+        source="unit.symbol_en", read_only=True, help_text=_("Símbolo de la unidad en inglés (vacío: el castellano).")
     )
-    office = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código de la oficina.")
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("Código de la oficina."))
     baseline_value = UnitDecimalField(
-        lambda indicator: indicator.unit.decimals, allow_null=True, help_text="Línea de base, en la unidad."
+        lambda indicator: indicator.unit.decimals, allow_null=True, help_text=_("Línea de base, en la unidad.")
     )
     reference_value = UnitDecimalField(
-        lambda indicator: indicator.unit.decimals, allow_null=True, help_text="Valor de referencia, en la unidad."
+        lambda indicator: indicator.unit.decimals, allow_null=True, help_text=_("Valor de referencia, en la unidad.")
     )
 
     class Meta:
@@ -137,18 +141,20 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class ReadingSerializer(serializers.ModelSerializer):
     entity = serializers.CharField(source="indicator.entity.ubigeo", read_only=True, help_text=ENTITY_HELP)
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Código del indicador.")
-    office = serializers.CharField(source="indicator.office.code", read_only=True, help_text="Oficina responsable.")
-    entered_by = serializers.SerializerMethodField(help_text="Usuario que la registró (solo personal y auditores).")
-    reviewed_by = serializers.SerializerMethodField(help_text="Usuario que la revisó (solo personal y auditores).")
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("Código del indicador."))
+    office = serializers.CharField(source="indicator.office.code", read_only=True, help_text=_("Oficina responsable."))
+    entered_by = serializers.SerializerMethodField(help_text=_("Usuario que la registró (solo personal y auditores)."))
+    reviewed_by = serializers.SerializerMethodField(help_text=_("Usuario que la revisó (solo personal y auditores)."))
     value = UnitDecimalField(
-        lambda reading: reading.indicator.unit.decimals, help_text="Valor, en la unidad del indicador."
+        lambda reading: reading.indicator.unit.decimals, help_text=_("Valor, en la unidad del indicador.")
     )
     provenance = serializers.ChoiceField(
         choices=Provenance.choices,
         read_only=True,
-        help_text="Quién respalda la cifra: cited (citada del plan: sin registro, revisión ni fecha de "
-        "aprobación), registered (registrada y aprobada por la municipalidad) o demo.",
+        help_text=_(
+            "Quién respalda la cifra: cited (citada del plan: sin registro, revisión ni fecha de "
+            "aprobación), registered (registrada y aprobada por la municipalidad) o demo."
+        ),
     )
 
     class Meta:
@@ -260,14 +266,14 @@ class ReadingWriteSerializer(serializers.Serializer):
     checked by the model's workflow, as in the admin. The value is read with the unit of the
     indicator given, or, on an edit, of the reading's (`context["indicator"]`)."""
 
-    indicator = IndicatorCodeField(help_text="Código del indicador, por ejemplo AGUA-HORAS.")
+    indicator = IndicatorCodeField(help_text=_("Código del indicador, por ejemplo AGUA-HORAS."))
     entity = serializers.CharField(
         required=False,
         max_length=6,
         write_only=True,
-        help_text="Ubigeo de la entidad del indicador: solo hace falta a quien trabaja con varias entidades.",
+        help_text=_("Ubigeo de la entidad del indicador: solo hace falta a quien trabaja con varias entidades."),
     )
-    period = serializers.DateField(help_text="Fecha dentro del periodo medido; se guarda su primer día.")
+    period = serializers.DateField(help_text=_("Fecha dentro del periodo medido; se guarda su primer día."))
     value = ValueField()
     source = serializers.CharField(allow_blank=True, validators=[checked(validation.source_errors)])
     note = serializers.CharField(
@@ -280,15 +286,17 @@ class ReadingWriteSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="Motivo (rechazo o retiro); queda en el historial.")
+    reason = serializers.CharField(help_text=_("Motivo (rechazo o retiro); queda en el historial."))
 
 
 class ApprovalSerializer(serializers.Serializer):
     confirm_outlier = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="true para aprobar un valor marcado como atípico (is_outlier) tras compararlo con el anterior "
-        "aprobado; sin él, esa aprobación responde 400 con un mensaje que nombra el valor anterior.",
+        help_text=_(
+            "true para aprobar un valor marcado como atípico (is_outlier) tras compararlo con el anterior "
+            "aprobado; sin él, esa aprobación responde 400 con un mensaje que nombra el valor anterior."
+        ),
     )
 
 
@@ -315,24 +323,30 @@ class HistorySerializer(serializers.Serializer):
     history_date = serializers.DateTimeField()
     history_type = serializers.ChoiceField(
         choices=list(HISTORY_TYPES.values()),
-        help_text="Tipo de cambio: created (creado), changed (cambiado) o deleted (borrado).",
+        help_text=_("Tipo de cambio: created (creado), changed (cambiado) o deleted (borrado)."),
     )
-    history_type_label = serializers.CharField(help_text="El tipo de cambio en palabras, en el idioma de la respuesta.")
+    history_type_label = serializers.CharField(
+        help_text=_("El tipo de cambio en palabras, en el idioma de la respuesta.")
+    )
     history_change_reason = serializers.CharField(allow_null=True)
     history_user = serializers.CharField(
         allow_null=True,
-        help_text="Nombre de usuario de quien hizo el cambio: solo para el personal de la entidad y los auditores; "
-        "nulo para los demás.",
+        help_text=_(
+            "Nombre de usuario de quien hizo el cambio: solo para el personal de la entidad y los auditores; "
+            "nulo para los demás."
+        ),
     )
     status = serializers.CharField()
     period = serializers.DateField()
-    value = serializers.CharField(help_text="Valor en esta versión. " + UNIT_DECIMALS_HELP)
+    value = serializers.CharField(help_text=format_lazy("{} {}", _("Valor en esta versión."), UNIT_DECIMALS_HELP))
     source = serializers.CharField()
     note = serializers.CharField()
     changes = serializers.DictField(
-        help_text="Campo: [antes, después] respecto de la versión anterior, como texto. Quién registró y quién "
-        "revisó (entered_by, reviewed_by) van como nombres de usuario, como history_user, y nulos para quien "
-        "no puede ver nombres; los valores, con los decimales de la unidad; sí/no como true/false."
+        help_text=_(
+            "Campo: [antes, después] respecto de la versión anterior, como texto. Quién registró y quién "
+            "revisó (entered_by, reviewed_by) van como nombres de usuario, como history_user, y nulos para quien "
+            "no puede ver nombres; los valores, con los decimales de la unidad; sí/no como true/false."
+        )
     )
 
 
@@ -341,14 +355,14 @@ class ReadingFilter(FilterSet):
     plan's app (`goals.api.PlanReadingFilter`), since this app knows nothing of plans."""
 
     entity = UbigeoFilter(field_name="indicator__entity__ubigeo", help_text=ENTITY_HELP)
-    indicator = django_filters.CharFilter(field_name="indicator__code", help_text="Código del indicador.")
-    office = django_filters.CharFilter(field_name="indicator__office__code", help_text="Código de la oficina.")
-    period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", help_text="Desde (AAAA-MM-DD).")
-    period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte", help_text="Hasta (AAAA-MM-DD).")
-    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, help_text="Estado de revisión (personal).")
-    is_demo = django_filters.BooleanFilter(help_text="Solo datos de demostración (true) o solo reales (false).")
+    indicator = django_filters.CharFilter(field_name="indicator__code", help_text=_("Código del indicador."))
+    office = django_filters.CharFilter(field_name="indicator__office__code", help_text=_("Código de la oficina."))
+    period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", help_text=_("Desde (AAAA-MM-DD)."))
+    period_to = django_filters.DateFilter(field_name="period", lookup_expr="lte", help_text=_("Hasta (AAAA-MM-DD)."))
+    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, help_text=_("Estado de revisión (personal)."))
+    is_demo = django_filters.BooleanFilter(help_text=_("Solo datos de demostración (true) o solo reales (false)."))
     provenance = django_filters.ChoiceFilter(
-        choices=Provenance.choices, method="by_provenance", help_text="cited, registered o demo."
+        choices=Provenance.choices, method="by_provenance", help_text=_("cited, registered o demo.")
     )
 
     class Meta:

@@ -288,7 +288,7 @@ def test_the_api_gives_the_units_english_symbol_beside_the_spanish_one(client, p
 
 def test_the_open_data_dictionary_speaks_the_pages_language_and_the_package_stays_spanish(client, plan):
     """The dictionary's descriptions are the site's words: English under /en/, not hidden behind
-    lang="es" (only a column the API describes in untranslatable words keeps it); the package's
+    lang="es", the API serializers' own help texts included; the package's
     schema stays Spanish whatever language is active."""
     from ilo_plan import open_data
 
@@ -300,8 +300,10 @@ def test_the_open_data_dictionary_speaks_the_pages_language_and_the_package_stay
         assert "<dd>Code of the indicator (see the <code>indicators</code> table).</dd>" in dictionary, url
         assert "<dd>Symbol the values are shown with.</dd>" in dictionary
         assert "Values: <code>monthly</code> (Monthly)" in dictionary  # the choices, translated
-        # A serializer's plain (untranslatable) help text stays Spanish, and says so.
-        assert '<dd lang="es">Usuario que la registró (solo personal y auditores).</dd>' in dictionary
+        # Every column is described in English: the serializers' own help texts are translated too.
+        assert "<dd>User who entered it (staff and auditors only).</dd>" in dictionary
+        assert "<dd>Ubigeo of the entity (municipality or regional government) that owns the record.</dd>" in dictionary
+        assert 'lang="es"' not in dictionary.split("</dl>")[0], url
         assert "Código del indicador (ver la tabla" not in english and "Símbolo con que se muestran" not in english
         assert '<dd lang="es">Identificador interno del registro.' not in english
         assert findings(english, texts, allowed) == [], url

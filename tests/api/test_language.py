@@ -71,3 +71,20 @@ def test_the_schemas_error_descriptions_follow_the_language(api, db):
     spanish_404 = spanish["paths"]["/api/v1/readings/"]["get"]["responses"]["404"]["description"]
     english_404 = english["paths"]["/api/v1/readings/"]["get"]["responses"]["404"]["description"]
     assert (spanish_404, english_404) == ("No existe.", "It does not exist.")
+
+
+def test_the_schemas_field_and_filter_descriptions_follow_the_language(api, db):
+    spanish = api.get("/api/schema/", {"format": "json"}).json()
+    english = api.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en").json()
+
+    def entity_filter(schema):
+        parameters = schema["paths"]["/api/v1/readings/"]["get"]["parameters"]
+        return next(p["description"] for p in parameters if p["name"] == "entity")
+
+    def entered_by(schema):
+        return schema["components"]["schemas"]["Reading"]["properties"]["entered_by"]["description"]
+
+    assert entity_filter(spanish) == "Ubigeo de la entidad (municipalidad o gobierno regional) dueña del registro."
+    assert entity_filter(english) == "Ubigeo of the entity (municipality or regional government) that owns the record."
+    assert entered_by(spanish) == "Usuario que la registró (solo personal y auditores)."
+    assert entered_by(english) == "User who entered it (staff and auditors only)."
