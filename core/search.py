@@ -109,7 +109,7 @@ def keep_search_text(model, paths, dependents=()):
     post_save.connect(written, sender=model, weak=False, dispatch_uid=f"search_text:{model._meta.label}:written")
     for source, lookup in dependents:
 
-        def follow(sender, instance, created, raw=False, lookup=lookup, **kwargs):
+        def follow(sender, instance, created, lookup=lookup, **kwargs):
             if not created:  # a new record has nothing reading from it yet
                 refresh(model._base_manager.filter(**{lookup: instance.pk}), paths)
 

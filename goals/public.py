@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Max, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -384,34 +385,6 @@ class EntityFound:
 
 
 @dataclass(frozen=True)
-class ResultsPage:
-    """Which page of a search of every plan this is, with what `includes/pagination.html` reads
-    of a Django page (each page holds up to SEARCH_ALL_LIMIT targets and as many indicators)."""
-
-    number: int
-    num_pages: int
-
-    @property
-    def paginator(self):
-        return self  # the template reads page.paginator.num_pages
-
-    def has_other_pages(self) -> bool:
-        return self.num_pages > 1
-
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-
-@dataclass(frozen=True)
 class NationalResults:
     """What a search of every plan found on one page, by entity and plan; `count` is every target
     and indicator found, on every page."""
@@ -419,7 +392,7 @@ class NationalResults:
     query: str
     entities: list[EntityFound]
     count: int
-    page: ResultsPage
+    page: Page  # of the longer of the two lists: each page holds `limit` targets and as many indicators
 
 
 def search_everywhere(query: str, page: int = 1, limit: int = SEARCH_ALL_LIMIT) -> NationalResults:
@@ -431,12 +404,11 @@ def search_everywhere(query: str, page: int = 1, limit: int = SEARCH_ALL_LIMIT) 
     query = " ".join((query or "").split())[:SEARCH_MAX_CHARS]
     words = query_words(query)
     if not words:
-        return NationalResults(query, [], 0, ResultsPage(1, 1))
+        return NationalResults(query, [], 0, Paginator([], limit).page(1))
     targets = matching(Target.objects.all(), words)
     indicators = matching(Indicator.objects.all(), words)
     target_count, indicator_count = targets.count(), indicators.count()
-    pages = ResultsPage(1, max(1, -(-max(target_count, indicator_count) // limit)))
-    pages = ResultsPage(min(max(1, page), pages.num_pages), pages.num_pages)
+    pages = Paginator(range(max(target_count, indicator_count)), limit).get_page(page)
     start = (pages.number - 1) * limit
     target_ids = list(
         targets.order_by("plan__entity__ubigeo", "-plan__period_start", "pk").values_list("pk", flat=True)[

@@ -114,20 +114,22 @@ def test_the_search_of_every_plan_counts_everything_and_pages_through_it_in_fixe
     assert plan_file.import_plan(second_plan()).ok
     everything = public.search_everywhere("agua", limit=1000)
     all_targets, all_indicators = found_on(everything)
-    assert len(all_targets) >= 3 and len(all_indicators) >= 2 and everything.page.num_pages == 1
+    assert len(all_targets) >= 3 and len(all_indicators) >= 2 and everything.page.paginator.num_pages == 1
     with CaptureQueriesContext(connection) as few:
         first = public.search_everywhere("agua", limit=2)
     assert first.count == everything.count == len(all_targets) + len(all_indicators)
-    assert first.page.num_pages == -(-max(len(all_targets), len(all_indicators)) // 2) and first.page.has_next()
+    assert (
+        first.page.paginator.num_pages == -(-max(len(all_targets), len(all_indicators)) // 2) and first.page.has_next()
+    )
     seen_targets, seen_indicators = [], []
-    for number in range(1, first.page.num_pages + 1):
+    for number in range(1, first.page.paginator.num_pages + 1):
         targets, indicators = found_on(public.search_everywhere("agua", page=number, limit=2))
         assert len(targets) <= 2 and len(indicators) <= 2
         seen_targets += targets
         seen_indicators += indicators
     assert sorted(seen_targets) == sorted(all_targets) and sorted(seen_indicators) == sorted(all_indicators)
     past = public.search_everywhere("agua", page=999, limit=2)
-    assert past.page.number == first.page.num_pages and not past.page.has_next()
+    assert past.page.number == first.page.paginator.num_pages and not past.page.has_next()
     with CaptureQueriesContext(connection) as many:
         public.search_everywhere("agua")
     assert len(many.captured_queries) == len(few.captured_queries) <= 10
